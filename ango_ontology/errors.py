@@ -1,0 +1,160 @@
+"""The error tree: every error the toolkit raises knows its exit code and its one-line message.
+
+    AngoOntologyError                 exit 1 unless said otherwise
+    ├── InputError                    a file or argument the user gave is wrong
+    │   ├── OntologyInvalid           validation problems, all of them (`.problems`)
+    │   └── PlanFileInvalid           a saved plan that is corrupt or hand-edited
+    ├── HubError                      talking to Ango Hub (or the local hub) failed
+    │   ├── HubConfigError            no key, insecure URL, unknown hub
+    │   ├── AuthError                 401: the API key was rejected
+    │   ├── ForbiddenError            403
+    │   ├── NotFoundError             404: a project or resource that does not exist
+    │   ├── BlockedError              451: blocked by the organisation's rules
+    │   ├── RateLimitedError          429 after every retry
+    │   ├── ServerError               5xx after every retry
+    │   ├── HubTimeoutError           connect or read timeout after every retry
+    │   ├── HubConnectionError        connection refused or dropped after every retry
+    │   └── BadResponseError          an answer that is not the JSON we expect
+    └── ApplyError                    apply refused or failed
+        ├── StalePlanError            the live schema changed since the saved plan was made
+        ├── DestructiveRefused        destructive changes without --allow-destructive
+        ├── ProtectedNodeError        a plan would delete or replace a node marked protect: true
+        ├── ConfirmationRequired      not on a terminal and no --auto-approve
+        └── VerificationFailed        read-back after the write is not what was planned
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AngoOntologyError(Exception):
+    """Root of every error the toolkit raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(AngoOntologyError):
+    """Something the user gave (a file, an argument) is wrong."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where it is (file:line:col and a breadcrumb) and what it is."""
+
+    message: str
+    breadcrumb: str = ""
+    file: str = ""
+    line: int = 0
+    column: int = 0
+
+    @property
+    def location(self) -> str:
+        if not self.file:
+            return ""
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def __str__(self) -> str:
+        where = self.location
+        crumb = f"{self.breadcrumb}: " if self.breadcrumb else ""
+        return f"{where}: {crumb}{self.message}" if where else f"{crumb}{self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.breadcrumb,
+            "message": self.message,
+        }
+
+
+class OntologyInvalid(InputError):
+    """An ontology definition with one or more problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.breadcrumb, p.message))
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+
+class PlanFileInvalid(InputError):
+    """A saved plan file that is corrupt, hand-edited or of an unknown format."""
+
+
+class HubError(AngoOntologyError):
+    """Talking to a hub failed."""
+
+
+class HubConfigError(HubError):
+    """The hub is not configured in a usable way."""
+
+
+class AuthError(HubError):
+    """401: the API key was rejected."""
+
+
+class ForbiddenError(HubError):
+    """403: the key is valid but not allowed to do this."""
+
+
+class NotFoundError(HubError):
+    """404: the project or resource does not exist."""
+
+
+class BlockedError(HubError):
+    """451: blocked by the organisation's IP or country rules."""
+
+
+class RateLimitedError(HubError):
+    """429 after every retry."""
+
+
+class ServerError(HubError):
+    """5xx after every retry."""
+
+
+class HubTimeoutError(HubError):
+    """A timeout after every retry."""
+
+
+class HubConnectionError(HubError):
+    """The connection was refused or dropped after every retry."""
+
+
+class BadResponseError(HubError):
+    """The hub answered something that is not the JSON we expect."""
+
+
+class ApplyError(AngoOntologyError):
+    """An apply was refused or failed."""
+
+
+class StalePlanError(ApplyError):
+    """The live schema changed since the saved plan was made."""
+
+
+class DestructiveRefused(ApplyError):
+    """Destructive changes without --allow-destructive."""
+
+
+class ProtectedNodeError(ApplyError):
+    """A plan would delete or replace a node marked protect: true."""
+
+
+class ConfirmationRequired(ApplyError):
+    """Confirmation is needed but there is no terminal to ask on."""
+
+
+class VerificationFailed(ApplyError):
+    """After the write, the project does not hold what was planned."""
