@@ -1,0 +1,217 @@
+"""Node identity: match desired nodes to live ones (by id, then title, then `renamed_from`), else derive ids.
+
+Ids and colours made here are deterministic — a hash of the node's path of titles — so serialising
+the same ontology twice gives the same bytes and `plan` after `apply` is empty.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .errors import OntologyInvalid, Problem
+from .model import TREE_TYPE, Classification, Ontology, Option, Relation, Tool, TreeOption, _Node
+from .wire import flatten_tree
+
+_NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
+_SEP = "\x1f"
+
+N = TypeVar("N", bound=_Node)
+Path = tuple[str, ...]
+
+
+def deterministic_id(path: Path) -> str:
+    """A 32-hex id (uuid5) derived from a node's path of kinds and titles."""
+    return uuid.uuid5(_NAMESPACE, _SEP.join(path)).hex
+
+
+def deterministic_color(path: Path) -> str:
+    """A pleasant, readable `#RRGGBB` derived from the same path (never random)."""
+    digest = hashlib.sha256(_SEP.join(path).encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") / 65536
+    lightness = 0.42 + digest[2] / 255 * 0.16
+    saturation = 0.55 + digest[3] / 255 * 0.3
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return "#{:02X}{:02X}{:02X}".format(round(red * 255), round(green * 255), round(blue * 255))
+
+
+def breadcrumb(path: Path) -> str:
+    """`tools[Vehicle] > classifications[Kind] > options[Car]` from a path of (kind, title) pairs."""
+    label = {"tool": "tools", "classification": "classifications", "relation": "relations",
+             "option": "options", "tree": "tree"}
+    pairs = zip(path[::2], path[1::2])
+    return " > ".join(f"{label.get(kind, kind)}[{title}]" for kind, title in pairs)
+
+
+@dataclass
+class _LiveIndex:
+    """Every live node by id, so an explicit id finds its node wherever it now sits."""
+
+    by_id: dict[str, Any] = field(default_factory=dict)
+
+    def add_all(self, ontology: Ontology) -> None:
+        for item in iter_all(ontology):
+            node_id = getattr(item, "id", None)
+            if node_id is not None:
+                self.by_id.setdefault(node_id, item)
+
+
+def iter_all(ontology: Ontology) -> Iterator[_Node | Option | TreeOption]:
+    """Every node of the ontology, options and tree nodes included, depth first."""
+    stack: list[Any] = [*reversed(ontology.relations), *reversed(ontology.classifications),
+                        *reversed(ontology.tools)]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, TreeOption):
+            stack.extend(reversed(item.children))
+            continue
+        if isinstance(item, Option):
+            continue
+        stack.extend(reversed(item.classifications))
+        stack.extend(reversed(item.options))
+        if isinstance(item, Classification):
+            stack.extend(reversed(item.tree_options))
+
+
+class _Resolver:
+    def __init__(self, live: Ontology | None, assign_colors: bool) -> None:
+        self.live = _LiveIndex()
+        if live is not None:
+            self.live.add_all(live)
+        self.assign_colors = assign_colors
+        self.explicit: set[str] = set()
+        self.problems: list[Problem] = []
+
+    def nodes(self, desired: list[N], live: list[Any], path: Path, kind: str) -> list[N]:
+        claimed: set[int] = set()
+        return [self.node(node, live, path, kind, claimed) for node in desired]
+
+    def node(self, node: N, siblings: list[Any], path: Path, kind: str, claimed: set[int]) -> N:
+        match = self.match(node.id, node.title, node.renamed_from, siblings, claimed, path + (kind, node.title))
+        own = path + (kind, node.title)
+        node_id = node.id or (match.id if match is not None and match.id else deterministic_id(own))
+        color = node.color
+        if color is None and match is not None:
+            color = match.color
+        elif color is None and self.assign_colors:
+            color = deterministic_color(own)
+        live_children = match.classifications if isinstance(match, _Node) else []
+        extra = {**(match.extra if match is not None else {}), **node.extra}
+        update: dict[str, Any] = {"id": node_id, "color": color, "extra": extra, "renamed_from": None}
+        if isinstance(node, Classification):
+            live_tree = match.tree_options if isinstance(match, Classification) else []
+            tree = self.tree(node.tree_options, live_tree, own)
+            update["tree_options"] = tree
+            live_options = match.options if isinstance(match, _Node) else []
+            options = self.options(node.options, live_options, own)
+            update["options"] = options
+            choices = options if node.type != TREE_TYPE else _flat_options(tree)
+        else:
+            live_options = match.options if isinstance(match, _Node) else []
+            options = self.options(node.options, live_options, own)
+            update["options"] = options
+            choices = options
+        children = self.nodes(node.classifications, live_children, own, "classification")
+        update["classifications"] = [_link_parent(child, choices) for child in children]
+        return node.model_copy(update=update)
+
+    def options(self, desired: list[Option], live: list[Option], path: Path) -> list[Option]:
+        claimed: set[int] = set()
+        out = []
+        for option in desired:
+            own = path + ("option", option.value)
+            match = self.match(option.id, option.value, option.renamed_from, live, claimed, own, key="value")
+            option_id = option.id or (match.id if match is not None and match.id else deterministic_id(own))
+            extra = {**(match.extra if match is not None else {}), **option.extra}
+            out.append(option.model_copy(update={"id": option_id, "extra": extra, "renamed_from": None}))
+        return out
+
+    def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
+        claimed: set[int] = set()
+        out = []
+        for item in desired:
+            own = path + ("tree", item.title)
+            match = self.match(item.id, item.title, item.renamed_from, live, claimed, own)
+            item_id = item.id or (match.id if match is not None and match.id else deterministic_id(own))
+            children = self.tree(item.children, match.children if match is not None else [], own)
+            extra = {**(match.extra if match is not None else {}), **item.extra}
+            value = item.value if item.value is not None else (match.value if match is not None else None)
+            out.append(item.model_copy(update={"id": item_id, "children": children, "extra": extra,
+                                               "value": value, "renamed_from": None}))
+        return out
+
+    def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: Iterable[Any],
+              claimed: set[int], own: Path, key: str = "title") -> Any:
+        """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
+        if node_id is not None:
+            found = self.live.by_id.get(node_id)
+            if found is not None:
+                claimed.add(id(found))
+            return found
+        free = [s for s in siblings if id(s) not in claimed and (s.id is None or s.id not in self.explicit)]
+        for wanted in (title, renamed_from):
+            if wanted is None:
+                continue
+            for sibling in free:
+                if getattr(sibling, key) == wanted:
+                    claimed.add(id(sibling))
+                    return sibling
+        if renamed_from is not None:
+            self.problems.append(Problem(
+                f"renamed_from: {renamed_from!r} matches nothing in the live project "
+                f"(no {own[-2]} of that {'value' if key == 'value' else 'title'} among its siblings)",
+                breadcrumb(own)))
+        return None
+
+
+def _flat_options(tree: list[TreeOption]) -> list[Option]:
+    return [Option.model_construct(value=value, id=key, renamed_from=None, protect=False, extra={})
+            for value, key in flatten_tree(tree)]
+
+
+def _link_parent(child: Classification, choices: list[Option]) -> Classification:
+    """Turn `when: <option value>` into the option's resolved id (`parentOptionId`)."""
+    if child.parent_option_id is not None:
+        when = next((o.value for o in choices if o.id == child.parent_option_id), child.when)
+        return child.model_copy(update={"when": when})
+    if child.when is None:
+        return child
+    option_id = next((o.id for o in choices if o.value == child.when), None)
+    return child.model_copy(update={"parent_option_id": option_id})
+
+
+def explicit_ids(ontology: Ontology) -> set[str]:
+    return {node_id for item in iter_all(ontology) if (node_id := getattr(item, "id", None)) is not None}
+
+
+def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: bool = True) -> Ontology:
+    """Desired nodes with every id, colour and parentOptionId filled in, matched against `live`.
+
+    Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
+    """
+    resolver = _Resolver(live, assign_colors)
+    resolver.explicit = explicit_ids(desired)
+    empty = Ontology()
+    base = live or empty
+    resolved = desired.model_copy(update={
+        "tools": resolver.nodes(desired.tools, base.tools, (), "tool"),
+        "classifications": resolver.nodes(desired.classifications, base.classifications, (), "classification"),
+        "relations": resolver.nodes(desired.relations, base.relations, (), "relation"),
+    })
+    if resolver.problems and live is not None:
+        raise OntologyInvalid(resolver.problems)
+    return resolved
+
+
+def resolve_live(live: Ontology) -> Ontology:
+    """A live label set with deterministic ids for any node stored without one; colours left as they are."""
+    return resolve(live, None, assign_colors=False)
+
+
+__all__ = ["Relation", "Tool", "breadcrumb", "deterministic_color", "deterministic_id", "iter_all",
+           "resolve", "resolve_live"]
