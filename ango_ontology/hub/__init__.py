@@ -1,0 +1,92 @@
+"""Choosing a hub: Ango Hub over HTTPS, an emulator on loopback, or the embedded local hub.
+
+`open_hub(spec)` reads `spec` (from `--hub`), else `ANGO_HUB`, else Ango Hub's default host when
+`ANGO_API_KEY` is set:
+
+    https://HOST[:PORT]          Ango Hub; needs ANGO_API_KEY
+    local, local:PATH            the embedded SQLite hub (default ./.ango-hub/hub.db)
+    http://127.0.0.1:PORT        an emulator on loopback (`ango-ontology hub serve`); uses ANGO_API_KEY,
+                                 or, when that is unset, the emulator's built-in key, which
+                                 `hub serve` also accepts when it was given no key of its own
+    http://OTHER-HOST            refused unless insecure=True: the key would travel in clear
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ango_ontology.errors import HubConfigError
+from ango_ontology.hub.base import JSON, Hub
+from ango_ontology.hub.client import DEFAULT_HOST, HttpHub
+from ango_ontology.hub.emulator import DEFAULT_API_KEY
+from ango_ontology.hub.local import DEFAULT_PATH, LocalHub
+
+__all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "open_hub"]
+
+_SPECS = "an https:// URL, local, local:PATH, or http://127.0.0.1:PORT for an emulator"
+
+
+def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, str] | None = None) -> Hub:
+    """The hub named by `spec` (or ANGO_HUB, or the default); HubConfigError when none is usable."""
+    env = os.environ if environ is None else environ
+    key = (env.get("ANGO_API_KEY") or "").strip() or None
+    spec = (spec or env.get("ANGO_HUB") or "").strip() or None
+    if spec is None:
+        if key is None:
+            raise HubConfigError(
+                "no hub configured: set ANGO_API_KEY to use Ango Hub, or pass --hub local to try the tool "
+                "with a local hub on this machine"
+            )
+        spec = DEFAULT_HOST
+    if spec == "local" or spec.startswith("local:"):
+        return LocalHub(_local_path(spec))
+    return _http_hub(spec, key, insecure)
+
+
+def _local_path(spec: str) -> Path:
+    path = spec[len("local:") :] if spec.startswith("local:") else ""
+    return Path(path) if path else DEFAULT_PATH
+
+
+def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
+    try:
+        url = urlsplit(spec)
+        host = url.hostname or ""
+        url.port  # noqa: B018 - reading it validates it
+    except ValueError as exc:
+        raise HubConfigError(f"hub {spec!r} is not a valid URL ({exc}); expected {_SPECS}") from None
+    if url.scheme not in ("http", "https") or not host:
+        raise HubConfigError(f"unknown hub {spec!r}: expected {_SPECS}")
+    if url.username or url.password or url.query or url.fragment:
+        raise HubConfigError(
+            f"hub URL {url.scheme}://{host} must carry no user, password, query or fragment; "
+            "the API key comes from ANGO_API_KEY"
+        )
+    base = f"{url.scheme}://{url.netloc}{url.path.rstrip('/')}"
+    if url.scheme == "http" and is_loopback(host):
+        return HttpHub(base, key or DEFAULT_API_KEY)
+    if url.scheme == "http" and not insecure:
+        raise HubConfigError(
+            f"refusing plain http to {host}: the API key would travel in clear — use https, "
+            "or pass --insecure if you really mean it"
+        )
+    if key is None:
+        raise HubConfigError(
+            f"ANGO_API_KEY is not set: {base} needs an API key — export ANGO_API_KEY, "
+            "or pass --hub local to try the tool with a local hub"
+        )
+    return HttpHub(base, key)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) surely stays on this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,484 @@
+"""The Ango Hub REST client: the one module that speaks HTTP, and the only one that imports `requests`.
+
+Every `requests` exception is translated here into one `HubError` (see `ango_ontology.errors`):
+
+    requests.ConnectTimeout / ReadTimeout   -> HubTimeoutError     (after retries)
+    requests.ConnectionError, dropped body  -> HubConnectionError  (after retries)
+    any other requests.RequestException     -> HubConnectionError
+    401 / 403 / 404 / 451                   -> AuthError / ForbiddenError / NotFoundError / BlockedError
+    429 / 5xx                               -> RateLimitedError / ServerError (after retries)
+    an answer that is not the JSON envelope -> BadResponseError
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, NoReturn
+from urllib.parse import quote
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from ango_ontology.errors import (
+    AuthError,
+    BadResponseError,
+    BlockedError,
+    ForbiddenError,
+    HubConnectionError,
+    HubError,
+    HubTimeoutError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+)
+from ango_ontology.hub.base import JSON
+
+DEFAULT_HOST = "https://imeritapi.ango.ai"
+PAGE_LIMIT = 100
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# 429 and 503 mean the server did not act, so even a create may be sent again; a 502/504 may hide a
+# request that was carried out, and repeating a create would then make a duplicate.
+NOT_APPLIED_STATUSES = frozenset({429, 503})
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry: exponential backoff with jitter, bounded in attempts and time."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    total: float = 120.0
+
+    def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
+        """The pause after failed attempt number `attempt` (1-based): half fixed, half random."""
+        cap = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return cap / 2 + rng() * cap / 2
+
+
+class RateLimiter:
+    """At most `per_minute` requests in any sliding window of `window` seconds; waits for a free slot."""
+
+    def __init__(
+        self,
+        per_minute: int = 100,
+        *,
+        window: float = 60.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.per_minute = per_minute
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Take one slot, sleeping until one is free; return how long it slept."""
+        waited = 0.0
+        with self._lock:
+            while True:
+                now = self._clock()
+                while self._sent and self._sent[0] <= now - self.window:
+                    self._sent.popleft()
+                if len(self._sent) < self.per_minute:
+                    self._sent.append(now)
+                    return waited
+                pause = self._sent[0] + self.window - now
+                self._sleep(pause)
+                waited += pause
+
+
+class _Secret:
+    """Holds the API key so that no repr, str or f-string of the client can show it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+    __str__ = __repr__
+
+    def reveal(self) -> str:
+        return self._value
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One logical request: what it is for, so that a failure can say so."""
+
+    method: str
+    path: str
+    payload: JSON | None = None
+    project_id: str | None = None
+    idempotent: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path.split('?')[0]}"
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A failed attempt, before deciding whether to retry it."""
+
+    error: type[HubError]
+    message: str
+    retryable: bool
+    retry_after: float | None = None
+
+
+class HttpHub:
+    """The `Hub` interface over the Ango Hub REST API (paths, headers and bodies as SDK 1.4.10 sends them)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: tuple[float, float] = (10.0, 60.0),
+        retry: RetryPolicy | None = None,
+        rate_limit: int | RateLimiter | None = 100,
+        session: requests.Session | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._key = _Secret(api_key)
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.limiter = _limiter(rate_limit, clock, sleep)
+        self._session = session or requests.Session()
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng
+
+    def __repr__(self) -> str:
+        return f"HttpHub({self.base_url!r})"
+
+    @property
+    def name(self) -> str:
+        return self.base_url
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- the Hub interface ----------------------------------------------------------------------
+
+    def get_project(self, project_id: str) -> JSON:
+        call = _Call("GET", f"/v2/project/{_seg(project_id)}", project_id=project_id)
+        return _dict_member(self._request(call), "project", call.label)
+
+    def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
+        # The whole schema is replaced, so sending it twice does no harm: safe to retry.
+        call = _Call(
+            "POST", f"/v2/project/{_seg(project_id)}", {"categorySchema": category_schema}, project_id
+        )
+        data = self._request(call)
+        project = data.get("project")
+        return project if isinstance(project, dict) else data
+
+    def create_project(self, name: str, description: str = "") -> JSON:
+        call = _Call(
+            "POST", "/v2/project", {"name": name, "description": description or ""}, idempotent=False
+        )
+        return _dict_member(self._request(call), "project", "POST /v2/project")
+
+    def list_projects(self) -> list[JSON]:
+        return self._pages(lambda page: f"/v2/listProjects?page={page}&limit={PAGE_LIMIT}", "projects", None)
+
+    def get_batches(self, project_id: str) -> list[JSON]:
+        batches = self.get_project(project_id).get("batches")
+        return list(batches) if isinstance(batches, list) else []
+
+    def create_batch(self, project_id: str, name: str) -> JSON:
+        call = _Call("POST", f"/v2/batches/{_seg(project_id)}", {"name": name}, project_id, idempotent=False)
+        return _created_batch(self._request(call), name)
+
+    def get_tasks(self, project_id: str, include_answer: bool = True) -> list[JSON]:
+        answer = str(include_answer).lower()
+        base = f"/v2/project/{_seg(project_id)}/tasks"
+        return self._pages(
+            lambda page: f"{base}?page={page}&limit={PAGE_LIMIT}&includeAnswer={answer}", "tasks", project_id
+        )
+
+    def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
+        payload = {"project": project_id, "jsonContent": labels}
+        return self._request(_Call("POST", "/v2/import/labels", payload, project_id, idempotent=False))
+
+    def upload_files_cloud(self, project_id: str, assets: list[JSON]) -> JSON:
+        """Create assets (and their tasks) from `[{"data": URL, "externalId": ...}]`."""
+        payload = {"assets": assets, "uploadLocal": None, "priority": 0}
+        call = _Call("POST", f"/v2/project/{_seg(project_id)}/cloud", payload, project_id, idempotent=False)
+        return self._request(call)
+
+    # -- the wire -------------------------------------------------------------------------------
+
+    def _pages(self, path_of: Callable[[int], str], key: str, project_id: str | None) -> list[JSON]:
+        """Read every page: stop at `total`, at an empty page, or at a short page when there is no total."""
+        items: list[JSON] = []
+        for page in itertools.count(1):
+            call = _Call("GET", path_of(page), project_id=project_id)
+            data = self._request(call)
+            chunk = data.get(key)
+            if not isinstance(chunk, list):
+                raise BadResponseError(f"{call.label}: the answer has no list `data.{key}`")
+            items.extend(chunk)
+            total = data.get("total")
+            if not chunk or (isinstance(total, int) and len(items) >= total):
+                return items
+            if not isinstance(total, int) and len(chunk) < PAGE_LIMIT:
+                return items
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(self, call: _Call) -> JSON:
+        """Send `call`, retrying what may be retried; return the envelope's `data`, or raise one HubError."""
+        started = self._clock()
+        for attempt in range(1, self.retry.attempts + 1):
+            response, failure = self._attempt(call)
+            if response is not None:
+                return self._data(call, response)
+            assert failure is not None
+            delay = self._retry_delay(failure, attempt, started)
+            if delay is None:
+                self._give_up(call, failure, attempt)
+            log.info(
+                "%s: %s; retrying in %.1f s (attempt %d of %d)",
+                call.label,
+                failure.message,
+                delay,
+                attempt,
+                self.retry.attempts,
+            )
+            self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, call: _Call) -> tuple[requests.Response | None, _Failure | None]:
+        """One try: a response to keep, or a failure to judge."""
+        self.limiter.acquire()
+        sent_at = self._clock()
+        try:
+            response = self._session.request(
+                call.method,
+                self.base_url + call.path,
+                json=call.payload,
+                timeout=self.timeout,
+                headers={"Content-Type": "application/json", "apikey": self._key.reveal()},
+            )
+        except requests.RequestException as exc:
+            return None, self._transport_failure(exc, call)
+        log.debug("%s -> %d (%.3f s)", call.label, response.status_code, self._clock() - sent_at)
+        if response.status_code not in RETRY_STATUSES:
+            return response, None
+        return None, _Failure(
+            _status_error_class(response.status_code),
+            f"{self.name} answered {response.status_code}{self._server_says(response)}",
+            call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
+            _retry_after(response),
+        )
+
+    def _retry_delay(self, failure: _Failure, attempt: int, started: float) -> float | None:
+        """How long to wait before the next attempt, or None when it is time to give up."""
+        if not failure.retryable or attempt >= self.retry.attempts:
+            return None
+        delay = (
+            failure.retry_after if failure.retry_after is not None else self.retry.backoff(attempt, self._rng)
+        )
+        if self._clock() - started + delay > self.retry.total:
+            return None
+        return delay
+
+    def _give_up(self, call: _Call, failure: _Failure, attempts: int) -> NoReturn:
+        tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
+        advice = {
+            RateLimitedError: " — wait a minute and run again, or lower the request rate",
+            ServerError: " — the hub is having trouble; try again later",
+            HubTimeoutError: " — the hub is slow or unreachable; try again later",
+        }.get(failure.error, "")
+        if not failure.retryable and not call.idempotent and failure.error is not HubConnectionError:
+            advice += "; the request may have been carried out, check before running it again"
+        raise failure.error(self._redact(f"{call.label}: {failure.message}{tries}{advice}"))
+
+    def _transport_failure(self, exc: requests.RequestException, call: _Call) -> _Failure:
+        """Translate a requests exception; a create is retried only when it surely never left."""
+        detail = self._redact(f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, requests.ConnectTimeout):
+            return _Failure(HubTimeoutError, f"connecting to {self.name} timed out ({detail})", True)
+        if isinstance(exc, requests.Timeout):
+            return _Failure(
+                HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent
+            )
+        if isinstance(exc, requests.exceptions.SSLError):
+            return _Failure(
+                HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False
+            )
+        if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
+            return _Failure(
+                HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True
+            )
+        if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            message = f"the connection to {self.name} dropped ({detail})"
+            if not call.idempotent:
+                message += "; the request may have been carried out, check before running it again"
+            return _Failure(HubConnectionError, message, call.idempotent)
+        return _Failure(HubConnectionError, f"request to {self.name} failed ({detail})", False)
+
+    def _data(self, call: _Call, response: requests.Response) -> JSON:
+        """The `data` of a success envelope; any other answer raises the error it stands for."""
+        if response.status_code >= 400:
+            raise self._status_error(call, response)
+        try:
+            body: Any = response.json()
+        except (ValueError, requests.RequestException):
+            kind = response.headers.get("Content-Type", "no content type")
+            raise BadResponseError(
+                f"{call.label}: {self.name} answered {response.status_code} with something that is not JSON "
+                f"({kind}) — is the hub URL right?"
+            ) from None
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            raise BadResponseError(
+                self._redact(
+                    f"{call.label}: {self.name} answered JSON without the {{'status', 'data'}} envelope"
+                )
+            )
+        if body.get("status") not in (None, "success"):
+            raise HubError(
+                self._redact(
+                    f"{call.label}: {self.name} reported {body.get('status')!r}: {body.get('message', '')}"
+                )
+            )
+        data: JSON = body["data"]
+        return data
+
+    def _status_error(self, call: _Call, response: requests.Response) -> HubError:
+        """The one error for a final 4xx/5xx answer, with a sentence saying what to do."""
+        status = response.status_code
+        says = self._server_says(response)
+        what = f"project {call.project_id}" if call.project_id else call.label
+        if status == 401:
+            return AuthError(f"API key rejected — check ANGO_API_KEY ({self.name} answered 401{says})")
+        if status == 403:
+            return ForbiddenError(
+                self._redact(
+                    f"{call.label}: {self.name} refused access to {what} (403{says}) — the key's user lacks "
+                    "the rights for this; ask a project or organisation admin"
+                )
+            )
+        if status == 404 or (status == 400 and "invalid project" in says.lower()):
+            return NotFoundError(self._not_found(call, status, says))
+        if status == 451:
+            return BlockedError(
+                self._redact(
+                    f"{call.label}: {self.name} blocked the request (451{says}) — your organisation's IP or "
+                    "country rules do not allow this network; connect from an allowed one or ask an admin"
+                )
+            )
+        if status >= 500:
+            return ServerError(
+                self._redact(
+                    f"{call.label}: {self.name} failed with {status}{says} — "
+                    "try again later; if it persists, report it to Ango support"
+                )
+            )
+        return HubError(self._redact(f"{call.label}: {self.name} refused the request ({status}{says})"))
+
+    def _not_found(self, call: _Call, status: int, says: str) -> str:
+        if call.project_id is not None:
+            return self._redact(
+                f"project {call.project_id} not found on {self.name} ({status}{says}) — check "
+                "the project id, and that ANGO_API_KEY belongs to its organisation"
+            )
+        return self._redact(
+            f"{call.label}: {self.name} has no such endpoint ({status}{says}) — is the hub URL right?"
+        )
+
+    def _server_says(self, response: requests.Response) -> str:
+        """`: <message>` from an error envelope (or the start of a non-JSON body), never the key."""
+        try:
+            body = response.json()
+            message = body.get("message") if isinstance(body, dict) else None
+        except (ValueError, requests.RequestException):
+            message = response.text[:200].strip() or None
+        return self._redact(f": {message}") if message else ""
+
+    def _redact(self, text: str) -> str:
+        key = self._key.reveal()
+        return text.replace(key, "<redacted>") if key else text
+
+
+def _limiter(rate_limit: int | RateLimiter | None, clock: Clock, sleep: Sleep) -> RateLimiter:
+    if isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    # No limit is a limiter too large to ever wait, which keeps one code path.
+    return RateLimiter(rate_limit or 10**9, clock=clock, sleep=sleep)
+
+
+def _seg(value: str) -> str:
+    """A path segment: Ango ids pass unchanged (as the SDK sends them), anything else cannot escape it."""
+    return quote(str(value), safe="")
+
+
+def _dict_member(data: JSON, key: str, label: str) -> JSON:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise BadResponseError(f"{label}: the answer has no object `data.{key}`")
+    return value
+
+
+def _created_batch(data: JSON, name: str) -> JSON:
+    """The new batch, whether the hub answers with the batch itself or with the whole project."""
+    created = data.get("batch") or data.get("project") or data
+    if isinstance(created, dict) and isinstance(created.get("batches"), list):
+        named = [b for b in created["batches"] if isinstance(b, dict) and b.get("name") == name]
+        if named:
+            return dict(named[-1])
+    if not isinstance(created, dict):
+        raise BadResponseError("POST /v2/batches/{id}: the answer holds no batch")
+    return dict(created)
+
+
+def _status_error_class(status: int) -> type[HubError]:
+    return RateLimitedError if status == 429 else ServerError
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds (a number or an HTTP date), or None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _never_sent(exc: requests.ConnectionError) -> bool:
+    """Whether the connection failed before any byte of the request left (refused, no route, DNS)."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, NewConnectionError)

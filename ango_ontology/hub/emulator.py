@@ -1,0 +1,449 @@
+"""The Ango Hub emulator: the local hub served over HTTP at Ango's REST paths, with fault injection."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import random
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_address
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ango_ontology.errors import HubError, NotFoundError, ServerError
+from ango_ontology.hub.base import JSON
+from ango_ontology.hub.local import LocalHub, is_object_id
+
+DEFAULT_API_KEY = "ango-emulator-key"
+DEFAULT_PORT = 8765
+MAX_PAGE = 100
+FAULTS_PATH = "/__faults"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Faults:
+    """What the emulator does wrong on purpose; change the attributes at any time, even while it serves.
+
+    Rates are probabilities per request; the `*_next` counters make the next N requests misbehave,
+    which is what deterministic tests want.
+    """
+
+    latency: float = 0.0
+    fail_rate: float = 0.0
+    fail_status: int = 500
+    rate_limit: int = 0
+    rate_window: float = 60.0
+    retry_after: float | None = None
+    drop_rate: float = 0.0
+    fail_next: int = 0
+    throttle_next: int = 0
+    drop_next: int = 0
+
+    def to_json(self) -> JSON:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request as the emulator received it, with the apikey header's value blanked out."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class Rejection(Exception):
+    """An answer other than success, raised by a route."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Emulator:
+    """An HTTP server over a `LocalHub`; `start()` runs it in a thread, `serve_forever()` in this one."""
+
+    def __init__(
+        self,
+        store: LocalHub,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str = DEFAULT_API_KEY,
+        faults: Faults | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
+    ) -> None:
+        self.store = store
+        self.faults = faults or Faults()
+        self.clock = clock
+        self.requests: deque[RecordedRequest] = deque(maxlen=1000)
+        self._api_key = api_key
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._served: deque[float] = deque()
+        self._thread: threading.Thread | None = None
+        self._server = _Server((host, port), _Handler)
+        self._server.emulator = self
+
+    def __repr__(self) -> str:
+        return f"Emulator({self.url!r}, store={self.store!r})"
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="ango-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def key_matches(self, given: str | None) -> bool:
+        return given == self._api_key
+
+    def fault_for_request(self) -> str | None:
+        """Under one lock: is this request dropped, throttled or failed ('drop', '429', '5xx'), or None."""
+        with self._lock:
+            f = self.faults
+            if f.drop_next > 0 or (f.drop_rate and self._rng.random() < f.drop_rate):
+                f.drop_next = max(0, f.drop_next - 1)
+                return "drop"
+            if f.throttle_next > 0 or self._over_rate_limit():
+                f.throttle_next = max(0, f.throttle_next - 1)
+                return "429"
+            if f.fail_next > 0 or (f.fail_rate and self._rng.random() < f.fail_rate):
+                f.fail_next = max(0, f.fail_next - 1)
+                return "5xx"
+            return None
+
+    def _over_rate_limit(self) -> bool:
+        """Sliding-window limit: a request refused with 429 does not use up a slot."""
+        if self.faults.rate_limit <= 0:
+            return False
+        now = self.clock()
+        while self._served and self._served[0] <= now - self.faults.rate_window:
+            self._served.popleft()
+        if len(self._served) >= self.faults.rate_limit:
+            return True
+        self._served.append(now)
+        return False
+
+    def retry_after(self) -> int:
+        """Seconds until the rate limit frees a slot (or the fixed `retry_after`), rounded up."""
+        if self.faults.retry_after is not None:
+            return math.ceil(self.faults.retry_after)
+        with self._lock:
+            if self.faults.rate_limit > 0 and self._served:
+                return max(1, math.ceil(self._served[0] + self.faults.rate_window - self.clock()))
+        return 1
+
+    def update_faults(self, changes: JSON) -> Faults:
+        """Apply `{"field": value}` to the faults; Rejection(400) for an unknown field."""
+        known = {f.name for f in dataclasses.fields(Faults)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise Rejection(
+                400, f"unknown fault setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        for name, value in changes.items():
+            if not _is_number(value) and not (name == "retry_after" and value is None):
+                raise Rejection(400, f"fault setting {name} must be a number, not {value!r}")
+        with self._lock:
+            for name, value in changes.items():
+                setattr(self.faults, name, value)
+        return self.faults
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    emulator: Emulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "AngoHubEmulator/1"
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # The request line holds no header, so the key never reaches the log.
+        log.debug("%s " + format, self.client_address[0], *args)
+
+    def _handle(self, method: str) -> None:
+        emulator = self.server.emulator
+        url = urlsplit(self.path)
+        body = self._read_body()
+        emulator.requests.append(RecordedRequest(method, self.path, self._safe_headers(), body))
+        try:
+            if url.path == FAULTS_PATH:
+                self._send(200, {"status": "success", "data": {"faults": self._admin(method, body)}})
+                return
+            if not self._misbehave(emulator):
+                self._send(*self._answer(emulator, method, url.path, parse_qs(url.query), body))
+        except Rejection as exc:
+            self._send(exc.status, {"status": "fail", "message": exc.message})
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _safe_headers(self) -> dict[str, str]:
+        return {k: ("<redacted>" if k.lower() == "apikey" else v) for k, v in self.headers.items()}
+
+    def _admin(self, method: str, body: bytes) -> JSON:
+        """GET shows the faults, POST changes them; only from loopback and with the key."""
+        if not ip_address(self.client_address[0]).is_loopback:
+            raise Rejection(403, "fault settings can only be changed from this machine")
+        if not self.server.emulator.key_matches(self.headers.get("apikey")):
+            raise Rejection(401, "Invalid API KEY")
+        if method == "POST":
+            self.server.emulator.update_faults(_json_object(body))
+        return self.server.emulator.faults.to_json()
+
+    def _misbehave(self, emulator: Emulator) -> bool:
+        """Apply latency and any fault; True when the request has been answered (or dropped) already."""
+        if emulator.faults.latency > 0:
+            time.sleep(emulator.faults.latency)
+        fault = emulator.fault_for_request()
+        if fault == "drop":
+            # Answer nothing: the server closes the socket, and the client sees the connection drop.
+            self.close_connection = True
+            return True
+        if fault == "429":
+            message = {"status": "fail", "message": "Too many requests, please try again later."}
+            self._send(429, message, {"Retry-After": str(emulator.retry_after())})
+            return True
+        if fault == "5xx":
+            self._send(emulator.faults.fail_status, {"status": "error", "message": "Injected failure"})
+            return True
+        return False
+
+    def _answer(
+        self, emulator: Emulator, method: str, path: str, query: dict[str, list[str]], body: bytes
+    ) -> tuple[int, JSON]:
+        if not emulator.key_matches(self.headers.get("apikey")):
+            raise Rejection(401, "Invalid API KEY")
+        for route_method, pattern, route in _ROUTES:
+            match = pattern.match(path)
+            if match and route_method == method:
+                payload = _json_object(body) if method == "POST" else {}
+                return _run(route, emulator.store, match.groupdict(), query, payload)
+        raise Rejection(404, f"Cannot {method} {path}")
+
+    def _send(self, status: int, payload: JSON, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+Route = Callable[[LocalHub, dict[str, str], dict[str, list[str]], JSON], tuple[int, JSON]]
+
+
+def _run(
+    route: Route, store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    """Call a route; turn the store's errors into Ango's status codes and envelopes."""
+    project_id = params.get("project_id") or body.get("project")
+    if "project_id" in params or "project" in body:
+        _check_project_id(project_id)
+    try:
+        status, data = route(store, params, query, body)
+    except NotFoundError:
+        raise Rejection(404, f"Project not found: {project_id}") from None
+    except ServerError as exc:
+        log.error("emulator store failed: %s", exc)
+        raise Rejection(500, "Internal server error") from None
+    except HubError as exc:
+        raise Rejection(400, exc.message) from None
+    return status, {"status": "success", "data": data}
+
+
+def _check_project_id(project_id: object) -> None:
+    if not isinstance(project_id, str) or not is_object_id(project_id):
+        raise Rejection(400, f"Invalid project: {project_id}.")
+
+
+def _json_object(body: bytes) -> JSON:
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        raise Rejection(400, "The request body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise Rejection(400, "The request body must be a JSON object")
+    return payload
+
+
+def _page_args(query: dict[str, list[str]]) -> tuple[int, int]:
+    try:
+        page = int(query.get("page", ["1"])[0])
+        limit = int(query.get("limit", ["10"])[0])
+    except ValueError:
+        raise Rejection(400, "page and limit must be integers") from None
+    if page < 1 or limit < 1:
+        raise Rejection(400, "page and limit must be at least 1")
+    return page, min(limit, MAX_PAGE)
+
+
+def _list_projects(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    projects, total = store.page_projects(*_page_args(query))
+    return 200, {"projects": projects, "total": total}
+
+
+def _get_project(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    return 200, {"project": store.get_project(params["project_id"])}
+
+
+def _create_label_set(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    schema = body.get("categorySchema")
+    if not isinstance(schema, dict):
+        raise Rejection(400, "categorySchema is required and must be an object")
+    return 200, {"project": store.create_label_set(params["project_id"], schema)}
+
+
+def _create_project(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    name, description = body.get("name"), body.get("description") or ""
+    if not isinstance(name, str) or not name.strip() or not isinstance(description, str):
+        raise Rejection(400, "name is required and, with description, must be a string")
+    return 201, {"project": store.create_project(name, description)}
+
+
+def _create_batch(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    project_id = params["project_id"]
+    if isinstance(body.get("batches"), list):
+        # The SDK's create_batches sends the existing batches plus the new ones, all by name.
+        existing = {b.get("name") for b in store.get_batches(project_id)}
+        for batch in body["batches"]:
+            name = batch.get("name") if isinstance(batch, dict) else None
+            if isinstance(name, str) and name not in existing:
+                store.create_batch(project_id, name)
+                existing.add(name)
+        return 201, {"project": store.get_project(project_id)}
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise Rejection(400, "name is required")
+    # SDK 1.4.10 documents the new batch under `data.project`.
+    return 201, {"project": store.create_batch(project_id, name)}
+
+
+def _get_tasks(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    include_answer = query.get("includeAnswer", ["false"])[0].lower() == "true"
+    tasks, total = store.page_tasks(params["project_id"], *_page_args(query), include_answer)
+    return 200, {"tasks": tasks, "total": total}
+
+
+def _import_labels(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    labels = body.get("jsonContent")
+    if not isinstance(labels, list):
+        raise Rejection(400, "jsonContent is required and must be a list")
+    return 200, store.import_labels(body["project"], labels)
+
+
+def _upload_cloud(
+    store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
+) -> tuple[int, JSON]:
+    assets = body.get("assets")
+    if not isinstance(assets, list):
+        raise Rejection(400, "assets is required and must be a list")
+    batches = _batch_ids(query)
+    if batches:
+        assets = [
+            {**a, "batches": [*a.get("batches", []), *batches]} if isinstance(a, dict) else a for a in assets
+        ]
+    return 200, store.upload_files_cloud(params["project_id"], assets)
+
+
+def _batch_ids(query: dict[str, list[str]]) -> list[str]:
+    raw = query.get("batches", ["[]"])[0]
+    try:
+        batches = json.loads(raw)
+    except ValueError:
+        raise Rejection(400, "batches must be a JSON list of batch ids") from None
+    if not isinstance(batches, list):
+        raise Rejection(400, "batches must be a JSON list of batch ids")
+    return [str(b) for b in batches]
+
+
+_PID = r"(?P<project_id>[^/]+)"
+_ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
+    ("GET", re.compile(r"^/v2/listProjects$"), _list_projects),
+    ("GET", re.compile(rf"^/v2/project/{_PID}$"), _get_project),
+    ("POST", re.compile(rf"^/v2/project/{_PID}$"), _create_label_set),
+    ("POST", re.compile(r"^/v2/project$"), _create_project),
+    ("POST", re.compile(rf"^/v2/batches/{_PID}$"), _create_batch),
+    ("GET", re.compile(rf"^/v2/project/{_PID}/tasks$"), _get_tasks),
+    ("POST", re.compile(rf"^/v2/project/{_PID}/cloud$"), _upload_cloud),
+    ("POST", re.compile(r"^/v2/import/labels$"), _import_labels),
+]

@@ -1,0 +1,250 @@
+"""Semantic checks of an ontology: every problem found, each with its model path and breadcrumb."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import (
+    CLASSIFICATION_TYPES,
+    COLUMN_TYPES,
+    OPTION_TYPES,
+    RELATION_TYPES,
+    TEXT_TYPE,
+    TOOL_TYPES,
+    TREE_TYPE,
+    Classification,
+    Ontology,
+    Option,
+    TreeOption,
+    _Node,
+)
+from .wire import BASE_KEYS, CLASSIFICATION_KEYS, OPTION_KEYS, TREE_KEYS, flatten_tree
+
+INVALID = "\x00invalid"
+"""Marks a node the loader could not read; its problem is already reported, so checks skip it."""
+
+Path = tuple[Any, ...]
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+SHORTCUT_KEYS = frozenset([str(d) for d in range(10)] + [f"ctrl+{d}" for d in range(10)] + list("abcdefghijk"))
+_SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
+_SINGULAR = {"tools": "tool", "classifications": "classification", "relations": "relation"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in the models: the path of fields and indices, a breadcrumb and a message."""
+
+    path: Path
+    breadcrumb: str
+    message: str
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when a choice is close, else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.ids: dict[str, str] = {}
+
+    def add(self, path: Path, crumb: str, message: str) -> None:
+        self.findings.append(Finding(path, crumb, message))
+
+    def claim_id(self, node_id: str | None, path: Path, crumb: str) -> None:
+        if node_id is None:
+            return
+        if node_id in self.ids:
+            self.add(path + ("id",), crumb, f"duplicate id '{node_id}' (also used by {self.ids[node_id]})")
+        else:
+            self.ids[node_id] = crumb
+
+    # --- nodes -------------------------------------------------------------------------------------------
+
+    def section(self, nodes: list[Any], path: Path, crumb: str, section: str,
+                parent: _Node | None) -> None:
+        seen: dict[str, int] = {}
+        for index, node in enumerate(nodes):
+            if node.type == INVALID:
+                continue
+            own_crumb = _join(crumb, f"{section}[{node.title}]")
+            own_path = path + (section, index)
+            if node.title in seen:
+                self.add(own_path + ("title",), own_crumb,
+                         f"duplicate title '{node.title}' among these {section}")
+            seen[node.title] = index
+            self.node(node, own_path, own_crumb, section, parent)
+
+    def node(self, node: _Node, path: Path, crumb: str, section: str, parent: _Node | None) -> None:
+        kinds = _SECTION_TYPES[section]
+        if node.type not in kinds:
+            self.add(path + ("type",), crumb, f"unknown {_SINGULAR[section]} type '{node.type}'"
+                     f"{did_you_mean(node.type, kinds)}; expected one of: {', '.join(kinds)}")
+        if not node.title.strip():
+            self.add(path + ("title",), crumb, "the title is empty")
+        self.claim_id(node.id, path, crumb)
+        self.attributes(node, path, crumb)
+        self.option_rules(node, path, crumb)
+        if isinstance(node, Classification):
+            self.classification(node, path, crumb, parent)
+        self.extra_keys(node.extra, path, crumb, BASE_KEYS + (CLASSIFICATION_KEYS if
+                        isinstance(node, Classification) else ()))
+        self.section(node.classifications, path, crumb, "classifications", node)
+        nested = [(path + ("classifications", i), child) for i, child in enumerate(node.classifications)]
+        self.shortcut_clashes(nested, crumb)
+
+    def attributes(self, node: _Node, path: Path, crumb: str) -> None:
+        if node.color is not None and not _COLOR.fullmatch(node.color):
+            self.add(path + ("color",), crumb, f"color '{node.color}' is not a colour like '#1F77B4'")
+        if node.shortcut_key and node.shortcut_key not in SHORTCUT_KEYS:
+            self.add(path + ("shortcut_key",), crumb, f"shortcut key '{node.shortcut_key}' is not one of "
+                     "'0'-'9', 'ctrl+0'-'ctrl+9', 'a'-'k'")
+        if node.column_field and not (isinstance(node, Classification) and node.type in COLUMN_TYPES):
+            self.add(path + ("column_field",), crumb,
+                     f"column_field is only allowed on instance classifications, not on a {node.type}")
+
+    def option_rules(self, node: _Node, path: Path, crumb: str) -> None:
+        takes_options = isinstance(node, Classification) and node.type in OPTION_TYPES
+        if node.options and not takes_options:
+            hint = " (a tree dropdown takes `tree:`)" if node.type == TREE_TYPE else ""
+            self.add(path + ("options",), crumb, f"a {node.type} takes no options{hint}; options belong on "
+                     f"{', '.join(OPTION_TYPES)}")
+        elif takes_options and not node.options:
+            self.add(path + ("options",), crumb, f"a {node.type} needs at least one option")
+        self.options(node.options, path + ("options",), crumb)
+
+    def options(self, options: list[Option], path: Path, crumb: str) -> None:
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            if option.value.startswith(INVALID):
+                continue
+            own = _join(crumb, f"options[{option.value}]")
+            if not option.value.strip():
+                self.add(path + (index, "value"), own, "the option value is empty")
+            if option.value in seen:
+                self.add(path + (index, "value"), own, f"duplicate option value '{option.value}'")
+            seen.add(option.value)
+            self.claim_id(option.id, path + (index,), own)
+            self.extra_keys(option.extra, path + (index,), own, OPTION_KEYS)
+
+    def classification(self, node: Classification, path: Path, crumb: str, parent: _Node | None) -> None:
+        if node.tree_options and node.type != TREE_TYPE:
+            self.add(path + ("tree_options",), crumb, f"a {node.type} takes no tree; only tree-dropdown does")
+        if node.type == TREE_TYPE and not node.tree_options:
+            self.add(path, crumb, "a tree-dropdown needs a tree (`tree:`)")
+        self.tree(node.tree_options, path + ("tree_options",), crumb)
+        if node.regex is not None:
+            self.regex(node, path, crumb)
+        if node.rich_text and node.type != TEXT_TYPE:
+            self.add(path + ("rich_text",), crumb, f"rich_text is only for text classifications, not {node.type}")
+        self.condition(node, path, crumb, parent)
+
+    def regex(self, node: Classification, path: Path, crumb: str) -> None:
+        if node.type != TEXT_TYPE:
+            self.add(path + ("regex",), crumb, f"regex is only for text classifications, not {node.type}")
+        try:
+            re.compile(node.regex or "")
+        except re.error as error:
+            self.add(path + ("regex",), crumb, f"regex {node.regex!r} does not compile: {error}")
+
+    def condition(self, node: Classification, path: Path, crumb: str, parent: _Node | None) -> None:
+        if node.when is None and node.parent_option_id is None:
+            return
+        field = "when" if node.when is not None else "parent_option_id"
+        if node.when is not None and node.parent_option_id is not None:
+            self.add(path + ("when",), crumb, "give either `when` or `parent_option_id`, not both")
+            return
+        choices = _choices(parent)
+        if parent is None or not choices:
+            where = "it is at the top level" if parent is None else f"its parent (a {parent.type}) has none"
+            self.add(path + (field,), crumb, f"`{field}` needs a parent classification with options, but {where}")
+            return
+        if node.when is not None and node.when not in {value for value, _ in choices}:
+            values = [value for value, _ in choices]
+            self.add(path + ("when",), crumb, f"when: '{node.when}' names no option of the parent "
+                     f"{parent.type} '{parent.title}'{did_you_mean(node.when, values)}; "
+                     f"its options: {', '.join(values[:10])}{'…' if len(values) > 10 else ''}")
+        elif node.parent_option_id is not None and node.parent_option_id not in {i for _, i in choices}:
+            self.add(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
+                     f"not the id of an option of the parent {parent.type} '{parent.title}'")
+
+    def tree(self, nodes: list[TreeOption], path: Path, crumb: str) -> None:
+        seen: set[str] = set()
+        for index, item in enumerate(nodes):
+            if item.title.startswith(INVALID):
+                continue
+            own = _join(crumb, f"tree[{item.title}]")
+            here = path + (index,)
+            if not item.title.strip():
+                self.add(here + ("title",), own, "the tree node title is empty")
+            if " / " in item.title:
+                self.add(here + ("title",), own, "a tree node title cannot contain ' / ' "
+                         "(Ango joins tree paths with it)")
+            if item.title in seen:
+                self.add(here + ("title",), own, f"duplicate tree node '{item.title}' among its siblings")
+            seen.add(item.title)
+            self.claim_id(item.id, here, own)
+            self.extra_keys(item.extra, here, own, TREE_KEYS)
+            self.tree(item.children, here + ("children",), own)
+
+    def extra_keys(self, extra: dict[str, Any], path: Path, crumb: str, modelled: tuple[str, ...]) -> None:
+        for key in extra:
+            if key in modelled:
+                self.add(path + ("extra", key), crumb, f"extra.{key} is a modelled attribute; set it directly")
+
+    def shortcut_clashes(self, nodes: list[tuple[Path, Any]], crumb: str) -> None:
+        seen: dict[str, str] = {}
+        for item_path, item in nodes:
+            key = item.shortcut_key
+            if not key or item.type == INVALID:
+                continue
+            if key in seen:
+                self.add(item_path + ("shortcut_key",), _join(crumb, f"{item_path[-2]}[{item.title}]"),
+                         f"shortcut key '{key}' is already used by '{seen[key]}'")
+            else:
+                seen[key] = item.title
+
+
+def _choices(parent: _Node | None) -> list[tuple[str, str | None]]:
+    if parent is None:
+        return []
+    if isinstance(parent, Classification) and parent.type == TREE_TYPE:
+        return list(flatten_tree(parent.tree_options))
+    if isinstance(parent, Classification) and parent.type in OPTION_TYPES:
+        return [(o.value, o.id) for o in parent.options]
+    return []
+
+
+def _join(crumb: str, part: str) -> str:
+    return f"{crumb} > {part}" if crumb else part
+
+
+def check(ontology: Ontology) -> list[Finding]:
+    """Every semantic problem of the ontology (types, duplicates, conditions, colours, shortcuts…)."""
+    checker = _Checker()
+    for section in ("tools", "classifications", "relations"):
+        checker.section(getattr(ontology, section), (), "", section, None)
+    top = [((section, i), node) for section in ("tools", "classifications", "relations")
+           for i, node in enumerate(getattr(ontology, section))]
+    checker.shortcut_clashes(top, "")
+    _check_targets(checker, ontology)
+    return checker.findings
+
+
+def _check_targets(checker: _Checker, ontology: Ontology) -> None:
+    refs = [(("project",), ontology.project)] if ontology.project else []
+    refs += [(("projects", i), ref) for i, ref in enumerate(ontology.projects)]
+    for path, ref in refs:
+        if not ref.id and not ref.name:
+            checker.add(path, "project", "a project needs an `id` or a `name`")
+    seen: set[str] = set()
+    for index, batch in enumerate(ontology.batches):
+        if batch in seen:
+            checker.add(("batches", index), "batches", f"duplicate batch '{batch}'")
+        seen.add(batch)
