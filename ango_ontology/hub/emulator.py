@@ -236,6 +236,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(*self._answer(emulator, method, url.path, parse_qs(url.query), body))
         except Rejection as exc:
             self._send(exc.status, {"status": "fail", "message": exc.message})
+        except Exception:
+            # A bug in the emulator must still answer, or clients would see a dropped connection.
+            log.exception("emulator failed on %s %s", method, url.path)
+            self._send(500, {"status": "error", "message": "Internal server error"})
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

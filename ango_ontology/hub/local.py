@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,9 @@ from ango_ontology.hub.base import JSON
 
 DEFAULT_PATH = Path(".ango-hub") / "hub.db"
 BUSY_TIMEOUT_MS = 30_000
+# A path beside the package, not importlib.resources: `ango_ontology` is a namespace package, which
+# importlib.resources cannot read from in an editable install.
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "category-schema.schema.json"
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,8 +70,7 @@ def now_iso() -> str:
 
 @lru_cache(maxsize=1)
 def _schema_validator() -> jsonschema.protocols.Validator:
-    text = resources.files("ango_ontology").joinpath("schemas/category-schema.schema.json").read_text()
-    schema = json.loads(text)
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)  # type: ignore[no-any-return]
 
