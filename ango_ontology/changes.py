@@ -1,0 +1,201 @@
+"""Plan changes as small frozen value objects, and the Plan that orders, counts and serialises them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from .errors import PlanFileInvalid
+from .wire import fingerprint
+
+JSON = dict[str, Any]
+
+FORMAT_VERSION = 1
+# The order in which counts are summed up and said ("Plan: 3 to create, 1 to rename, …").
+ACTIONS = ("create", "rename", "update", "replace", "move", "reorder", "delete")
+KINDS = ("tool", "classification", "relation", "option", "tree-option")
+DESTRUCTIVE_ACTIONS = frozenset({"delete", "replace", "move"})
+# Within one node, the change that orphans annotations is listed before the ones that do not.
+_ACTION_RANK = {action: rank for rank, action in enumerate(
+    ("delete", "replace", "move", "rename", "update", "reorder", "create"))}
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class Impact:
+    """How many existing annotations and tasks a change touches (filled in by a later stage)."""
+
+    annotations: int
+    tasks: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to one node: what happens (`action`) to what (`kind`, `path`, `id`), before → after.
+
+    `before`/`after` hold the changed attributes for rename, update, replace and move, and the
+    whole node summary (nested children included) for create (`after`) and delete (`before`).
+    A reorder sits on the parent: `path`/`id` are the parent's, `kind` the kind of the children.
+    """
+
+    action: str
+    kind: str
+    path: tuple[str, ...]
+    path_kinds: tuple[str, ...]
+    id: str | None
+    before: JSON | None = field(default=None, hash=False)
+    after: JSON | None = field(default=None, hash=False)
+    destructive: bool = False
+    protected: bool = False
+    hint: str | None = None
+    warnings: tuple[str, ...] = ()
+    impact: Impact | None = None
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS or self.kind not in KINDS:
+            raise ValueError(f"unknown change {self.action!r} of {self.kind!r}")
+        if len(self.path) != len(self.path_kinds):
+            raise ValueError("path and path_kinds differ in length")
+
+    @property
+    def title(self) -> str:
+        """The node's own title (option: value); empty for a reorder at the root."""
+        return self.path[-1] if self.path else ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Destructive first, then by tree position (kind, title per level), then action and id."""
+        where = tuple((_KIND_RANK.get(kind, 9), title) for kind, title in zip(self.path_kinds, self.path))
+        return (not self.destructive, where, _ACTION_RANK[self.action], self.kind, self.id or "")
+
+    def to_json(self) -> JSON:
+        out: JSON = {
+            "action": self.action, "kind": self.kind, "path": list(self.path),
+            "path_kinds": list(self.path_kinds), "id": self.id, "before": self.before, "after": self.after,
+            "destructive": self.destructive, "protected": self.protected, "hint": self.hint,
+            "warnings": list(self.warnings),
+        }
+        if self.impact is not None:
+            out["impact"] = {"annotations": self.impact.annotations, "tasks": self.impact.tasks}
+        return out
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Change:
+        impact = data.get("impact")
+        return cls(
+            action=data["action"], kind=data["kind"], path=tuple(data["path"]),
+            path_kinds=tuple(data["path_kinds"]), id=data["id"], before=data["before"],
+            after=data["after"], destructive=data["destructive"], protected=data["protected"],
+            hint=data["hint"], warnings=tuple(data["warnings"]),
+            impact=Impact(impact["annotations"], impact["tasks"]) if impact else None,
+        )
+
+
+def ordered(changes: Iterable[Change]) -> tuple[Change, ...]:
+    """The one deterministic order of a plan's changes."""
+    return tuple(sorted(changes, key=Change.sort_key))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What apply would do to one project: the ordered changes and the categorySchema it would push.
+
+    `desired_schema` is the complete categorySchema (ids, colours and live-only fields resolved) to
+    send with `create_label_set`; `live_fingerprint` is `wire.fingerprint` of the live schema the
+    plan was made against, so a saved plan can be refused once the project changed.
+    """
+
+    changes: tuple[Change, ...]
+    desired_schema: JSON = field(hash=False)
+    live_fingerprint: str
+    project: str | None = None
+    project_name: str | None = None
+    hub: str | None = None
+
+    @classmethod
+    def build(cls, changes: Iterable[Change], desired_schema: JSON, live_fingerprint: str, *,
+              project: str | None = None, project_name: str | None = None, hub: str | None = None) -> Plan:
+        """A plan with its changes put in the one deterministic order."""
+        return cls(ordered(changes), desired_schema, live_fingerprint, project, project_name, hub)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many changes of each action, every action present (zero included), in `ACTIONS` order."""
+        counts = dict.fromkeys(ACTIONS, 0)
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+    @property
+    def destructive(self) -> int:
+        return sum(change.destructive for change in self.changes)
+
+    @property
+    def desired_fingerprint(self) -> str:
+        return fingerprint(self.desired_schema)
+
+    def destructive_changes(self) -> list[Change]:
+        return [change for change in self.changes if change.destructive]
+
+    def protected_violations(self) -> list[Change]:
+        """Destructive changes to nodes marked `protect: true` (or inside one): apply refuses these."""
+        return [change for change in self.changes if change.protected and change.destructive]
+
+    def summary(self) -> JSON:
+        return {**self.counts, "destructive": self.destructive, "total": len(self.changes)}
+
+    def to_json(self) -> JSON:
+        """The documented plan format (`schemas/plan.schema.json`); also what a saved plan file holds."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "project": self.project,
+            "project_name": self.project_name,
+            "hub": self.hub,
+            "live_fingerprint": self.live_fingerprint,
+            "desired_fingerprint": self.desired_fingerprint,
+            "summary": self.summary(),
+            "changes": [change.to_json() for change in self.changes],
+            "desired_schema": self.desired_schema,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Plan:
+        """A saved plan read back; PlanFileInvalid if it is not a valid plan or was edited by hand."""
+        _check_format(data)
+        plan = cls.build(
+            (Change.from_json(item) for item in data["changes"]), data["desired_schema"],
+            data["live_fingerprint"], project=data["project"], project_name=data["project_name"],
+            hub=data["hub"],
+        )
+        if plan.desired_fingerprint != data["desired_fingerprint"] or plan.summary() != data["summary"]:
+            raise PlanFileInvalid("the saved plan was edited after it was made: its fingerprint or summary "
+                                  "does not match its content; run plan again")
+        return plan
+
+
+@lru_cache(maxsize=1)
+def plan_schema() -> JSON:
+    """The JSON Schema of the plan format."""
+    text = resources.files("ango_ontology").joinpath("schemas", "plan.schema.json").read_text("utf-8")
+    schema: JSON = json.loads(text)
+    return schema
+
+
+def _check_format(data: Any) -> None:
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if version != FORMAT_VERSION:
+        raise PlanFileInvalid(f"not a plan of format version {FORMAT_VERSION} (found {version!r}); "
+                              "run plan again with this version of ango-ontology")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(plan_schema()).iter_errors(data))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        raise PlanFileInvalid(f"the saved plan is not valid at {where}: {error.message}")

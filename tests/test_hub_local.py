@@ -1,0 +1,277 @@
+"""Tests of the embedded SQLite hub: the Hub interface, durability and concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.errors import HubError, NotFoundError, ServerError
+from ango_ontology.hub import Hub
+from ango_ontology.hub.base import JSON
+from ango_ontology.hub.local import LocalHub, category_schema_problems, is_object_id
+
+CAR_SCHEMA: JSON = {
+    "tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car", "color": "#ff0000"}],
+    "classifications": [
+        {"tool": "radio", "title": "Weather", "schemaId": "w", "options": [{"value": "Sun", "schemaId": "s"}]}
+    ],
+    "relations": [],
+}
+ABSENT_ID = "0" * 24
+
+
+def test_local_hub_implements_the_hub_protocol(local_hub: LocalHub) -> None:
+    assert isinstance(local_hub, Hub)
+    assert local_hub.name == f"local:{local_hub.path}"
+    assert str(local_hub.path) in repr(local_hub)
+
+
+def test_new_project_carries_the_keys_ango_returns(local_hub: LocalHub) -> None:
+    project = local_hub.create_project("Vehicles", "cars and trucks")
+
+    assert is_object_id(project["_id"])
+    assert project["categorySchema"] == {"tools": [], "classifications": [], "relations": []}
+    for key in ("name", "description", "batches", "createdAt", "organization", "user", "assignedTo", "__v"):
+        assert key in project
+    assert project["createdAt"].endswith("Z")
+    assert local_hub.get_project(project["_id"]) == project
+
+
+def test_projects_of_one_database_share_an_organisation(local_hub: LocalHub) -> None:
+    first = local_hub.create_project("a")
+    second = local_hub.create_project("b")
+    assert first["organization"] == second["organization"]
+    assert first["_id"] != second["_id"]
+
+
+def test_unknown_project_is_not_found(local_hub: LocalHub) -> None:
+    with pytest.raises(NotFoundError, match=ABSENT_ID):
+        local_hub.get_project(ABSENT_ID)
+    with pytest.raises(NotFoundError):
+        local_hub.create_label_set(ABSENT_ID, CAR_SCHEMA)
+    with pytest.raises(NotFoundError):
+        local_hub.create_batch(ABSENT_ID, "b")
+    with pytest.raises(NotFoundError):
+        local_hub.get_tasks(ABSENT_ID)
+    with pytest.raises(NotFoundError):
+        local_hub.import_labels(ABSENT_ID, [])
+
+
+def test_project_without_name_is_refused(local_hub: LocalHub) -> None:
+    with pytest.raises(HubError, match="name"):
+        local_hub.create_project("")
+
+
+def test_label_set_replaces_the_whole_schema_and_survives_reopening(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.create_label_set(project["_id"], CAR_SCHEMA)
+    only_relations: JSON = {"tools": [], "classifications": [], "relations": [{"tool": "one-to-one", "title": "r"}]}
+    local_hub.create_label_set(project["_id"], only_relations)
+    local_hub.close()
+
+    reopened = LocalHub(local_hub.path)
+    assert reopened.get_project(project["_id"])["categorySchema"] == only_relations
+    reopened.close()
+
+
+def test_stored_schema_is_a_copy_not_the_callers_object(local_hub: LocalHub, project: JSON) -> None:
+    schema = json.loads(json.dumps(CAR_SCHEMA))
+    local_hub.create_label_set(project["_id"], schema)
+    schema["tools"].clear()
+    assert local_hub.get_project(project["_id"])["categorySchema"] == CAR_SCHEMA
+
+
+def test_malformed_schema_is_refused_and_the_previous_one_kept(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.create_label_set(project["_id"], CAR_SCHEMA)
+    with pytest.raises(HubError, match=r"\$\.tools\[0\]: 'tool' is a required property"):
+        local_hub.create_label_set(project["_id"], {"tools": [{"title": "no type"}]})
+    assert local_hub.get_project(project["_id"])["categorySchema"] == CAR_SCHEMA
+
+
+def test_schema_problems_name_every_place(local_hub: LocalHub) -> None:
+    problems = category_schema_problems({"tools": [{"title": 3}], "relations": "x"})
+    assert any(p.startswith("$.tools[0]") for p in problems)
+    assert any(p.startswith("$.relations") for p in problems)
+    assert category_schema_problems(CAR_SCHEMA) == []
+
+
+def test_batches_are_created_in_order(local_hub: LocalHub, project: JSON) -> None:
+    first = local_hub.create_batch(project["_id"], "first")
+    second = local_hub.create_batch(project["_id"], "second")
+    assert is_object_id(first["_id"])
+    assert local_hub.get_batches(project["_id"]) == [first, second]
+    with pytest.raises(HubError):
+        local_hub.create_batch(project["_id"], "")
+
+
+def test_list_projects_shows_summaries_oldest_first(local_hub: LocalHub) -> None:
+    ids = [local_hub.create_project(f"p{i}")["_id"] for i in range(5)]
+    listed = local_hub.list_projects()
+    assert [p["_id"] for p in listed] == ids
+    assert "categorySchema" not in listed[0]
+    page, total = local_hub.page_projects(2, 2)
+    assert total == 5
+    assert [p["_id"] for p in page] == ids[2:4]
+
+
+def test_uploaded_assets_become_tasks_with_empty_answers(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.upload_files_cloud(project["_id"], [{"data": "https://x/1.png", "externalId": "1.png"}])
+    [task] = local_hub.get_tasks(project["_id"])
+    assert task["externalId"] == "1.png"
+    assert task["asset"]["data"] == "https://x/1.png"
+    assert task["answer"] == {"tools": [], "classifications": [], "relations": []}
+    assert "answer" not in local_hub.get_tasks(project["_id"], include_answer=False)[0]
+
+
+def test_asset_without_external_id_is_refused_whole(local_hub: LocalHub, project: JSON) -> None:
+    with pytest.raises(HubError, match="externalId"):
+        local_hub.upload_files_cloud(project["_id"], [{"data": "a", "externalId": "a"}, {"data": "b"}])
+    assert local_hub.get_tasks(project["_id"]) == []
+
+
+def test_tasks_page_by_page(local_hub: LocalHub, project: JSON) -> None:
+    assets = [{"data": f"u{i}", "externalId": f"{i}"} for i in range(7)]
+    local_hub.upload_files_cloud(project["_id"], assets)
+    page, total = local_hub.page_tasks(project["_id"], 3, 3, include_answer=True)
+    assert total == 7
+    assert [t["externalId"] for t in page] == ["6"]
+
+
+def test_imported_labels_answer_their_tasks_and_are_kept(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.upload_files_cloud(project["_id"], [{"data": "u", "externalId": "1.png"}])
+    car = {"schemaId": "car", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4}}
+    labels = [{"externalId": "1.png", "objects": [car]}, {"externalId": "ghost.png", "objects": []}]
+
+    result = local_hub.import_labels(project["_id"], labels)
+
+    assert result == {"project": project["_id"], "imported": 2, "matched": 1}
+    [task] = local_hub.get_tasks(project["_id"])
+    assert task["answer"] == {"tools": [car], "classifications": [], "relations": []}
+    assert local_hub.get_labels(project["_id"]) == labels
+
+
+def test_labels_must_be_a_list_of_objects(local_hub: LocalHub, project: JSON) -> None:
+    with pytest.raises(HubError, match="jsonContent"):
+        local_hub.import_labels(project["_id"], ["not a label"])  # type: ignore[list-item]
+
+
+def test_database_runs_in_wal_mode_with_a_busy_timeout(local_hub: LocalHub) -> None:
+    with sqlite3.connect(local_hub.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert local_hub._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_unopenable_database_is_a_server_error(tmp_path: Path) -> None:
+    (tmp_path / "hub.db").mkdir()
+    with pytest.raises(ServerError, match="cannot open the local hub"):
+        LocalHub(tmp_path / "hub.db")
+
+
+def test_database_failure_is_a_server_error(local_hub: LocalHub) -> None:
+    local_hub.close()
+    with pytest.raises(ServerError, match="local hub"):
+        local_hub.list_projects()
+    with pytest.raises(ServerError, match="local hub"):
+        local_hub.create_project("after close")
+
+
+def test_threads_adding_batches_lose_none(local_hub: LocalHub, project: JSON) -> None:
+    def add(prefix: str) -> None:
+        for i in range(10):
+            local_hub.create_batch(project["_id"], f"{prefix}{i}")
+
+    threads = [threading.Thread(target=add, args=(p,)) for p in "abcd"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(local_hub.get_batches(project["_id"])) == 40
+
+
+# -- several processes ---------------------------------------------------------------------------
+
+ADD_BATCHES = """
+import sys
+from ango_ontology.hub.local import LocalHub
+hub = LocalHub(sys.argv[1])
+for i in range(25):
+    hub.create_batch(sys.argv[2], sys.argv[3] + str(i))
+"""
+
+# Blocks inside the write transaction, after the new schema is written, right before COMMIT.
+KILL_AT_COMMIT = """
+import json, sys, time
+from ango_ontology.hub.local import LocalHub
+hub = LocalHub(sys.argv[1])
+def hold(statement):
+    if statement == "COMMIT":
+        print("writing", flush=True)
+        time.sleep(60)
+hub._conn.set_trace_callback(hold)
+hub._conn.execute("PRAGMA cache_size = 10")  # spill the new pages to the WAL before commit
+hub.create_label_set(sys.argv[2], json.loads(sys.stdin.read()))
+"""
+
+REWRITE_FOREVER = """
+import json, sys
+from ango_ontology.hub.local import LocalHub
+hub = LocalHub(sys.argv[1])
+print("ready", flush=True)
+for i in range(100000):
+    hub.create_label_set(sys.argv[2], {"tools": [
+        {"tool": "point", "title": f"v{i}-{n}", "schemaId": str(n)} for n in range(2000)]})
+"""
+
+
+def _python(script: str, *args: str, stdin: int | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdin=stdin, stdout=subprocess.PIPE, text=True
+    )
+
+
+def test_two_processes_adding_batches_lose_none(local_hub: LocalHub, project: JSON) -> None:
+    procs = [_python(ADD_BATCHES, str(local_hub.path), project["_id"], p) for p in "xy"]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    names = {b["name"] for b in local_hub.get_batches(project["_id"])}
+    assert len(names) == 50
+
+
+def test_process_killed_before_commit_leaves_the_previous_schema(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.create_label_set(project["_id"], CAR_SCHEMA)
+    huge = {"tools": [{"tool": "polygon", "title": f"T{i}" + "x" * 200, "schemaId": str(i)} for i in range(20000)]}
+    proc = _python(KILL_AT_COMMIT, str(local_hub.path), project["_id"], stdin=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps(huge))
+    proc.stdin.close()
+    assert proc.stdout.readline().strip() == "writing"
+    wal = Path(f"{local_hub.path}-wal")
+    assert wal.stat().st_size > 1_000_000, "the uncommitted schema should have reached the WAL"
+
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    reopened = LocalHub(local_hub.path)
+    assert reopened.get_project(project["_id"])["categorySchema"] == CAR_SCHEMA
+    assert reopened._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    reopened.create_label_set(project["_id"], {"tools": []})  # the write lock was released
+    reopened.close()
+
+
+def test_process_killed_at_any_moment_leaves_a_whole_schema(local_hub: LocalHub, project: JSON) -> None:
+    proc = _python(REWRITE_FOREVER, str(local_hub.path), project["_id"])
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    time.sleep(0.7)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    tools = LocalHub(local_hub.path).get_project(project["_id"])["categorySchema"]["tools"]
+    assert len(tools) in (0, 2000)
+    assert len({t["title"].split("-")[0] for t in tools}) <= 1, "tools from two different writes"
