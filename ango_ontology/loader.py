@@ -189,9 +189,12 @@ class _Normaliser:
             field = ALIASES.get(key, key) if isinstance(key, str) else key
             (known if field in allowed else unknown).append((key, value, field))
         shorthand = None
-        if not any(field == "type" for _, _, field in known) and unknown:
+        fields = {field for _, _, field in known}
+        if "type" not in fields and unknown:
             typed = [u for u in unknown if u[0] in _SECTION_TYPES[section]]
-            candidates = typed or [u for u in unknown if isinstance(u[1], (str, int, float)) or u[1] is None]
+            untyped = [u for u in unknown if isinstance(u[1], (str, int, float)) or u[1] is None]
+            # With an explicit title, an unknown key is a typo, never the `<type>: <title>` shorthand.
+            candidates = typed or ([] if "title" in fields else untyped)
             if candidates:
                 shorthand = candidates[0][0]
                 unknown.remove(candidates[0])

@@ -83,14 +83,16 @@ class _Checker:
 
     def node(self, node: _Node, path: Path, crumb: str, section: str, parent: _Node | None) -> None:
         kinds = _SECTION_TYPES[section]
-        if node.type not in kinds:
+        known_type = node.type in kinds
+        if not known_type:
             self.add(path + ("type",), crumb, f"unknown {_SINGULAR[section]} type '{node.type}'"
                      f"{did_you_mean(node.type, kinds)}; expected one of: {', '.join(kinds)}")
         if not node.title.strip():
             self.add(path + ("title",), crumb, "the title is empty")
         self.claim_id(node.id, path, crumb)
         self.attributes(node, path, crumb)
-        self.option_rules(node, path, crumb)
+        if known_type:  # what an unknown type may hold is unknown: one problem is enough
+            self.option_rules(node, path, crumb)
         if isinstance(node, Classification):
             self.classification(node, path, crumb, parent)
         self.extra_keys(node.extra, path, crumb, BASE_KEYS + (CLASSIFICATION_KEYS if

@@ -71,9 +71,15 @@ def test_project_without_name_is_refused(local_hub: LocalHub) -> None:
         local_hub.create_project("")
 
 
-def test_label_set_replaces_the_whole_schema_and_survives_reopening(local_hub: LocalHub, project: JSON) -> None:
+def test_label_set_replaces_the_whole_schema_and_survives_reopening(
+    local_hub: LocalHub, project: JSON
+) -> None:
     local_hub.create_label_set(project["_id"], CAR_SCHEMA)
-    only_relations: JSON = {"tools": [], "classifications": [], "relations": [{"tool": "one-to-one", "title": "r"}]}
+    only_relations: JSON = {
+        "tools": [],
+        "classifications": [],
+        "relations": [{"tool": "one-to-one", "title": "r"}],
+    }
     local_hub.create_label_set(project["_id"], only_relations)
     local_hub.close()
 
@@ -246,7 +252,9 @@ def test_two_processes_adding_batches_lose_none(local_hub: LocalHub, project: JS
 
 def test_process_killed_before_commit_leaves_the_previous_schema(local_hub: LocalHub, project: JSON) -> None:
     local_hub.create_label_set(project["_id"], CAR_SCHEMA)
-    huge = {"tools": [{"tool": "polygon", "title": f"T{i}" + "x" * 200, "schemaId": str(i)} for i in range(20000)]}
+    huge = {
+        "tools": [{"tool": "polygon", "title": f"T{i}" + "x" * 200, "schemaId": str(i)} for i in range(20000)]
+    }
     proc = _python(KILL_AT_COMMIT, str(local_hub.path), project["_id"], stdin=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(json.dumps(huge))

@@ -235,7 +235,10 @@ class _Handler(BaseHTTPRequestHandler):
             if not self._misbehave(emulator):
                 self._send(*self._answer(emulator, method, url.path, parse_qs(url.query), body))
         except Rejection as exc:
-            self._send(exc.status, {"status": "fail", "message": exc.message})
+            # JSend, as Ango answers: "fail" for the client's fault, "error" for the server's.
+            self._send(
+                exc.status, {"status": "error" if exc.status >= 500 else "fail", "message": exc.message}
+            )
         except Exception:
             # A bug in the emulator must still answer, or clients would see a dropped connection.
             log.exception("emulator failed on %s %s", method, url.path)

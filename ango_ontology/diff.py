@@ -1,0 +1,226 @@
+"""The diff engine: resolved desired vs live label sets → changes, by keyed set difference on ids (no I/O).
+
+Two passes, alembic style. First both trees are walked together, children matched by id under
+their (already matched) parent; an equal pair of subtrees costs one `==` and is not entered.
+Children left unmatched are orphans. Second, every node of the orphan subtrees is indexed by id
+on each side: an id on both sides moved (another parent), one only desired is created, one only
+live is deleted. A create or delete inside a created or deleted node folds into that node's
+change (its summary lists the children), so counts are per subtree, like a table with its columns.
+
+Protection: `protect: true` exists only in the desired file, so it covers that node and all it
+contains. A destructive change is flagged `protected` when it replaces or moves a protected node,
+deletes something inside one, or deletes the live twin of a protected node re-created under a new
+title (the rename hint pairs them). Removing a protected node from the file altogether is taken as
+removing its protection: nothing is left to say otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .changes import DESTRUCTIVE_ACTIONS, Change, Plan
+from .diff_hints import hint_renames
+from .diff_nodes import (
+    Item,
+    attribute_changes,
+    family,
+    kind_of,
+    parent_option,
+    slots,
+    summary,
+    title_of,
+    type_of,
+    when_of,
+)
+from .identity import resolve, resolve_live
+from .model import Option, Ontology
+from .wire import fingerprint, from_category_schema, to_category_schema
+
+JSON = dict[str, Any]
+Key = tuple[str, str]
+ROOT_SLOTS = (("tool", "tools"), ("classification", "classifications"), ("relation", "relations"))
+REQUIRED_WARNING = ("required is turned on: tasks labelled before have no answer for it and will not "
+                    "pass review until one is added")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a node sits: its parent slot, the parent node, its path of titles and kinds."""
+
+    parent: str
+    parent_node: Key | None
+    path: tuple[str, ...]
+    kinds: tuple[str, ...]
+    protected: bool
+
+
+ROOT = Place("", None, (), (), False)
+
+
+def node_key(item: Item) -> Key:
+    if item.id is None:
+        raise ValueError(f"{kind_of(item)} {title_of(item)!r} has no id: resolve the ontology first")
+    return family(kind_of(item)), item.id
+
+
+def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool) -> Place:
+    parent = f"{owner_key[0]}:{owner_key[1]}/{slot}" if owner_key else f"/{slot}"
+    return Place(parent, owner_key, owner.path + (title_of(item),), owner.kinds + (kind_of(item),),
+                 protected)
+
+
+class _Differ:
+    def __init__(self, live_is_empty: bool) -> None:
+        self.changes: list[Change] = []
+        self.desired_orphans: list[tuple[Item, Place]] = []
+        self.live_orphans: list[tuple[Item, Place]] = []
+        self.creates: list[tuple[int, Item, Place]] = []
+        self.deletes: list[tuple[int, Item, Place]] = []
+        self.live_is_empty = live_is_empty
+
+    def add(self, action: str, kind: str, place: Place, node_id: str | None, before: JSON | None,
+            after: JSON | None, protected: bool = False, warnings: tuple[str, ...] = ()) -> int:
+        self.changes.append(Change(action, kind, place.path, place.kinds, node_id, before, after,
+                                   action in DESTRUCTIVE_ACTIONS, protected, None, warnings))
+        return len(self.changes) - 1
+
+    # --- first pass: walk matched parents ------------------------------------------------------------
+
+    def match(self, slot: str, desired: list[Any], live: list[Any], owner: Place, owner_key: Key | None) -> None:
+        """Pair children by id under one matched parent; the rest become orphans."""
+        by_id = {node_key(item): item for item in live}
+        paired: set[Key] = set()
+        for item in desired:
+            key = node_key(item)
+            place = child_place(owner, owner_key, slot, item, owner.protected or item.protect)
+            twin = by_id.get(key)
+            if twin is None or key in paired:
+                self.desired_orphans.append((item, place))
+                continue
+            paired.add(key)
+            self.pair(item, twin, place, place, nested=True)
+        self.live_orphans.extend((item, child_place(owner, owner_key, slot, item, owner.protected))
+                                 for item in live if node_key(item) not in paired)
+        self.reorder(slot, desired, live, owner, owner_key)
+
+    def pair(self, desired: Item, live: Item, place: Place, live_place: Place, nested: bool) -> None:
+        """Compare one matched pair; `nested` walks its children, else they are indexed orphans."""
+        if nested and desired == live:
+            return
+        self.compare(desired, live, place, live_place)
+        key = node_key(desired)
+        for (slot, want), (_, have) in zip(slots(desired), slots(live)):
+            if nested:
+                self.match(slot, want, have, place, key)
+            else:
+                self.reorder(slot, want, have, place, key)
+
+    def compare(self, desired: Item, live: Item, place: Place, live_place: Place) -> None:
+        kind, protected = kind_of(desired), place.protected
+        if kind != kind_of(live) or type_of(desired) != type_of(live):
+            before: JSON = {"type": type_of(live)}
+            after: JSON = {"type": type_of(desired)}
+            if kind != kind_of(live):
+                before["kind"], after["kind"] = kind_of(live), kind
+            self.add("replace", kind, place, desired.id, before, after, protected)
+        if title_of(desired) != title_of(live):
+            name = "value" if isinstance(desired, Option) else "title"
+            self.add("rename", kind, place, desired.id, {name: title_of(live)}, {name: title_of(desired)},
+                     protected)
+        before, after = attribute_changes(desired, live)
+        if before:
+            warn = (REQUIRED_WARNING,) if after.get("required") is True else ()
+            self.add("update", kind, place, desired.id, before, after, protected, warn)
+        self.move(desired, live, place, live_place)
+
+    def move(self, desired: Item, live: Item, place: Place, live_place: Place) -> None:
+        before: JSON = {}
+        after: JSON = {}
+        if place.parent != live_place.parent:
+            before["parent"], after["parent"] = list(live_place.path[:-1]), list(place.path[:-1])
+        if parent_option(desired) != parent_option(live):
+            before["when"], after["when"] = when_of(live), when_of(desired)
+        if before:
+            self.add("move", kind_of(desired), place, desired.id, before, after, place.protected)
+
+    def reorder(self, slot: str, desired: list[Any], live: list[Any], owner: Place, owner_key: Key | None) -> None:
+        """One change on the parent when the children present on both sides are in another order."""
+        live_keys = {node_key(item) for item in live}
+        desired_keys = {node_key(item) for item in desired}
+        want = [item for item in desired if node_key(item) in live_keys]
+        have = [item for item in live if node_key(item) in desired_keys]
+        if [node_key(item) for item in want] != [node_key(item) for item in have]:
+            self.add("reorder", slot, owner, owner_key[1] if owner_key else None,
+                     {"order": [title_of(item) for item in have]}, {"order": [title_of(item) for item in want]})
+
+    # --- second pass: orphans ------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        desired = index(self.desired_orphans, desired=True)
+        live = index(self.live_orphans, desired=False)
+        for key, (item, place) in desired.items():
+            twin = live.get(key)
+            if twin is not None:
+                self.pair(item, twin[0], place, twin[1], nested=False)
+            elif not _inside_new(place, desired, live):
+                self.create(item, place)
+        for key, (item, place) in live.items():
+            if key not in desired and not _inside_new(place, live, desired):
+                self.delete(item, place, desired)
+
+    def create(self, item: Item, place: Place) -> None:
+        required = getattr(item, "required", False) and not self.live_is_empty
+        warnings = (REQUIRED_WARNING,) if required else ()
+        at = self.add("create", kind_of(item), place, item.id, None, summary(item), place.protected, warnings)
+        self.creates.append((at, item, place))
+
+    def delete(self, item: Item, place: Place, desired: dict[Key, tuple[Item, Place]]) -> None:
+        # Say where it was under the parent's new title when the parent itself moved or was renamed.
+        parent = desired.get(place.parent_node) if place.parent_node else None
+        if parent is not None:
+            place = child_place(parent[1], place.parent_node, "", item, place.protected or parent[1].protected)
+        at = self.add("delete", kind_of(item), place, item.id, summary(item), None, place.protected)
+        self.deletes.append((at, item, place))
+
+
+def _inside_new(place: Place, side: dict[Key, Any], other: dict[Key, Any]) -> bool:
+    """True when the parent is itself only on this side: the node is part of its parent's change."""
+    return place.parent_node is not None and place.parent_node in side and place.parent_node not in other
+
+
+def index(orphans: list[tuple[Item, Place]], desired: bool) -> dict[Key, tuple[Item, Place]]:
+    """Every node of the orphan subtrees by key, depth first; protection flows down the desired side."""
+    out: dict[Key, tuple[Item, Place]] = {}
+    stack = list(reversed(orphans))
+    while stack:
+        item, place = stack.pop()
+        key = node_key(item)
+        out.setdefault(key, (item, place))
+        for slot, children in reversed(slots(item)):
+            stack.extend((child, child_place(place, key, slot, child, place.protected or (desired and child.protect)))
+                         for child in reversed(children))
+    return out
+
+
+def diff(desired: Ontology, live: Ontology) -> list[Change]:
+    """Every change that turns `live` into `desired`; both resolved (every node has an id). Pure, linear."""
+    live_is_empty = not (live.tools or live.classifications or live.relations)
+    differ = _Differ(live_is_empty)
+    for slot, section in ROOT_SLOTS:
+        differ.match(slot, getattr(desired, section), getattr(live, section), ROOT, None)
+    differ.settle()
+    hint_renames(differ.changes, differ.creates, differ.deletes)
+    return differ.changes
+
+
+def make_plan(desired: Ontology, live_category_schema: JSON | None, *, project: str | None = None,
+              project_name: str | None = None, hub: str | None = None) -> Plan:
+    """Plan `desired` against a live categorySchema (None: a project that does not exist yet).
+
+    Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
+    """
+    live = resolve_live(from_category_schema(live_category_schema))
+    resolved = resolve(desired, live)
+    return Plan.build(diff(resolved, live), to_category_schema(resolved), fingerprint(live_category_schema),
+                      project=project, project_name=project_name, hub=hub)

@@ -1,0 +1,182 @@
+"""Loading YAML and Python definitions: every rule reports where and what, the happy path is quiet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ango_ontology import Classification, Ontology, OntologyInvalid, Tool, load, load_text
+from ango_ontology.errors import InputError
+from ango_ontology.loader import load_python
+
+DATA = Path(__file__).parent / "data"
+INVALID = sorted((DATA / "invalid").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$", re.MULTILINE)
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(OntologyInvalid) as caught:
+        load(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_each_invalid_case_reports_its_message_at_its_line_and_column(path: Path) -> None:
+    expected = EXPECT.findall(path.read_text())
+    assert expected, f"{path.name} states no expectation"
+    problems = _problems(path)
+    for line, column, message in expected:
+        prefix = f"{path}:{line}:{column}: {message}"
+        assert any(p.startswith(prefix) for p in problems), f"{prefix!r} not in {problems}"
+
+
+def test_every_problem_is_reported_not_only_the_first() -> None:
+    text = "tools:\n  - bounding-box: A\n    color: red\n  - polygon: B\n    shortcut: z\n"
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text(text, "two.yaml")
+    assert [(p.line, p.column) for p in caught.value.problems] == [(3, 5), (5, 5)]
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANGO_ONTOLOGY_MAX_BYTES", "100")
+    path = tmp_path / "big.yaml"
+    path.write_text("tools:\n" + "  - point: P\n" * 20)
+    problems = _problems(path)
+    assert "over the limit of 100" in problems[0]
+
+
+def test_empty_file_is_an_error_that_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n")
+    assert "the file is empty" in _problems(path)[0]
+
+
+def test_document_that_is_not_a_mapping_is_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="must hold a mapping"):
+        load_text("- a\n- b\n", "list.yaml")
+
+
+def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load(tmp_path / "absent.yaml")
+    with pytest.raises(InputError, match="is a directory"):
+        load(tmp_path)
+
+
+def test_non_utf8_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("tools:\n  - point: Caf\xe9\n".encode("latin-1"))
+    assert "not UTF-8" in _problems(path)[0]
+
+
+def test_shorthand_long_form_and_ango_camel_case_load_to_the_same_model() -> None:
+    short = load_text("classifications:\n  - radio: Kind\n    shortcut: '1'\n    options: [Car]\n")
+    long = load_text("classifications:\n  - type: radio\n    title: Kind\n    shortcut_key: '1'\n"
+                     "    options: [{value: Car}]\n")
+    ango = load_text("classifications:\n  - tool: radio\n    title: Kind\n    shortcutKey: '1'\n"
+                     "    options: [{value: Car, schemaId: null}]\n")
+    assert short == long == ango
+
+
+def test_tree_shorthand_nests_branches_and_leaves() -> None:
+    ontology = load_text("classifications:\n  - tree-dropdown: P\n    tree:\n      - Food:\n"
+                         "          - Fruit: [Apple]\n      - Toys\n      - {title: Books, id: b1}\n")
+    tree = ontology.classifications[0].tree_options
+    assert [node.title for node in tree] == ["Food", "Toys", "Books"]
+    assert tree[0].children[0].children[0].title == "Apple"
+    assert tree[2].id == "b1"
+
+
+def test_numbers_are_read_as_text_and_booleans_must_be_quoted() -> None:
+    ontology = load_text("classifications:\n  - radio: 2024\n    options: [1, 2]\n")
+    assert ontology.classifications[0].title == "2024"
+    assert [o.value for o in ontology.classifications[0].options] == ["1", "2"]
+    with pytest.raises(OntologyInvalid, match="reads as a boolean in YAML; put it in quotes"):
+        load_text("classifications:\n  - radio: Q\n    options: [true]\n")
+
+
+def test_project_block_and_batches_load() -> None:
+    ontology = load_text("project: {name: Cars, description: d}\nprojects: [p2]\nbatches: [B1, {name: B2}]\n"
+                         "tools: []\n")
+    assert [(t.id, t.name) for t in ontology.targets()] == [(None, "Cars"), ("p2", None)]
+    assert ontology.batches == ["B1", "B2"]
+    assert load_text("project: abc\n").targets()[0].id == "abc"
+
+
+def test_project_without_id_or_name_is_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="a project needs an `id` or a `name`"):
+        load_text("project: {description: x}\n")
+
+
+def test_duplicate_batches_are_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="duplicate batch 'B1'"):
+        load_text("batches: [B1, B1]\n")
+
+
+def test_malformed_children_are_reported_and_the_rest_still_checked() -> None:
+    text = ("tools:\n  - Vehicle\n  - polygon: Road\n    color: red\nclassifications:\n  - radio: Q\n"
+            "    options: [[a]]\n  - tree-dropdown: T\n    tree: [Food: x, [y], {id: k}]\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text(text, "broken.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert any("a tool is a mapping with its type and title" in m for m in messages)
+    assert any("color 'red'" in m for m in messages)
+    assert any("an option is a text or a mapping" in m for m in messages)
+    assert any("the children of 'Food' must be a list" in m for m in messages)
+    assert any("a tree node is a title or a mapping" in m for m in messages)
+    assert any("a tree node needs a `title`" in m for m in messages)
+
+
+def test_wrong_types_of_lists_are_reported() -> None:
+    with pytest.raises(OntologyInvalid, match="expected a list, not a text"):
+        load_text("tools: none-here\n")
+    with pytest.raises(OntologyInvalid, match="an option needs a `value`"):
+        load_text("classifications:\n  - radio: Q\n    options: [{id: x}]\n")
+
+
+def test_node_with_empty_title_is_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="the title is empty"):
+        load_text("tools:\n  - point:\n")
+
+
+def test_fast_path_keeps_line_and_column_precision(tmp_path: Path) -> None:
+    lines = ["tools:"] + [f"  - point: P{i}" for i in range(2000)] + ["    color: nope"]
+    path = tmp_path / "long.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    problems = _problems(path)
+    assert problems == [f"{path}:2002:5: tools[P1999]: color 'nope' is not a colour like '#1F77B4'"]
+
+
+PY_OK = '''
+from ango_ontology import Classification, Ontology, Tool
+ontology = Ontology(tools=[Tool(type="point", title="P", classifications=[
+    Classification(type="radio", title="Q", options=["a", "b"])])])
+'''
+
+
+def test_python_definition_builds_the_same_models(tmp_path: Path) -> None:
+    path = tmp_path / "ok.py"
+    path.write_text(PY_OK)
+    expected = Ontology(tools=[Tool(type="point", title="P", classifications=[
+        Classification(type="radio", title="Q", options=["a", "b"])])])
+    assert load(path) == expected
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("ontology = 3\n", "must set `ontology` to an Ontology; found int"),
+    ("x = 1\n", "found nothing"),
+    ("\n\nraise ValueError('boom')\n", "raised ValueError: boom"),
+    ("from ango_ontology import Tool\nontology = Tool(type='point')\n", "title: Field required"),
+    ("from ango_ontology import Ontology, Tool\nontology = Ontology(tools=[Tool(type='pointy', title='P')])\n",
+     "unknown tool type 'pointy'"),
+])
+def test_python_definition_problems_are_reported(tmp_path: Path, source: str, message: str) -> None:
+    path = tmp_path / "bad.py"
+    path.write_text(source)
+    with pytest.raises(OntologyInvalid) as caught:
+        load_python(path)
+    assert message in str(caught.value)
+    if "boom" in message:
+        assert caught.value.problems[0].line == 3
