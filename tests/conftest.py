@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from ango_ontology.hub.base import JSON
+from ango_ontology.hub.client import HttpHub
+from ango_ontology.hub.emulator import Emulator
+from ango_ontology.hub.local import LocalHub
+
 # ============================================================================================
 # Hub fixtures (issue 3): the local hub, the emulator over loopback, a client pointed at it.
 #
@@ -17,11 +22,6 @@ import pytest
 #   emulator_hub       an HttpHub client for the emulator: no rate limit, retries without sleeping
 #   project            a fresh project (its JSON, with "_id") in local_hub
 # ============================================================================================
-
-from ango_ontology.hub.base import JSON  # noqa: E402
-from ango_ontology.hub.client import HttpHub  # noqa: E402
-from ango_ontology.hub.emulator import Emulator  # noqa: E402
-from ango_ontology.hub.local import LocalHub  # noqa: E402
 
 EMULATOR_TEST_KEY = "ak-test-3f9c2e71d4b84a0e9b6d5c1a"
 

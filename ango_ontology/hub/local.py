@@ -22,8 +22,7 @@ from ango_ontology.hub.base import JSON
 
 DEFAULT_PATH = Path(".ango-hub") / "hub.db"
 BUSY_TIMEOUT_MS = 30_000
-# A path beside the package, not importlib.resources: `ango_ontology` is a namespace package, which
-# importlib.resources cannot read from in an editable install.
+# Read from beside the package (it ships as package data), the same in a checkout and in a wheel.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "category-schema.schema.json"
 
 _DDL = """
