@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs installed
 
 from .errors import PlanFileInvalid
 from .wire import fingerprint
@@ -70,7 +70,8 @@ class Change:
 
     def sort_key(self) -> tuple[Any, ...]:
         """Destructive first, then by tree position (kind, title per level), then action and id."""
-        where = tuple((_KIND_RANK.get(kind, 9), title) for kind, title in zip(self.path_kinds, self.path))
+        levels = zip(self.path_kinds, self.path, strict=True)
+        where = tuple((_KIND_RANK.get(kind, 9), title) for kind, title in levels)
         return (not self.destructive, where, _ACTION_RANK[self.action], self.kind, self.id or "")
 
     def to_json(self) -> JSON:
@@ -185,7 +186,8 @@ class Plan:
 @lru_cache(maxsize=1)
 def plan_schema() -> JSON:
     """The JSON Schema of the plan format."""
-    text = resources.files("ango_ontology").joinpath("schemas", "plan.schema.json").read_text("utf-8")
+    folder = resources.files("ango_ontology").joinpath("schemas")
+    text = folder.joinpath("plan.schema.json").read_text("utf-8")
     schema: JSON = json.loads(text)
     return schema
 

@@ -16,16 +16,18 @@ removing its protection: nothing is left to say otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .changes import DESTRUCTIVE_ACTIONS, Change, Plan
 from .diff_hints import hint_renames
 from .diff_nodes import (
     Item,
+    Key,
+    Place,
     attribute_changes,
-    family,
+    child_place,
     kind_of,
+    node_key,
     parent_option,
     slots,
     summary,
@@ -34,40 +36,16 @@ from .diff_nodes import (
     when_of,
 )
 from .identity import resolve, resolve_live
-from .model import Option, Ontology
+from .model import Ontology, Option
 from .wire import fingerprint, from_category_schema, to_category_schema
 
 JSON = dict[str, Any]
-Key = tuple[str, str]
 ROOT_SLOTS = (("tool", "tools"), ("classification", "classifications"), ("relation", "relations"))
 REQUIRED_WARNING = ("required is turned on: tasks labelled before have no answer for it and will not "
                     "pass review until one is added")
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a node sits: its parent slot, the parent node, its path of titles and kinds."""
-
-    parent: str
-    parent_node: Key | None
-    path: tuple[str, ...]
-    kinds: tuple[str, ...]
-    protected: bool
-
-
 ROOT = Place("", None, (), (), False)
-
-
-def node_key(item: Item) -> Key:
-    if item.id is None:
-        raise ValueError(f"{kind_of(item)} {title_of(item)!r} has no id: resolve the ontology first")
-    return family(kind_of(item)), item.id
-
-
-def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool) -> Place:
-    parent = f"{owner_key[0]}:{owner_key[1]}/{slot}" if owner_key else f"/{slot}"
-    return Place(parent, owner_key, owner.path + (title_of(item),), owner.kinds + (kind_of(item),),
-                 protected)
 
 
 class _Differ:
@@ -87,7 +65,8 @@ class _Differ:
 
     # --- first pass: walk matched parents ------------------------------------------------------------
 
-    def match(self, slot: str, desired: list[Any], live: list[Any], owner: Place, owner_key: Key | None) -> None:
+    def match(self, slot: str, desired: list[Any], live: list[Any], owner: Place,
+              owner_key: Key | None) -> None:
         """Pair children by id under one matched parent; the rest become orphans."""
         by_id = {node_key(item): item for item in live}
         paired: set[Key] = set()
@@ -110,7 +89,7 @@ class _Differ:
             return
         self.compare(desired, live, place, live_place)
         key = node_key(desired)
-        for (slot, want), (_, have) in zip(slots(desired), slots(live)):
+        for (slot, want), (_, have) in zip(slots(desired), slots(live), strict=True):
             if nested:
                 self.match(slot, want, have, place, key)
             else:
@@ -144,21 +123,23 @@ class _Differ:
         if before:
             self.add("move", kind_of(desired), place, desired.id, before, after, place.protected)
 
-    def reorder(self, slot: str, desired: list[Any], live: list[Any], owner: Place, owner_key: Key | None) -> None:
+    def reorder(self, slot: str, desired: list[Any], live: list[Any], owner: Place,
+                owner_key: Key | None) -> None:
         """One change on the parent when the children present on both sides are in another order."""
         live_keys = {node_key(item) for item in live}
         desired_keys = {node_key(item) for item in desired}
         want = [item for item in desired if node_key(item) in live_keys]
         have = [item for item in live if node_key(item) in desired_keys]
         if [node_key(item) for item in want] != [node_key(item) for item in have]:
-            self.add("reorder", slot, owner, owner_key[1] if owner_key else None,
-                     {"order": [title_of(item) for item in have]}, {"order": [title_of(item) for item in want]})
+            before = {"order": [title_of(item) for item in have]}
+            after = {"order": [title_of(item) for item in want]}
+            self.add("reorder", slot, owner, owner_key[1] if owner_key else None, before, after)
 
     # --- second pass: orphans ------------------------------------------------------------------------
 
     def settle(self) -> None:
-        desired = index(self.desired_orphans, desired=True)
-        live = index(self.live_orphans, desired=False)
+        desired = index(self.desired_orphans)
+        live = index(self.live_orphans)
         for key, (item, place) in desired.items():
             twin = live.get(key)
             if twin is not None:
@@ -179,7 +160,9 @@ class _Differ:
         # Say where it was under the parent's new title when the parent itself moved or was renamed.
         parent = desired.get(place.parent_node) if place.parent_node else None
         if parent is not None:
-            place = child_place(parent[1], place.parent_node, "", item, place.protected or parent[1].protected)
+            where = parent[1]
+            place = Place(place.parent, place.parent_node, where.path + place.path[-1:],
+                          where.kinds + place.kinds[-1:], place.protected or where.protected)
         at = self.add("delete", kind_of(item), place, item.id, summary(item), None, place.protected)
         self.deletes.append((at, item, place))
 
@@ -189,8 +172,8 @@ def _inside_new(place: Place, side: dict[Key, Any], other: dict[Key, Any]) -> bo
     return place.parent_node is not None and place.parent_node in side and place.parent_node not in other
 
 
-def index(orphans: list[tuple[Item, Place]], desired: bool) -> dict[Key, tuple[Item, Place]]:
-    """Every node of the orphan subtrees by key, depth first; protection flows down the desired side."""
+def index(orphans: list[tuple[Item, Place]]) -> dict[Key, tuple[Item, Place]]:
+    """Every node of the orphan subtrees by key, depth first; protection flows down to the children."""
     out: dict[Key, tuple[Item, Place]] = {}
     stack = list(reversed(orphans))
     while stack:
@@ -198,7 +181,7 @@ def index(orphans: list[tuple[Item, Place]], desired: bool) -> dict[Key, tuple[I
         key = node_key(item)
         out.setdefault(key, (item, place))
         for slot, children in reversed(slots(item)):
-            stack.extend((child, child_place(place, key, slot, child, place.protected or (desired and child.protect)))
+            stack.extend((child, child_place(place, key, slot, child, place.protected or child.protect))
                          for child in reversed(children))
     return out
 

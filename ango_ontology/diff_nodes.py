@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from dataclasses import dataclass
+from typing import Any
 
 from .model import TREE_TYPE, Classification, Option, Relation, Tool, TreeOption, _Node
 
-Item = Union[_Node, Option, TreeOption]
+Item = _Node | Option | TreeOption
 JSON = dict[str, Any]
+Key = tuple[str, str]
 
 NODE_ATTRS = ("required", "column_field", "color", "shortcut_key")
 CLASSIFICATION_ATTRS = ("regex", "frame_specific", "show_dropdown", "rich_text", "multiple", "export_name",
@@ -16,6 +18,29 @@ CLASSIFICATION_ATTRS = ("regex", "frame_specific", "show_dropdown", "rich_text",
 # keeps its id (a replacement), while an option that shares an id with a tool is unrelated.
 _FAMILY = {"tool": "node", "classification": "node", "relation": "node", "option": "option",
            "tree-option": "tree"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a node sits: its parent slot, the parent node, its path of titles and kinds."""
+
+    parent: str
+    parent_node: Key | None
+    path: tuple[str, ...]
+    kinds: tuple[str, ...]
+    protected: bool
+
+
+def node_key(item: Item) -> Key:
+    """A node's identity: its id within its family (tools, classifications, relations share one)."""
+    if item.id is None:
+        raise ValueError(f"{kind_of(item)} {title_of(item)!r} has no id: resolve the ontology first")
+    return family(kind_of(item)), item.id
+
+
+def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool) -> Place:
+    parent = f"{owner_key[0]}:{owner_key[1]}/{slot}" if owner_key else f"/{slot}"
+    return Place(parent, owner_key, (*owner.path, title_of(item)), (*owner.kinds, kind_of(item)), protected)
 
 
 def kind_of(item: Item) -> str:

@@ -1,0 +1,212 @@
+"""The example ontologies in examples/ontologies: each loads cleanly and serialises to a stable, valid categorySchema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from ango_ontology import (
+    Ontology,
+    TreeOption,
+    category_schema,
+    from_category_schema,
+    load,
+    to_category_schema,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples" / "ontologies"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*"))
+YAML_EXAMPLES = [path for path in EXAMPLES if path.suffix in (".yaml", ".yml")]
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/ontology.schema.json"
+SDK_EXAMPLES = (
+    "sdk-single-dropdown.yaml",
+    "sdk-dropdown-segmentation-relation.yaml",
+    "sdk-nested-dropdown.yaml",
+    "sdk-tree-dropdown.yaml",
+    "sdk-conditional-rich-text.yaml",
+    "sdk-conditional-tree.yaml",
+)
+
+examples = pytest.mark.parametrize("path", EXAMPLES, ids=[path.name for path in EXAMPLES])
+
+
+def serialise(ontology: Ontology) -> bytes:
+    return json.dumps(category_schema(ontology)).encode("utf-8")
+
+
+def walk_nodes(nodes: list[Any]) -> list[Any]:
+    out = []
+    for node in nodes:
+        out.append(node)
+        out.extend(walk_nodes(node.classifications))
+    return out
+
+
+def all_nodes(ontology: Ontology) -> list[Any]:
+    return walk_nodes([*ontology.tools, *ontology.classifications, *ontology.relations])
+
+
+def tree_size(nodes: list[TreeOption]) -> int:
+    return sum(1 + tree_size(node.children) for node in nodes)
+
+
+def tree_depth(nodes: list[TreeOption]) -> int:
+    return max((1 + tree_depth(node.children) for node in nodes), default=0)
+
+
+@pytest.fixture(scope="module")
+def category_schema_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads((ROOT / "schemas" / "category-schema.schema.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def test_the_examples_directory_holds_the_sdk_and_realistic_examples() -> None:
+    names = {path.name for path in EXAMPLES}
+    expected = set(SDK_EXAMPLES) | {"autonomous-driving.yaml", "autonomous-driving.py",
+                                    "document-understanding.yaml", "retail-taxonomy.yaml"}
+    assert expected <= names
+
+
+@examples
+def test_example_loads_without_problems(path: Path) -> None:
+    ontology = load(path)
+    assert ontology.tools or ontology.classifications or ontology.relations
+
+
+@pytest.mark.parametrize("path", YAML_EXAMPLES, ids=[path.name for path in YAML_EXAMPLES])
+def test_yaml_example_points_editors_at_the_json_schema_on_its_first_line(path: Path) -> None:
+    first_line = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == SCHEMA_LINE
+
+
+@examples
+def test_serialising_an_example_twice_gives_identical_bytes(path: Path) -> None:
+    assert serialise(load(path)) == serialise(load(path))
+
+
+@examples
+def test_example_category_schema_validates_against_the_json_schema(
+    path: Path, category_schema_validator: jsonschema.protocols.Validator
+) -> None:
+    errors = [error.message for error in category_schema_validator.iter_errors(category_schema(load(path)))]
+    assert errors == []
+
+
+@examples
+def test_parsing_an_example_category_schema_back_gives_the_same_category_schema(path: Path) -> None:
+    wire = category_schema(load(path))
+    parsed = from_category_schema(json.loads(json.dumps(wire)))
+    assert json.dumps(to_category_schema(parsed)) == json.dumps(wire)
+    assert json.dumps(category_schema(parsed)) == json.dumps(wire)
+
+
+@examples
+def test_example_regexes_compile_in_python(path: Path) -> None:
+    for node in all_nodes(load(path)):
+        if getattr(node, "regex", None) is not None:
+            re.compile(node.regex)
+
+
+def test_python_and_yaml_driving_ontologies_give_identical_category_schemas() -> None:
+    from_python = load(EXAMPLES_DIR / "autonomous-driving.py")
+    from_yaml = load(EXAMPLES_DIR / "autonomous-driving.yaml")
+    assert serialise(from_python) == serialise(from_yaml)
+    assert from_python.project == from_yaml.project
+
+
+def test_retail_tree_has_at_least_300_nodes_and_4_levels() -> None:
+    ontology = load(EXAMPLES_DIR / "retail-taxonomy.yaml")
+    trees = [node for node in all_nodes(ontology) if node.type == "tree-dropdown"]
+    assert len(trees) == 1
+    assert tree_size(trees[0].tree_options) >= 300
+    assert tree_depth(trees[0].tree_options) >= 4
+
+
+def test_retail_tree_is_flattened_into_one_option_per_node_by_path() -> None:
+    ontology = load(EXAMPLES_DIR / "retail-taxonomy.yaml")
+    wire = category_schema(ontology)
+    tree = next(node for node in wire["classifications"] if node["tool"] == "tree-dropdown")
+    values = [option["value"] for option in tree["options"]]
+    assert len(values) == tree_size(ontology.classifications[0].tree_options) == len(set(values))
+    assert "Food / Fruit / Citrus / Orange / Navel" in values
+
+
+def test_retail_product_code_is_a_table_column() -> None:
+    ontology = load(EXAMPLES_DIR / "retail-taxonomy.yaml")
+    columns = [node.title for node in all_nodes(ontology) if node.column_field]
+    assert columns == ["Product code"]
+
+
+def test_sdk_examples_keep_no_project() -> None:
+    for name in SDK_EXAMPLES:
+        ontology = load(EXAMPLES_DIR / name)
+        assert ontology.targets() == [], name
+
+
+@pytest.mark.parametrize(
+    ("name", "option_id"),
+    [("sdk-conditional-rich-text.yaml", "radioOption1SchemaId"), ("sdk-conditional-tree.yaml", "radioOptionSchemaId")],
+)
+def test_sdk_conditional_examples_link_the_nested_classification_to_the_sdk_option_id(
+    name: str, option_id: str
+) -> None:
+    radio = category_schema(load(EXAMPLES_DIR / name))["classifications"][0]
+    assert radio["options"][0]["schemaId"] == option_id
+    (nested,) = radio["classifications"]
+    assert nested["parentOptionId"] == option_id
+
+
+def test_sdk_rich_text_example_keeps_its_colour_and_rich_text_flag() -> None:
+    radio = category_schema(load(EXAMPLES_DIR / "sdk-conditional-rich-text.yaml"))["classifications"][0]
+    (text,) = radio["classifications"]
+    assert (text["tool"], text["color"], text["richText"]) == ("text", "#333333", True)
+
+
+def test_sdk_nested_dropdown_is_shown_unconditionally() -> None:
+    dropdown = category_schema(load(EXAMPLES_DIR / "sdk-nested-dropdown.yaml"))["classifications"][0]
+    assert dropdown["required"] is True
+    (nested,) = dropdown["classifications"]
+    assert (nested["title"], nested["parentOptionId"]) == ("Position", None)
+
+
+def test_driving_conditional_attributes_point_at_their_revealing_options() -> None:
+    vehicle = category_schema(load(EXAMPLES_DIR / "autonomous-driving.yaml"))["tools"][0]
+    kind = vehicle["classifications"][0]
+    option_ids = {option["value"]: option["schemaId"] for option in kind["options"]}
+    assert option_ids["Truck"] == "adas-vehicle-kind-truck"
+    revealed_by = {child["title"]: child["parentOptionId"] for child in kind["classifications"]}
+    assert revealed_by["Plate"] == option_ids["Car"]
+    assert revealed_by["Axles"] == "adas-vehicle-kind-truck"
+
+
+def test_driving_top_level_shortcuts_are_unique() -> None:
+    ontology = load(EXAMPLES_DIR / "autonomous-driving.yaml")
+    keys = [node.shortcut_key for node in (*ontology.tools, *ontology.classifications, *ontology.relations)]
+    assert all(keys) and len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("title", "accepted", "rejected"),
+    [
+        ("IBAN", "DE89370400440532013000", "DE89 3704"),
+        ("Invoice date", "2024-03-31", "2024-13-01"),
+        ("Invoice number", "INV-2024001", "invoice #1"),
+        ("Total amount", "1,234.50", "12.5.0"),
+    ],
+)
+def test_document_regexes_accept_real_values_and_reject_malformed_ones(
+    title: str, accepted: str, rejected: str
+) -> None:
+    ontology = load(EXAMPLES_DIR / "document-understanding.yaml")
+    node = next(node for node in ontology.classifications if node.title == title)
+    assert node.regex is not None
+    assert re.fullmatch(node.regex, accepted)
+    assert not re.fullmatch(node.regex, rejected)
