@@ -1,4 +1,4 @@
-"""The example ontologies in examples/ontologies: each loads cleanly and serialises to a stable, valid categorySchema."""
+"""The example ontologies: each loads cleanly and gives a stable, valid, round-tripping categorySchema."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # ships no stubs
 import pytest
 
 from ango_ontology import (
@@ -16,6 +16,7 @@ from ango_ontology import (
     category_schema,
     from_category_schema,
     load,
+    load_text,
     to_category_schema,
 )
 
@@ -36,10 +37,6 @@ SDK_EXAMPLES = (
 examples = pytest.mark.parametrize("path", EXAMPLES, ids=[path.name for path in EXAMPLES])
 
 
-def serialise(ontology: Ontology) -> bytes:
-    return json.dumps(category_schema(ontology)).encode("utf-8")
-
-
 def walk_nodes(nodes: list[Any]) -> list[Any]:
     out = []
     for node in nodes:
@@ -50,6 +47,40 @@ def walk_nodes(nodes: list[Any]) -> list[Any]:
 
 def all_nodes(ontology: Ontology) -> list[Any]:
     return walk_nodes([*ontology.tools, *ontology.classifications, *ontology.relations])
+
+
+# Known loader bug: a tree-dropdown in a pasted categorySchema carries the flattened tree as `options`
+# (as Ango and `to_category_schema` write it); the loader rejects those options and reports every tree
+# node's key as a duplicate id of its own flattened option, although docs/format.md says a raw
+# categorySchema pasted as YAML loads as it is. Strict, so the fix turns this into a failure to remove.
+PASTED_TREE_BUG = pytest.mark.xfail(
+    strict=True, reason="loader rejects the flattened `options` of a pasted tree-dropdown categorySchema"
+)
+
+
+def has_tree_dropdown(path: Path) -> bool:
+    try:
+        return any(node.type == "tree-dropdown" for node in all_nodes(load(path)))
+    except Exception:  # a broken example fails its own tests, not the collection of this module
+        return False
+
+
+pasted_examples = pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(path, id=path.name, marks=[PASTED_TREE_BUG] if has_tree_dropdown(path) else [])
+        for path in EXAMPLES
+    ],
+)
+
+
+def wire_of(path: Path) -> Any:
+    """The example's categorySchema, typed loosely so tests can index into it."""
+    return category_schema(load(path))
+
+
+def serialise(ontology: Ontology) -> bytes:
+    return json.dumps(category_schema(ontology)).encode("utf-8")
 
 
 def tree_size(nodes: list[TreeOption]) -> int:
@@ -70,8 +101,12 @@ def category_schema_validator() -> jsonschema.protocols.Validator:
 
 def test_the_examples_directory_holds_the_sdk_and_realistic_examples() -> None:
     names = {path.name for path in EXAMPLES}
-    expected = set(SDK_EXAMPLES) | {"autonomous-driving.yaml", "autonomous-driving.py",
-                                    "document-understanding.yaml", "retail-taxonomy.yaml"}
+    expected = set(SDK_EXAMPLES) | {
+        "autonomous-driving.yaml",
+        "autonomous-driving.py",
+        "document-understanding.yaml",
+        "retail-taxonomy.yaml",
+    }
     assert expected <= names
 
 
@@ -108,6 +143,13 @@ def test_parsing_an_example_category_schema_back_gives_the_same_category_schema(
     assert json.dumps(category_schema(parsed)) == json.dumps(wire)
 
 
+@pasted_examples
+def test_pasting_an_example_category_schema_as_yaml_loads_it_as_it_is(path: Path) -> None:
+    wire = category_schema(load(path))
+    pasted = load_text(json.dumps(wire, indent=2), f"{path.name}.categorySchema.json")
+    assert json.dumps(category_schema(pasted)) == json.dumps(wire)
+
+
 @examples
 def test_example_regexes_compile_in_python(path: Path) -> None:
     for node in all_nodes(load(path)):
@@ -132,7 +174,7 @@ def test_retail_tree_has_at_least_300_nodes_and_4_levels() -> None:
 
 def test_retail_tree_is_flattened_into_one_option_per_node_by_path() -> None:
     ontology = load(EXAMPLES_DIR / "retail-taxonomy.yaml")
-    wire = category_schema(ontology)
+    wire: Any = category_schema(ontology)
     tree = next(node for node in wire["classifications"] if node["tool"] == "tree-dropdown")
     values = [option["value"] for option in tree["options"]]
     assert len(values) == tree_size(ontology.classifications[0].tree_options) == len(set(values))
@@ -153,32 +195,35 @@ def test_sdk_examples_keep_no_project() -> None:
 
 @pytest.mark.parametrize(
     ("name", "option_id"),
-    [("sdk-conditional-rich-text.yaml", "radioOption1SchemaId"), ("sdk-conditional-tree.yaml", "radioOptionSchemaId")],
+    [
+        ("sdk-conditional-rich-text.yaml", "radioOption1SchemaId"),
+        ("sdk-conditional-tree.yaml", "radioOptionSchemaId"),
+    ],
 )
 def test_sdk_conditional_examples_link_the_nested_classification_to_the_sdk_option_id(
     name: str, option_id: str
 ) -> None:
-    radio = category_schema(load(EXAMPLES_DIR / name))["classifications"][0]
+    radio = wire_of(EXAMPLES_DIR / name)["classifications"][0]
     assert radio["options"][0]["schemaId"] == option_id
     (nested,) = radio["classifications"]
     assert nested["parentOptionId"] == option_id
 
 
 def test_sdk_rich_text_example_keeps_its_colour_and_rich_text_flag() -> None:
-    radio = category_schema(load(EXAMPLES_DIR / "sdk-conditional-rich-text.yaml"))["classifications"][0]
+    radio = wire_of(EXAMPLES_DIR / "sdk-conditional-rich-text.yaml")["classifications"][0]
     (text,) = radio["classifications"]
     assert (text["tool"], text["color"], text["richText"]) == ("text", "#333333", True)
 
 
 def test_sdk_nested_dropdown_is_shown_unconditionally() -> None:
-    dropdown = category_schema(load(EXAMPLES_DIR / "sdk-nested-dropdown.yaml"))["classifications"][0]
+    dropdown = wire_of(EXAMPLES_DIR / "sdk-nested-dropdown.yaml")["classifications"][0]
     assert dropdown["required"] is True
     (nested,) = dropdown["classifications"]
     assert (nested["title"], nested["parentOptionId"]) == ("Position", None)
 
 
 def test_driving_conditional_attributes_point_at_their_revealing_options() -> None:
-    vehicle = category_schema(load(EXAMPLES_DIR / "autonomous-driving.yaml"))["tools"][0]
+    vehicle = wire_of(EXAMPLES_DIR / "autonomous-driving.yaml")["tools"][0]
     kind = vehicle["classifications"][0]
     option_ids = {option["value"]: option["schemaId"] for option in kind["options"]}
     assert option_ids["Truck"] == "adas-vehicle-kind-truck"
