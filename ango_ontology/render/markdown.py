@@ -1,0 +1,94 @@
+"""Markdown rendering of a plan for pull-request comments: summary, table, details, under the limit."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..changes import Change, Plan
+from .text import tree_lines
+from .wording import attribute_lines, heading, join_path, nested_lines, notes, summary_line
+
+# GitHub refuses comments of 65,536 characters or more; stay clear of it with room for a wrapper.
+COMMENT_LIMIT = 65_000
+# Kept free for the notes that say what was left out.
+_RESERVE = 600
+_TABLE_HEAD = "| | Change | Kind | Path | Details |\n| --- | --- | --- | --- | --- |\n"
+FULL_PLAN_TIP = "run `ango-ontology plan --format json` for the complete plan"
+
+
+def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT_LIMIT) -> None:
+    """Write the plan as Markdown to `out`, shortened to fewer than `limit` characters when needed."""
+    head = _head(plan)
+    if plan.is_empty:
+        out.write(head)
+        return
+    rows = [_row(change) for change in plan.changes]
+    details = _details(plan)
+    budget = limit - len(head) - len(_TABLE_HEAD) - _RESERVE
+    shown = _fit(rows, budget)
+    out.write(head + _TABLE_HEAD + "".join(rows[:shown]))
+    if shown < len(rows):
+        out.write(f"\n… and {len(rows) - shown} more changes not shown: {FULL_PLAN_TIP}.\n")
+        return
+    out.write(_details_block(details, budget - sum(map(len, rows))))
+
+
+def _head(plan: Plan) -> str:
+    title = heading(plan) or "Plan"
+    lines = [f"### {_escape(title)}", "", f"**{summary_line(plan)}**", ""]
+    if plan.destructive:
+        count = plan.destructive
+        lines += ["> [!WARNING]",
+                  f"> **{count} destructive change{'s' if count != 1 else ''}**: existing annotations may be "
+                  "orphaned. `apply` refuses them without `--allow-destructive`.", ""]
+    protected = len(plan.protected_violations())
+    if protected:
+        lines += ["> [!CAUTION]",
+                  f"> {protected} of them touch nodes marked `protect: true`: `apply` refuses them.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _row(change: Change) -> str:
+    flag = ("🔒 " if change.protected and change.destructive else "") + ("⚠️" if change.destructive else "")
+    cells = [flag, change.action, change.kind, join_path(change.path) or "(top level)", _detail(change)]
+    return "| " + " | ".join(_escape(cell) for cell in cells) + " |\n"
+
+
+def _detail(change: Change) -> str:
+    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
+    parts = attribute_lines(change)
+    if node is not None:
+        nested = len(nested_lines(node))
+        words = [str(node["type"])] if "type" in node else []
+        parts.append(", ".join(words + ([f"{nested} nested"] if nested else [])))
+    return "; ".join(part for part in parts + notes(change) if part)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def _details(plan: Plan) -> list[str]:
+    """The text tree, markers in the first column so GitHub colours `+` and `-` lines in a diff block."""
+    lines = []
+    for section in (plan.destructive_changes(), [c for c in plan.changes if not c.destructive]):
+        for line in tree_lines(section):
+            lines.append(f"{line.marker} {'    ' * line.depth}{line.text}\n".replace("```", "'''"))
+    return lines
+
+
+def _details_block(lines: list[str], budget: int) -> str:
+    shown = _fit(lines, budget - 200)
+    cut = f"… {len(lines) - shown} more lines not shown: {FULL_PLAN_TIP}\n" if shown < len(lines) else ""
+    return ("\n<details>\n<summary>The plan as a tree</summary>\n\n```diff\n" + "".join(lines[:shown]) + cut
+            + "```\n\n</details>\n")
+
+
+def _fit(pieces: list[str], budget: int) -> int:
+    """How many pieces, from the first, fit in `budget` characters."""
+    used = 0
+    for count, piece in enumerate(pieces):
+        used += len(piece)
+        if used > budget:
+            return count
+    return len(pieces)
