@@ -682,3 +682,14 @@ def test_key_appears_in_no_repr_log_error_or_output(
     assert "urllib3" in caplog.text or "->" in caplog.text, "DEBUG logging was captured"
     for text in [*seen, caplog.text, out.out, out.err]:
         assert emulator_api_key not in text
+
+
+def test_emulator_on_loopback_is_reached_past_any_proxy_setting(
+    emulator: Emulator, emulator_api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    hub = HttpHub(emulator.url, emulator_api_key, rate_limit=None)
+    assert hub.list_projects() == []
+    hub.close()

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,11 +20,11 @@ from urllib.parse import urlsplit
 
 from ango_ontology.errors import HubConfigError
 from ango_ontology.hub.base import JSON, Hub
-from ango_ontology.hub.client import DEFAULT_HOST, HttpHub
+from ango_ontology.hub.client import DEFAULT_HOST, HttpHub, is_loopback
 from ango_ontology.hub.emulator import DEFAULT_API_KEY
 from ango_ontology.hub.local import DEFAULT_PATH, LocalHub
 
-__all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "open_hub"]
+__all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub"]
 
 _SPECS = "an https:// URL, local, local:PATH, or http://127.0.0.1:PORT for an emulator"
 
@@ -80,13 +79,3 @@ def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
             "or pass --hub local to try the tool with a local hub"
         )
     return HttpHub(base, key)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` (a name or an address) surely stays on this machine."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

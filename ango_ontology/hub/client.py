@@ -21,8 +21,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from ipaddress import ip_address
 from typing import Any, NoReturn
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -169,6 +170,9 @@ class HttpHub:
         self.retry = retry or RetryPolicy()
         self.limiter = _limiter(rate_limit, clock, sleep)
         self._session = session or requests.Session()
+        if is_loopback(urlsplit(self.base_url).hostname or ""):
+            # An emulator on this machine: no proxy from the environment may see the key in clear.
+            self._session.trust_env = False
         self._clock = clock
         self._sleep = sleep
         self._rng = rng
@@ -424,6 +428,16 @@ class HttpHub:
     def _redact(self, text: str) -> str:
         key = self._key.reveal()
         return text.replace(key, "<redacted>") if key else text
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) surely stays on this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _limiter(rate_limit: int | RateLimiter | None, clock: Clock, sleep: Sleep) -> RateLimiter:
