@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __doc__ as package_doc
+from . import commands
 from .errors import AngoOntologyError, OntologyInvalid
+from .hub.cli import add_hub_parser
 from .loader import load
 
 EXIT_UNEXPECTED = 3
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE", help="YAML or Python ontology files")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(func=cmd_validate)
+    commands.register(sub)
+    add_hub_parser(sub)
     return parser
 
 

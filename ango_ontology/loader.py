@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InputError, OntologyInvalid, Problem
-from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, Ontology
+from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, TREE_TYPE, Ontology
 from .validate import INVALID, Finding, check, did_you_mean
 
 Path = tuple[Any, ...]
@@ -178,6 +178,9 @@ class _Normaliser:
         if "title" not in out:
             self.note(path + ("title",), f"this {singular} has no title")
             out["title"] = f"{INVALID}{path}"
+        if out["type"] == TREE_TYPE and out.get("tree_options"):
+            # Ango stores a tree dropdown's options as its flattened tree: derived, so not read twice.
+            out.pop("options", None)
         return out
 
     def node_keys(self, raw: dict[Any, Any], path: Path, allowed: tuple[str, ...],
@@ -231,7 +234,8 @@ class _Normaliser:
             return self.items(value, path, self.option)
         if field == "tree_options":
             return self.items(value, path, self.tree)
-        if field in ("title", "when", "renamed_from", "id", "parent_option_id") and value is not None:
+        if field in ("title", "when", "renamed_from", "id", "parent_option_id", "shortcut_key") and \
+                value is not None:
             return self.text(value, path)
         return self.plain(value)
 

@@ -53,9 +53,6 @@ def all_nodes(ontology: Ontology) -> list[Any]:
 # (as Ango and `to_category_schema` write it); the loader rejects those options and reports every tree
 # node's key as a duplicate id of its own flattened option, although docs/format.md says a raw
 # categorySchema pasted as YAML loads as it is. Strict, so the fix turns this into a failure to remove.
-PASTED_TREE_BUG = pytest.mark.xfail(
-    strict=True, reason="loader rejects the flattened `options` of a pasted tree-dropdown categorySchema"
-)
 
 
 def has_tree_dropdown(path: Path) -> bool:
@@ -65,13 +62,7 @@ def has_tree_dropdown(path: Path) -> bool:
         return False
 
 
-pasted_examples = pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(path, id=path.name, marks=[PASTED_TREE_BUG] if has_tree_dropdown(path) else [])
-        for path in EXAMPLES
-    ],
-)
+pasted_examples = pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 
 
 def wire_of(path: Path) -> Any:

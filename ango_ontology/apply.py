@@ -1,0 +1,118 @@
+"""Apply a plan: refuse what is unsafe or stale, back up, write the whole categorySchema, read back and verify."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .backups import BackupStore
+from .changes import Change, Plan
+from .diff import make_plan
+from .errors import (
+    ApplyError,
+    DestructiveRefused,
+    HubError,
+    ProtectedNodeError,
+    StalePlanError,
+    VerificationFailed,
+)
+from .hub.base import Hub
+from .projects import Target, ensure, ensure_batches, find, live_schema
+from .wire import fingerprint, from_category_schema
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one apply did to one project."""
+
+    project_id: str
+    plan: Plan
+    written: bool
+    created_project: bool
+    batches_created: tuple[str, ...]
+    backup: Path | None
+
+
+def describe(change: Change) -> str:
+    """`delete option tools[Vehicle] > … > Car` — one change in a few words, for errors."""
+    return f"{change.action} {change.kind} {' > '.join(change.path)}"
+
+
+def _listing(changes: Sequence[Change], limit: int = 10) -> str:
+    lines = [f"  - {describe(c)}" for c in changes[:limit]]
+    if len(changes) > limit:
+        lines.append(f"  … and {len(changes) - limit} more")
+    return "\n".join(lines)
+
+
+def check_allowed(plan: Plan, allow_destructive: bool) -> None:
+    """Refuse protected nodes always, and destructive changes without `--allow-destructive`."""
+    protected = plan.protected_violations()
+    if protected:
+        raise ProtectedNodeError(f"the plan would delete or replace nodes marked `protect: true`; no flag "
+                                 f"allows that — remove `protect` first:\n{_listing(protected)}")
+    destructive = plan.destructive_changes()
+    if destructive and not allow_destructive:
+        raise DestructiveRefused(f"refusing {len(destructive)} destructive change(s) that can orphan "
+                                 f"existing annotations; pass --allow-destructive to apply them:\n"
+                                 f"{_listing(destructive)}")
+
+
+def current_schema(hub: Hub, target: Target) -> tuple[Target, dict[str, Any] | None]:
+    """The project as it is now (found again by name if it had no id), and its categorySchema."""
+    fresh = target if target.project_id is not None else find(hub, target.ref)
+    return fresh, live_schema(hub, fresh)
+
+
+def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, source: str | None = None,
+               batches: Sequence[str] = (), allow_destructive: bool = False) -> Outcome:
+    """Apply one project's plan; raises an ApplyError (or HubError) and never reports a failure as success."""
+    check_allowed(plan, allow_destructive)
+    target, live = current_schema(hub, target)
+    if fingerprint(live) != plan.live_fingerprint:
+        raise StalePlanError(f"the plan is stale: project {target.label} changed since it was planned "
+                             "(someone edited it, or another apply ran); run plan again")
+    project_id, created = ensure(hub, target)
+    backup = None
+    if not plan.is_empty:
+        backup = store.save(project_id, live, hub=hub.name, plan_fingerprint=plan.desired_fingerprint,
+                            source=source)
+        _write(hub, project_id, plan, live, backup)
+        verify(hub, project_id, plan)
+    made = ensure_batches(hub, project_id, list(batches)) if batches else []
+    return Outcome(project_id, plan, not plan.is_empty, created, tuple(made), backup)
+
+
+def _write(hub: Hub, project_id: str, plan: Plan, live: dict[str, Any] | None, backup: Path) -> None:
+    try:
+        hub.create_label_set(project_id, plan.desired_schema)
+    except HubError as error:
+        state = _state_after_failure(hub, project_id, plan, live, backup)
+        raise ApplyError(f"the write to project {project_id} failed: {error}\n{state}") from None
+
+
+def _state_after_failure(hub: Hub, project_id: str, plan: Plan, live: dict[str, Any] | None,
+                         backup: Path) -> str:
+    try:
+        now = hub.get_project(project_id).get("categorySchema")
+    except HubError:
+        return "The project's state could not be read back: run plan to see it."
+    if fingerprint(now) == fingerprint(live):
+        return "Nothing was changed: the project still holds its previous label set."
+    if make_plan(from_category_schema(plan.desired_schema), now).is_empty:
+        return ("Although the hub reported a failure, the project now holds the planned label set; "
+                "run plan to confirm.")
+    return (f"The project now holds neither the old nor the planned label set. The old one is saved in "
+            f"{backup}: `ango-ontology rollback {project_id}` restores it.")
+
+
+def verify(hub: Hub, project_id: str, plan: Plan) -> None:
+    """Read the project back and plan again: anything but no changes is a failed apply."""
+    after = hub.get_project(project_id).get("categorySchema")
+    check = make_plan(from_category_schema(plan.desired_schema), after if isinstance(after, dict) else None)
+    if not check.is_empty:
+        raise VerificationFailed(f"the apply to project {project_id} did not take: reading it back shows "
+                                 f"{len(check.changes)} difference(s) from the plan:\n"
+                                 f"{_listing(list(check.changes))}")

@@ -1,0 +1,140 @@
+"""Backups of live schemas taken before each write, written atomically, listed and read back for rollback."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+FORMAT_VERSION = 1
+DEFAULT_ROOT = Path(".ango-ontology") / "backups"
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One saved live schema and what is known of the apply that replaced it."""
+
+    path: Path
+    project: str
+    created_at: str
+    applied_by: str
+    plan_fingerprint: str | None
+    git_commit: str | None
+    category_schema: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def git_commit(source: str | None) -> str | None:
+    """The commit of the ontology file's repository (`+dirty` when the file has changes), or None."""
+    if not source:
+        return None
+    folder = Path(source).resolve().parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(Path(source).resolve())],
+                               cwd=folder, capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("+dirty" if dirty.strip() else "") if head else None
+
+
+class BackupStore:
+    """The backups of every project, one folder per project under `root`."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else DEFAULT_ROOT
+
+    def folder(self, project: str) -> Path:
+        return self.root / _SAFE.sub("_", project)
+
+    def save(self, project: str, schema: dict[str, Any] | None, *, hub: str, plan_fingerprint: str | None,
+             source: str | None) -> Path:
+        """Save the live schema before a write; the path of the backup."""
+        now = datetime.now(timezone.utc)
+        record = {
+            "format_version": FORMAT_VERSION,
+            "project": project,
+            "hub": hub,
+            "created_at": now.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "applied_by": _user(),
+            "plan_fingerprint": plan_fingerprint,
+            "git_commit": git_commit(source),
+            "source": source,
+            "category_schema": schema,
+        }
+        folder = self.folder(project)
+        stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
+        path = folder / f"{stamp}.json"
+        counter = 1
+        while path.exists():
+            path = folder / f"{stamp}-{counter}.json"
+            counter += 1
+        atomic_write(path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return path
+
+    def list(self, project: str) -> list[Backup]:
+        """Every backup of the project, oldest first."""
+        folder = self.folder(project)
+        if not folder.is_dir():
+            return []
+        return [self.read(path) for path in sorted(folder.glob("*.json"))]
+
+    def find(self, project: str, which: str | None) -> Backup:
+        """The latest backup, or the one named (by file name, stem or path)."""
+        if which is not None and Path(which).is_file():
+            return self.read(Path(which))
+        backups = self.list(project)
+        if not backups:
+            raise InputError(f"no backups of project {project} in {self.folder(project)}")
+        if which is None:
+            return backups[-1]
+        for backup in backups:
+            if which in (backup.name, backup.path.name):
+                return backup
+        names = ", ".join(b.name for b in backups[-5:])
+        raise InputError(f"no backup {which!r} of project {project}; the latest are: {names}")
+
+    @staticmethod
+    def read(path: Path) -> Backup:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return Backup(path, str(data["project"]), str(data["created_at"]), str(data["applied_by"]),
+                          data.get("plan_fingerprint"), data.get("git_commit"), data["category_schema"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise InputError(f"{path}: not a readable backup ({type(error).__name__}: {error})") from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "unknown"

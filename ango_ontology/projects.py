@@ -1,0 +1,79 @@
+"""Which live project a label set targets: by id, or found by name (and created on apply when absent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InputError, NotFoundError
+from .hub.base import Hub
+from .model import Ontology, ProjectRef
+
+
+@dataclass(frozen=True)
+class Target:
+    """A project reference and, when the project exists, its id."""
+
+    ref: ProjectRef
+    project_id: str | None
+
+    @property
+    def label(self) -> str:
+        return self.project_id or f"{self.ref.name} (new)"
+
+
+def choose_refs(ontology: Ontology | None, selectors: list[str]) -> list[ProjectRef]:
+    """The projects to act on: the file's, narrowed by `--project` (an id or a name); or those given."""
+    refs = ontology.targets() if ontology is not None else []
+    if not selectors:
+        if not refs:
+            raise InputError("no project to act on: add `project:` to the file or pass --project ID")
+        return refs
+    chosen = []
+    for selector in selectors:
+        matches = [ref for ref in refs if selector in (ref.id, ref.name)]
+        chosen.extend(matches or [ProjectRef(id=selector)])
+    return chosen
+
+
+def find(hub: Hub, ref: ProjectRef) -> Target:
+    """The live project for a reference; a name matching two projects is an error listing their ids."""
+    if ref.id:
+        return Target(ref, ref.id)
+    matches = [p for p in hub.list_projects() if p.get("name") == ref.name]
+    if len(matches) > 1:
+        ids = ", ".join(str(p.get("_id")) for p in matches)
+        raise InputError(f"project name {ref.name!r} is ambiguous: projects {ids} all have it; "
+                         "put the right one's `id:` in the file")
+    return Target(ref, str(matches[0]["_id"]) if matches else None)
+
+
+def live_schema(hub: Hub, target: Target) -> dict[str, Any] | None:
+    """The project's categorySchema, or None for a project that does not exist yet."""
+    if target.project_id is None:
+        return None
+    project = hub.get_project(target.project_id)
+    schema = project.get("categorySchema")
+    return schema if isinstance(schema, dict) else None
+
+
+def ensure(hub: Hub, target: Target) -> tuple[str, bool]:
+    """The project's id, creating it when it does not exist yet; and whether it was created."""
+    if target.project_id is not None:
+        return target.project_id, False
+    found = find(hub, target.ref)
+    if found.project_id is not None:
+        return found.project_id, False
+    project = hub.create_project(target.ref.name or "", target.ref.description)
+    if "_id" not in project:
+        raise NotFoundError(f"creating project {target.ref.name!r} returned no id")
+    return str(project["_id"]), True
+
+
+def ensure_batches(hub: Hub, project_id: str, names: list[str]) -> list[str]:
+    """Create the batches that are missing (never delete any); the names created."""
+    existing = {b.get("name") for b in hub.get_batches(project_id)}
+    missing = [name for name in names if name not in existing]
+    for name in missing:
+        hub.create_batch(project_id, name)
+    return missing

@@ -1,0 +1,94 @@
+"""Plan and apply over one or many projects at once; each project's result or error is kept apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from .apply import Outcome, apply_plan
+from .backups import BackupStore
+from .changes import Plan
+from .diff import make_plan
+from .errors import AngoOntologyError
+from .hub.base import Hub
+from .model import Ontology, ProjectRef
+from .projects import Target, find, live_schema
+
+MAX_WORKERS = 4
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """One project's part of a run: its target, its plan, what apply did, or the error that stopped it."""
+
+    ref: ProjectRef
+    target: Target | None = None
+    plan: Plan | None = None
+    outcome: Outcome | None = None
+    error: AngoOntologyError | None = None
+
+    @property
+    def label(self) -> str:
+        if self.target is not None:
+            return self.target.label
+        return self.ref.id or self.ref.name or "?"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _each(items: Sequence[T], work: Callable[[T], ProjectRun], progress: Progress | None) -> list[ProjectRun]:
+    """Run `work` on every item, a few at a time (the hub client keeps the rate limit), in input order."""
+    if len(items) <= 1:
+        results = [work(item) for item in items]
+    else:
+        done = 0
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
+            futures = [pool.submit(work, item) for item in items]
+            results = []
+            for future in futures:
+                results.append(future.result())
+                done += 1
+                if progress is not None:
+                    progress(done, len(items))
+    return results
+
+
+def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef) -> ProjectRun:
+    """Find the project and plan the label set against it; errors are kept, not raised."""
+    try:
+        target = find(hub, ref)
+        live = live_schema(hub, target)
+        plan = make_plan(ontology, live, project=target.project_id, project_name=ref.name, hub=hub.name)
+        return ProjectRun(ref, target, plan)
+    except AngoOntologyError as error:
+        return ProjectRun(ref, error=error)
+
+
+def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef],
+             progress: Progress | None = None) -> list[ProjectRun]:
+    """A plan per project, made concurrently."""
+    return _each(refs, lambda ref: plan_one(hub, ontology, ref), progress)
+
+
+def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, source: str | None,
+              batches: Sequence[str], allow_destructive: bool,
+              progress: Progress | None = None) -> list[ProjectRun]:
+    """Apply each planned project concurrently; a failure in one leaves the others to complete."""
+
+    def work(run: ProjectRun) -> ProjectRun:
+        if run.error is not None or run.plan is None or run.target is None:
+            return run
+        try:
+            outcome = apply_plan(hub, run.plan, run.target, store=store, source=source, batches=batches,
+                                 allow_destructive=allow_destructive)
+            return replace(run, outcome=outcome)
+        except AngoOntologyError as error:
+            return replace(run, error=error)
+
+    return _each(runs, work, progress)
