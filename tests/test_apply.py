@@ -1,0 +1,334 @@
+"""apply, saved plans, backups and rollback, end to end against the local hub and the emulator."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ango_ontology.apply import apply_plan
+from ango_ontology.backups import BackupStore
+from ango_ontology.cli import main
+from ango_ontology.diff import make_plan
+from ango_ontology.errors import ApplyError
+from ango_ontology.hub.client import HttpHub, RetryPolicy
+from ango_ontology.hub.emulator import Emulator
+from ango_ontology.hub.local import LocalHub
+from ango_ontology.loader import load_text
+from ango_ontology.model import ProjectRef
+from ango_ontology.projects import Target
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"
+WEATHER = """
+project: {id: PROJECT}
+tools:
+  - bounding-box: Vehicle
+    classifications:
+      - radio: Kind
+        options: [Car, Truck, Bus]
+classifications:
+  - radio: Weather
+    options: [Sunny, Rainy]
+"""
+
+
+class Cli:
+    """Runs the command line in-process against one hub, in a scratch folder."""
+
+    def __init__(self, tmp_path: Path, hub: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.tmp_path = tmp_path
+        self.hub = hub
+        self.capsys = capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        command, rest = argv[0], list(argv[1:])
+        extra = [] if command == "history" else ["--hub", self.hub]
+        if command in ("apply", "rollback", "history"):
+            extra += ["--backup-dir", str(self.tmp_path / "backups")]
+        code = main([command, *rest, *extra])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def write(self, name: str, text: str) -> str:
+        path = self.tmp_path / name
+        path.write_text(text)
+        return str(path)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(tmp_path, f"local:{local_hub.path}", capsys)
+
+
+def _schema(hub: LocalHub, project_id: str) -> Any:
+    return hub.get_project(project_id)["categorySchema"]
+
+
+def test_example_applies_then_plans_clean_and_the_named_project_is_created_once(
+        cli: Cli, local_hub: LocalHub) -> None:
+    example = str(EXAMPLES / "autonomous-driving.yaml")
+    code, out, _ = cli("apply", example, "--auto-approve")
+    assert code == 0, out
+    assert "created the project" in out and "verified" in out
+    assert cli("plan", example, "--detailed-exitcode")[0] == 0
+    code, out, _ = cli("apply", example, "--auto-approve")
+    assert code == 0 and "no changes" in out
+    assert [p["name"] for p in local_hub.list_projects()] == ["Driving — staging"]
+
+
+def test_apply_then_plan_is_clean_against_the_emulator(tmp_path: Path, emulator: Emulator,
+                                                       emulator_api_key: str, local_hub: LocalHub,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    cli = Cli(tmp_path, emulator.url, capsys)
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    code, out, err = cli("plan", path, "--detailed-exitcode")
+    assert code == 0 and "No changes." in out
+    assert emulator_api_key not in out + err
+
+
+def test_destructive_change_is_refused_without_the_flag_and_applied_with_it(
+        cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    before = _schema(local_hub, project)
+    cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace(", Bus", ""))
+    assert cli("plan", path, "--detailed-exitcode")[0] == 3
+    code, _, err = cli("apply", path, "--auto-approve")
+    assert code == 1 and "refusing 1 destructive change" in err and "Bus" in err
+    assert _schema(local_hub, project) == before
+    assert cli("apply", path, "--auto-approve", "--allow-destructive")[0] == 0
+    assert cli("plan", path, "--detailed-exitcode")[0] == 0
+
+
+def test_protected_node_blocks_destructive_changes_even_with_the_flag(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    protected = WEATHER.replace("PROJECT", project).replace("  - radio: Weather\n",
+                                                            "  - radio: Weather\n    protect: true\n")
+    cli.write("o.yaml", protected.replace(", Rainy", ""))
+    code, _, err = cli("apply", path, "--auto-approve", "--allow-destructive")
+    assert code == 1 and "protect: true" in err
+    assert [o["value"] for o in _schema(local_hub, project)["classifications"][0]["options"]] == \
+        ["Sunny", "Rainy"]
+
+
+def test_saved_plan_applies_exactly_what_it_shows(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", path, "--out", plan_file)[0] == 0
+    assert cli("apply", plan_file, "--auto-approve")[0] == 0
+    assert _schema(local_hub, project) == json.loads(Path(plan_file).read_text())["desired_schema"]
+
+
+def test_stale_saved_plan_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", path, "--out", plan_file)[0] == 0
+    edited = {"tools": [{"tool": "point", "title": "Edited in the UI", "schemaId": "ui1"}]}
+    local_hub.create_label_set(project, edited)
+    code, _, err = cli("apply", plan_file, "--auto-approve")
+    assert code == 1 and "stale" in err
+    assert _schema(local_hub, project) == edited
+
+
+def test_plan_for_a_missing_project_is_stale_once_someone_else_creates_it(
+        cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    path = cli.write("o.yaml", WEATHER.replace("{id: PROJECT}", "{name: Fresh}"))
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", path, "--out", plan_file)[0] == 0
+    other = local_hub.create_project("Fresh", "")["_id"]
+    local_hub.create_label_set(other, {"tools": [{"tool": "point", "title": "X", "schemaId": "x"}]})
+    code, _, err = cli("apply", plan_file, "--auto-approve")
+    assert code == 1 and "stale" in err
+    assert len(local_hub.list_projects()) == 1
+
+
+@pytest.mark.parametrize("edit", ["corrupt", "hand-edited", "other-version"])
+def test_corrupt_or_hand_edited_plan_file_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Path,
+                                                     edit: str) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    plan_file = tmp_path / "plan.json"
+    assert cli("plan", path, "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    if edit == "corrupt":
+        plan_file.write_text(plan_file.read_text()[:200])
+    elif edit == "hand-edited":
+        data["desired_schema"]["classifications"] = []
+        plan_file.write_text(json.dumps(data))
+    else:
+        data["format_version"] = 99
+        plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "plan" in err
+    assert _schema(local_hub, project) == {"tools": [], "classifications": [], "relations": []}
+
+
+def test_saved_plan_for_another_hub_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", path, "--out", plan_file)[0] == 0
+    cli.hub = f"local:{tmp_path / 'other.db'}"
+    code, _, err = cli("apply", plan_file, "--auto-approve")
+    assert code == 1 and "was made against" in err
+
+
+def test_unknown_live_fields_survive_an_apply(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    live = {"tools": [], "relations": [], "classifications": [
+        {"tool": "radio", "title": "Weather", "schemaId": "w", "aiHint": {"model": "m1"},
+         "options": [{"value": "Sunny", "schemaId": "s", "synonyms": ["clear"]}]}]}
+    local_hub.create_label_set(project, live)
+    path = cli.write("o.yaml", f"project: {project}\nclassifications:\n  - radio: Weather\n"
+                               "    color: '#123456'\n    options: [Sunny, Rainy]\n")
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    weather = _schema(local_hub, project)["classifications"][0]
+    assert weather["aiHint"] == {"model": "m1"}
+    assert weather["options"][0]["synonyms"] == ["clear"]
+    assert weather["color"] == "#123456"
+
+
+def test_rollback_restores_the_previous_schema_byte_for_byte(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    original = {"classifications": [{"title": "Q", "tool": "radio", "schemaId": "q", "color": None,
+                                     "options": [{"schemaId": "a", "value": "A"}], "custom": 1}],
+                "tools": [], "relations": []}
+    local_hub.create_label_set(project, original)
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve", "--allow-destructive")[0] == 0
+    code, out, _ = cli("history", project)
+    assert code == 0 and len(out.splitlines()) == 1
+    code, out, err = cli("rollback", project, "--auto-approve", "--allow-destructive")
+    assert code == 0, err
+    assert json.dumps(_schema(local_hub, project)) == json.dumps(original)
+    assert len(cli("history", project)[1].splitlines()) == 2
+
+
+def test_rollback_of_a_project_without_backups_says_so(cli: Cli) -> None:
+    code, _, err = cli("rollback", "nope", "--auto-approve")
+    assert code == 1 and "no backups of project nope" in err
+
+
+class _FailingWrite:
+    """The emulator client, with a fault switched on just before the write (the only seam we need)."""
+
+    def __init__(self, hub: HttpHub, emulator: Emulator, fault: str) -> None:
+        self.hub, self.emulator, self.fault = hub, emulator, fault
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.hub, name)
+
+    def create_label_set(self, project_id: str, schema: Any) -> Any:
+        setattr(self.emulator.faults, self.fault, self.hub.retry.attempts if self.fault == "drop_next" else 1)
+        return self.hub.create_label_set(project_id, schema)
+
+
+@pytest.mark.parametrize("fault", ["fail_next", "drop_next"])
+def test_fault_during_the_write_is_reported_truthfully(emulator: Emulator, emulator_api_key: str,
+                                                       local_hub: LocalHub, tmp_path: Path, fault: str) -> None:
+    client = HttpHub(emulator.url, emulator_api_key, rate_limit=None, sleep=lambda _: None,
+                     retry=RetryPolicy())
+    project = local_hub.create_project("P", "")["_id"]
+    ontology = load_text(WEATHER.replace("PROJECT", project))
+    plan = make_plan(ontology, None, project=project, hub=client.name)
+    hub = _FailingWrite(client, emulator, fault)
+    with pytest.raises(ApplyError) as caught:
+        apply_plan(hub, plan, Target(ProjectRef(id=project), project),  # type: ignore[arg-type]
+                   store=BackupStore(tmp_path / "b"))
+    assert "Nothing was changed" in str(caught.value)
+    assert not make_plan(ontology, _schema(local_hub, project)).is_empty
+    client.close()
+
+
+def test_three_projects_applied_at_once_each_end_clean(cli: Cli, local_hub: LocalHub) -> None:
+    ids = [local_hub.create_project(f"P{i}", "")["_id"] for i in range(3)]
+    text = WEATHER.replace("project: {id: PROJECT}", "projects: [" + ", ".join(ids) + "]")
+    path = cli.write("o.yaml", text)
+    code, out, _ = cli("apply", path, "--auto-approve")
+    assert code == 0 and "3 of 3 project(s) succeeded" in out
+    assert cli("plan", path, "--detailed-exitcode")[0] == 0
+    assert cli("plan", path, "--project", ids[1], "--detailed-exitcode")[0] == 0
+
+
+def test_a_failing_project_does_not_stop_the_others(cli: Cli, local_hub: LocalHub) -> None:
+    good = local_hub.create_project("Good", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("project: {id: PROJECT}", f"projects: [{good}, missing]"))
+    code, out, err = cli("apply", path, "--auto-approve")
+    assert code == 1
+    assert "1 of 2 project(s) succeeded; failed: missing" in out
+    assert "missing" in err
+    assert _schema(local_hub, good)["classifications"][0]["title"] == "Weather"
+
+
+def test_apply_never_prompts_without_a_terminal(cli: Cli, local_hub: LocalHub,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    code, _, err = cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", project)))
+    assert code == 1 and "--auto-approve" in err
+    assert _schema(local_hub, project)["classifications"] == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes\n", 0), ("no\n", 1)])
+def test_apply_asks_on_a_terminal_and_only_yes_approves(cli: Cli, local_hub: LocalHub,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        answer: str, code: int) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+    result = cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", project)))
+    assert result[0] == code
+    assert "Only 'yes' will be accepted" in result[1]
+    assert bool(_schema(local_hub, project)["classifications"]) is (code == 0)
+
+
+def test_batches_are_created_when_missing_and_never_deleted(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    local_hub.create_batch(project, "Old")
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project) + "batches: [Week 1, Old]\n")
+    code, out, _ = cli("apply", path, "--auto-approve")
+    assert code == 0 and "created batches Week 1" in out
+    assert sorted(b["name"] for b in local_hub.get_batches(project)) == ["Old", "Week 1"]
+
+
+def test_ambiguous_project_name_is_an_error_listing_the_ids(cli: Cli, local_hub: LocalHub) -> None:
+    ids = [local_hub.create_project("Twin", "")["_id"] for _ in range(2)]
+    code, _, err = cli("plan", cli.write("o.yaml", WEATHER.replace("{id: PROJECT}", "{name: Twin}")))
+    assert code == 1 and "ambiguous" in err and all(i in err for i in ids)
+
+
+def test_plan_without_any_project_is_an_error(cli: Cli) -> None:
+    code, _, err = cli("plan", cli.write("o.yaml", "tools:\n  - point: P\n"))
+    assert code == 1 and "no project to act on" in err
+
+
+def test_plan_out_needs_exactly_one_project(cli: Cli, tmp_path: Path) -> None:
+    path = cli.write("o.yaml", "projects: [a, b]\ntools:\n  - point: P\n")
+    code, _, err = cli("plan", path, "--out", str(tmp_path / "p.json"))
+    assert code == 1 and "narrow it with --project" in err
+
+
+def test_plan_formats_for_several_projects(cli: Cli, local_hub: LocalHub) -> None:
+    ids = [local_hub.create_project(f"P{i}", "")["_id"] for i in range(2)]
+    path = cli.write("o.yaml", "projects: [" + ", ".join(ids) + "]\ntools:\n  - point: P\n")
+    code, out, _ = cli("plan", path, "--format", "json")
+    assert code == 0 and [p["project"] for p in json.loads(out)] == ids
+    code, out, _ = cli("plan", path, "--format", "markdown")
+    assert code == 0 and out.count("## Project") == 2
