@@ -78,6 +78,29 @@ def iter_all(ontology: Ontology) -> Iterator[_Node | Option | TreeOption]:
             stack.extend(reversed(item.tree_options))
 
 
+class _Siblings:
+    """Live siblings by title (options: value), so matching a list of n siblings costs O(n), not O(n²).
+
+    Siblings whose id a desired node claims explicitly are left out: that node takes them by id.
+    """
+
+    def __init__(self, live: Iterable[Any], key: str, explicit: set[str]) -> None:
+        self.key = key
+        self.claimed: set[int] = set()
+        self.by_key: dict[str, list[Any]] = {}
+        for item in live:
+            if item.id is None or item.id not in explicit:
+                self.by_key.setdefault(getattr(item, key), []).append(item)
+
+    def take(self, wanted: str) -> Any:
+        """The first unclaimed sibling of that title, now claimed; None if there is none."""
+        for item in self.by_key.get(wanted, ()):
+            if id(item) not in self.claimed:
+                self.claimed.add(id(item))
+                return item
+        return None
+
+
 class _Resolver:
     def __init__(self, live: Ontology | None, assign_colors: bool) -> None:
         self.live = _LiveIndex()
@@ -88,11 +111,11 @@ class _Resolver:
         self.problems: list[Problem] = []
 
     def nodes(self, desired: list[N], live: list[Any], path: Path, kind: str) -> list[N]:
-        claimed: set[int] = set()
-        return [self.node(node, live, path, kind, claimed) for node in desired]
+        siblings = _Siblings(live, "title", self.explicit)
+        return [self.node(node, siblings, path, kind) for node in desired]
 
-    def node(self, node: N, siblings: list[Any], path: Path, kind: str, claimed: set[int]) -> N:
-        match = self.match(node.id, node.title, node.renamed_from, siblings, claimed, path + (kind, node.title))
+    def node(self, node: N, siblings: _Siblings, path: Path, kind: str) -> N:
+        match = self.match(node.id, node.title, node.renamed_from, siblings, path + (kind, node.title))
         own = path + (kind, node.title)
         node_id = node.id or (match.id if match is not None and match.id else deterministic_id(own))
         color = node.color
@@ -121,22 +144,22 @@ class _Resolver:
         return node.model_copy(update=update)
 
     def options(self, desired: list[Option], live: list[Option], path: Path) -> list[Option]:
-        claimed: set[int] = set()
+        siblings = _Siblings(live, "value", self.explicit)
         out = []
         for option in desired:
             own = path + ("option", option.value)
-            match = self.match(option.id, option.value, option.renamed_from, live, claimed, own, key="value")
+            match = self.match(option.id, option.value, option.renamed_from, siblings, own)
             option_id = option.id or (match.id if match is not None and match.id else deterministic_id(own))
             extra = {**(match.extra if match is not None else {}), **option.extra}
             out.append(option.model_copy(update={"id": option_id, "extra": extra, "renamed_from": None}))
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
-        claimed: set[int] = set()
+        siblings = _Siblings(live, "title", self.explicit)
         out = []
         for item in desired:
             own = path + ("tree", item.title)
-            match = self.match(item.id, item.title, item.renamed_from, live, claimed, own)
+            match = self.match(item.id, item.title, item.renamed_from, siblings, own)
             item_id = item.id or (match.id if match is not None and match.id else deterministic_id(own))
             children = self.tree(item.children, match.children if match is not None else [], own)
             extra = {**(match.extra if match is not None else {}), **item.extra}
@@ -145,22 +168,19 @@ class _Resolver:
                                                "value": value, "renamed_from": None}))
         return out
 
-    def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: Iterable[Any],
-              claimed: set[int], own: Path, key: str = "title") -> Any:
+    def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: _Siblings,
+              own: Path) -> Any:
         """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
         if node_id is not None:
             found = self.live.by_id.get(node_id)
             if found is not None:
-                claimed.add(id(found))
+                siblings.claimed.add(id(found))
             return found
-        free = [s for s in siblings if id(s) not in claimed and (s.id is None or s.id not in self.explicit)]
         for wanted in (title, renamed_from):
-            if wanted is None:
-                continue
-            for sibling in free:
-                if getattr(sibling, key) == wanted:
-                    claimed.add(id(sibling))
-                    return sibling
+            found = siblings.take(wanted) if wanted is not None else None
+            if found is not None:
+                return found
+        key = siblings.key
         if renamed_from is not None:
             self.problems.append(Problem(
                 f"renamed_from: {renamed_from!r} matches nothing in the live project "
