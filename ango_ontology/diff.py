@@ -35,7 +35,7 @@ from .diff_nodes import (
     type_of,
     when_of,
 )
-from .identity import resolve, resolve_live
+from .identity import iter_all, resolve, resolve_live
 from .model import Ontology, Option
 from .wire import fingerprint, from_category_schema, to_category_schema
 
@@ -116,7 +116,8 @@ class _Differ:
     def move(self, desired: Item, live: Item, place: Place, live_place: Place) -> None:
         before: JSON = {}
         after: JSON = {}
-        if place.parent != live_place.parent:
+        # Only another parent node counts: a tool that became a top-level classification is a replace.
+        if place.parent_node != live_place.parent_node:
             before["parent"], after["parent"] = list(live_place.path[:-1]), list(place.path[:-1])
         if parent_option(desired) != parent_option(live):
             before["when"], after["when"] = when_of(live), when_of(desired)
@@ -203,7 +204,10 @@ def make_plan(desired: Ontology, live_category_schema: JSON | None, *, project: 
 
     Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
     """
-    live = resolve_live(from_category_schema(live_category_schema))
+    live = from_category_schema(live_category_schema)
+    # Re-resolving a large live schema costs seconds; it is only needed when a node has no id.
+    if any(getattr(item, "id", None) is None for item in iter_all(live)):
+        live = resolve_live(live)
     resolved = resolve(desired, live)
     return Plan.build(diff(resolved, live), to_category_schema(resolved), fingerprint(live_category_schema),
                       project=project, project_name=project_name, hub=hub)

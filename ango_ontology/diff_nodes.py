@@ -95,12 +95,18 @@ def attribute_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
     before: JSON = {}
     after: JSON = {}
     for name in sorted(want.keys() | have.keys()):
-        if want.get(name) != have.get(name):
-            before[name], after[name] = have.get(name), want.get(name)
+        # An attribute only one kind has (a tool that became a classification) counts at its default.
+        default = _default(desired if name in want else live, name)
+        if want.get(name, default) != have.get(name, default):
+            before[name], after[name] = have.get(name, default), want.get(name, default)
     for key, value in desired.extra.items():
         if live.extra.get(key) != value:
             before[f"extra.{key}"], after[f"extra.{key}"] = live.extra.get(key), value
     return before, after
+
+
+def _default(item: Item, name: str) -> Any:
+    return type(item).model_fields[name].default
 
 
 def parent_option(item: Item) -> str | None:

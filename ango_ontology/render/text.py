@@ -91,14 +91,14 @@ def _shared(opened: tuple[tuple[str, str], ...], parents: tuple[tuple[str, str],
 
 
 def change_lines(change: Change, depth: int) -> Iterator[Line]:
-    """The headline of one change, then its attributes or subtree, then its hint and warnings."""
+    """One change: headline, attributes, hint and warnings, then the subtree it creates or deletes."""
     marker = MARKERS[change.action]
     protected = f" {PROTECTED_NOTE}" if change.protected and change.destructive else ""
     yield Line(depth, marker, headline(change) + protected, change.action)
-    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
-    for below, text in nested_lines(node) if node else []:
-        yield Line(depth + below, marker, text, change.action)
     for text in attribute_lines(change):
         yield Line(depth + 1, " ", text)
     for text in notes(change):
         yield Line(depth + 1, " ", text, "warning" if text.startswith("warning") else "")
+    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
+    for below, text in nested_lines(node) if node else []:
+        yield Line(depth + below, marker, text, change.action)

@@ -1,0 +1,370 @@
+"""The diff engine: each change kind, identity by id, rename hints, protection, drift, and its properties."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_scenarios import applied, live_id, plan_for, vehicles
+
+from ango_ontology.changes import Change, Plan
+from ango_ontology.diff import diff, make_plan
+from ango_ontology.errors import OntologyInvalid
+from ango_ontology.identity import resolve, resolve_live
+from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
+from ango_ontology.wire import fingerprint, from_category_schema
+
+
+def only(plan: Plan, action: str) -> list[Change]:
+    return [change for change in plan.changes if change.action == action]
+
+
+def test_plan_of_an_applied_ontology_is_empty() -> None:
+    plan = plan_for("no_changes")
+    assert plan.is_empty
+    assert plan.counts == dict.fromkeys(plan.counts, 0)
+
+
+def test_plan_creates_each_kind_as_one_change_per_new_subtree() -> None:
+    plan = plan_for("create_each_kind")
+    created = {(c.kind, c.path) for c in only(plan, "create")}
+    assert created == {("tool", ("Pedestrian",)), ("option", ("Vehicle", "Kind", "Van")),
+                       ("tree-option", ("Scene", "Water")), ("relation", ("Same object",)),
+                       ("classification", ("Night",))}
+    pedestrian = next(c for c in plan.changes if c.path == ("Pedestrian",))
+    assert pedestrian.after is not None and pedestrian.before is None
+    assert [o["value"] for o in pedestrian.after["classifications"][0]["options"]] == ["Standing", "Walking"]
+    assert plan.destructive == 0
+
+
+def test_plan_new_required_classification_in_existing_project_warns() -> None:
+    night = next(c for c in plan_for("create_each_kind").changes if c.path == ("Night",))
+    assert night.warnings and "required" in night.warnings[0]
+
+
+def test_plan_deleted_option_is_destructive() -> None:
+    plan = plan_for("delete_option")
+    (change,) = plan.changes
+    assert (change.action, change.kind, change.path) == ("delete", "option", ("Vehicle", "Kind", "Bus"))
+    assert change.destructive and plan.destructive == 1
+    assert change.before == {"value": "Bus", "id": live_id(applied(vehicles()), "Vehicle", "Kind", "Bus")}
+
+
+def test_plan_deleted_tool_folds_its_subtree_into_one_change() -> None:
+    live = applied(vehicles())
+    live["tools"][2]["classifications"] = [{"tool": "text", "title": "Width", "schemaId": "w1"}]
+    desired = vehicles()
+    desired.tools.pop(2)
+    (change,) = make_plan(desired, live).changes
+    assert change.path == ("Lane",) and change.before is not None
+    assert change.before["classifications"][0]["title"] == "Width"
+
+
+def test_plan_rename_with_id_is_not_destructive() -> None:
+    plan = plan_for("rename_with_id")
+    renames = {(c.kind, c.path, c.before["title" if c.kind == "tool" else "value"]) for c in plan.changes
+               if c.before}
+    assert renames == {("tool", ("Car",), "Vehicle"), ("option", ("Car", "Kind", "Lorry"), "Truck")}
+    assert plan.counts["rename"] == 2 and plan.destructive == 0
+
+
+def test_plan_rename_with_renamed_from_reaches_tree_options() -> None:
+    plan = plan_for("rename_with_renamed_from")
+    assert {c.path for c in only(plan, "rename")} == {("Car",), ("Scene", "Road", "Countryside")}
+    assert plan.destructive == 0
+
+
+def test_plan_renamed_from_kept_after_the_rename_is_no_change() -> None:
+    desired = vehicles()
+    desired.tools[0].renamed_from = "Automobile"
+    assert make_plan(desired, applied(vehicles())).is_empty
+
+
+def test_plan_renamed_from_that_matches_nothing_is_an_error() -> None:
+    desired = vehicles()
+    desired.tools[0].classifications[0].options[0] = Option(value="Bike", renamed_from="Bicycle")
+    with pytest.raises(OntologyInvalid, match="Bicycle"):
+        make_plan(desired, applied(vehicles()))
+
+
+def test_plan_title_change_without_id_is_delete_and_create_with_rename_hint() -> None:
+    plan = plan_for("rename_without_id")
+    (deleted,) = only(plan, "delete")
+    (created,) = only(plan, "create")
+    old_id = live_id(applied(vehicles()), "Vehicle")
+    expected = (f"looks like a rename — add `id: {old_id}` (or `renamed_from: Vehicle`) "
+                "to keep the existing annotations")
+    assert deleted.hint == created.hint == expected
+    assert deleted.destructive and not created.destructive
+
+
+def test_plan_rename_hint_pairs_the_most_similar_siblings() -> None:
+    live = applied(Ontology(tools=[Tool(type="point", title="Pedestrian"), Tool(type="point", title="Cyclist")]))
+    desired = Ontology(tools=[Tool(type="point", title="Pedestrians"), Tool(type="point", title="Cyclists")])
+    plan = make_plan(desired, live)
+    hints = {c.path[0]: c.hint for c in plan.changes}
+    assert hints["Pedestrians"] == hints["Pedestrian"] and "renamed_from: Pedestrian`" in str(hints["Pedestrian"])
+    assert hints["Cyclists"] == hints["Cyclist"] and "renamed_from: Cyclist`" in str(hints["Cyclist"])
+
+
+def test_plan_gives_no_rename_hint_for_unlike_nodes() -> None:
+    live = applied(Ontology(tools=[Tool(type="point", title="Pedestrian"), Tool(type="point", title="Cyclist")]))
+    desired = Ontology(tools=[Tool(type="point", title="Zebra"), Tool(type="polygon", title="Cyclists")])
+    plan = make_plan(desired, live)
+    assert all(c.hint is None for c in plan.changes)
+
+
+def test_plan_update_lists_each_attribute_before_and_after() -> None:
+    plan = plan_for("update_attributes")
+    by_path = {c.path: c for c in only(plan, "update")}
+    sign = by_path[("Sign",)]
+    assert sign.after == {"color": "#112233", "shortcut_key": "3"}
+    assert sign.before is not None and sign.before["shortcut_key"] == "2"
+    assert by_path[("Comment",)].after == {"extra.maxLength": 200}
+    assert by_path[("Vehicle", "Kind")].warnings and plan.destructive == 0
+
+
+def test_plan_ignores_live_fields_the_toolkit_does_not_model() -> None:
+    live = applied(vehicles())
+    live["tools"][0]["createdBy"] = "someone"
+    live["tools"][0]["classifications"][0]["options"][0]["color"] = "#000000"
+    live["classifications"][0]["treeOptions"][0]["icon"] = "road"
+    plan = make_plan(vehicles(), live)
+    assert plan.is_empty
+    assert plan.desired_schema["tools"][0]["createdBy"] == "someone"
+
+
+def test_plan_missing_and_null_live_keys_are_not_changes() -> None:
+    live = applied(vehicles())
+    comment = live["classifications"][1]
+    for key in ("regex", "exportName", "classifications", "shortcutKey", "frameSpecific"):
+        comment.pop(key)
+    comment["required"] = None
+    assert make_plan(vehicles(), live).is_empty
+
+
+def test_plan_type_change_is_a_destructive_replace() -> None:
+    (change,) = plan_for("replace_type").changes
+    assert (change.action, change.before, change.after) == ("replace", {"type": "polygon"}, {"type": "polyline"})
+    assert change.destructive
+
+
+def test_plan_tool_turned_top_level_classification_is_one_replace() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    desired.tools.pop(2)
+    desired.classifications.append(Classification(type="text", title="Lane", id=live_id(live, "Lane")))
+    (change,) = make_plan(desired, live).changes
+    assert change.action == "replace" and change.destructive
+    assert change.before == {"type": "polygon", "kind": "tool"}
+    assert change.after == {"type": "text", "kind": "classification"}
+
+
+def test_plan_tool_turned_nested_classification_is_replace_and_move() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    desired.tools.pop(2)
+    desired.tools[1].classifications.append(Classification(type="text", title="Lane", id=live_id(live, "Lane")))
+    plan = make_plan(desired, live)
+    assert sorted(c.action for c in plan.changes) == ["move", "replace"]
+    assert only(plan, "move")[0].after == {"parent": ["Sign"]}
+
+
+def test_plan_moves_to_another_parent_are_destructive() -> None:
+    plan = plan_for("move_nodes")
+    moves = {c.path: c for c in only(plan, "move")}
+    assert moves[("Sign", "Plate")].before == {"parent": ["Vehicle", "Kind"], "when": "Car"}
+    assert moves[("Sign", "Plate")].after == {"parent": ["Sign"], "when": None}
+    assert moves[("Vehicle", "Occluded", "Note")].before == {"parent": [], "when": None}
+    assert only(plan, "rename")[0].path == ("Vehicle", "Occluded", "Note")
+    assert plan.destructive == 2 and not only(plan, "create") and not only(plan, "delete")
+
+
+def test_plan_another_when_is_a_destructive_move() -> None:
+    (change,) = plan_for("move_when").changes
+    assert change.action == "move" and change.destructive
+    assert (change.before, change.after) == ({"when": "Car"}, {"when": "Truck"})
+
+
+def test_plan_option_moved_to_another_classification_keeps_its_id() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    desired.tools[0].classifications[1].options.pop()
+    desired.tools[0].classifications[0].options.append(
+        Option(value="Fully", id=live_id(live, "Vehicle", "Occluded", "Fully")))
+    (change,) = make_plan(desired, live).changes
+    assert change.action == "move" and change.kind == "option"
+    assert change.before == {"parent": ["Vehicle", "Occluded"]}
+
+
+def test_plan_reorder_is_not_destructive() -> None:
+    plan = plan_for("reorder")
+    reorders = {(c.kind, c.path): c for c in plan.changes}
+    assert set(reorders) == {("tool", ()), ("option", ("Vehicle", "Kind"))}
+    assert reorders[("tool", ())].after == {"order": ["Lane", "Sign", "Vehicle"]}
+    assert reorders[("tool", ())].id is None
+    assert plan.destructive == 0
+
+
+def test_plan_flags_destructive_changes_to_protected_nodes() -> None:
+    plan = plan_for("protected_replace")
+    violations = {(c.action, c.path) for c in plan.protected_violations()}
+    assert violations == {("replace", ("Lane",)), ("delete", ("Vehicle", "Occluded", "Fully"))}
+
+
+def test_plan_protected_node_renamed_without_id_protects_the_deleted_twin() -> None:
+    desired = vehicles()
+    desired.tools[2].title, desired.tools[2].protect = "Lanes", True
+    plan = make_plan(desired, applied(vehicles()))
+    assert [(c.action, c.path) for c in plan.protected_violations()] == [("delete", ("Lane",))]
+
+
+def test_plan_unprotected_changes_are_not_violations() -> None:
+    assert plan_for("everything").protected_violations() == []
+
+
+def test_plan_for_a_project_that_does_not_exist_creates_everything() -> None:
+    plan = plan_for("new_project")
+    assert [c.action for c in plan.changes] == ["create"]
+    assert plan.live_fingerprint == fingerprint(None) == fingerprint({})
+    assert plan.project is None and plan.project_name == "Vehicles"
+
+
+def test_plan_shows_edits_made_in_the_web_ui_as_drift() -> None:
+    plan = plan_for("drift_in_web_ui")
+    assert {(c.action, c.path) for c in plan.changes} == {
+        ("delete", ("Vehicle", "Kind", "Tram")), ("create", ("Sign",)), ("rename", ("Comment",))}
+
+
+def test_plan_orders_destructive_changes_first() -> None:
+    plan = plan_for("everything")
+    flags = [c.destructive for c in plan.changes]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+
+
+def test_plan_tree_dropdown_flattened_options_are_not_diffed() -> None:
+    desired = vehicles()
+    desired.classifications[0].tree_options[0].children[0].title = "City"
+    plan = make_plan(desired, applied(vehicles()))
+    assert {c.kind for c in plan.changes} == {"tree-option"}
+
+
+def test_diff_refuses_unresolved_nodes() -> None:
+    with pytest.raises(ValueError, match="resolve"):
+        diff(Ontology(tools=[Tool(type="point", title="A")]), Ontology(tools=[Tool(type="point", title="A")]))
+
+
+def test_diff_of_equal_subtrees_compares_each_top_level_node_once() -> None:
+    live = resolve_live(from_category_schema(applied(vehicles())))
+    desired = resolve(vehicles(), live)
+    calls: list[Any] = []
+    original = Tool.__eq__
+
+    def counting(self: Tool, other: object) -> bool:
+        calls.append(self.title)
+        return original(self, other)
+
+    Tool.__eq__ = counting  # type: ignore[method-assign]
+    try:
+        assert diff(desired, live) == []
+    finally:
+        Tool.__eq__ = original  # type: ignore[method-assign]
+    assert calls == ["Vehicle", "Sign", "Lane"]
+
+
+def large(tools: int) -> Ontology:
+    """About 100 nodes per tool: 10 classifications of 9 options each."""
+    return Ontology(tools=[
+        Tool(type="bounding-box", title=f"T{t}", classifications=[
+            Classification(type="radio", title=f"C{c}", options=[f"O{o}" for o in range(9)]) for c in range(10)])
+        for t in range(tools)])
+
+
+def test_plan_of_a_large_schema_with_two_edits_is_fast() -> None:
+    live = applied(large(400))
+    desired = large(400)
+    desired.tools[7].classifications[3].options[2].value = "Renamed"
+    desired.tools[300].classifications[9].required = True
+    started = time.perf_counter()
+    plan = make_plan(desired, live)
+    elapsed = time.perf_counter() - started
+    assert sorted(c.action for c in plan.changes) == ["create", "delete", "update"]
+    assert elapsed < 10, f"planning 40k nodes took {elapsed:.1f}s"
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+TITLES = st.text(alphabet="abcxy Z", min_size=1, max_size=3)
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 0) -> list[TreeOption]:
+    titles = draw(st.lists(TITLES, max_size=3 if depth < 2 else 0, unique=True))
+    return [TreeOption(title=title, children=draw(trees(depth + 1))) for title in titles]
+
+
+@st.composite
+def classifications(draw: st.DrawFn, depth: int = 0, choices: tuple[str, ...] = ()) -> list[Classification]:
+    out = []
+    for title in draw(st.lists(TITLES, max_size=3 if depth < 2 else 0, unique=True)):
+        kind = draw(st.sampled_from(("radio", "checkbox", "text", "tree-dropdown")))
+        options = draw(st.lists(TITLES, max_size=3, unique=True)) if kind in ("radio", "checkbox") else []
+        out.append(Classification(
+            type=kind, title=title, options=options, required=draw(st.booleans()),
+            tree_options=draw(trees()) if kind == "tree-dropdown" else [],
+            when=draw(st.sampled_from((None, *choices))),
+            classifications=draw(classifications(depth + 1, tuple(options)))))
+    return out
+
+
+@st.composite
+def ontologies(draw: st.DrawFn) -> Ontology:
+    tools = [Tool(type=draw(st.sampled_from(("point", "polygon"))), title=title,
+                  classifications=draw(classifications(1)))
+             for title in draw(st.lists(TITLES, max_size=3, unique=True))]
+    relations = [Relation(type="group", title=title) for title in draw(st.lists(TITLES, max_size=2, unique=True))]
+    return Ontology(tools=tools, classifications=draw(classifications()), relations=relations)
+
+
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(ontologies())
+def test_property_planning_an_ontology_against_its_own_serialisation_is_empty(ontology: Ontology) -> None:
+    assert make_plan(ontology, applied(ontology)).is_empty
+
+
+@PROPERTY_SETTINGS
+@given(ontologies(), ontologies())
+def test_property_plans_are_deterministic(desired: Ontology, live: Ontology) -> None:
+    schema = applied(live)
+    first = make_plan(desired, schema).to_json()
+    assert make_plan(desired, schema).to_json() == first
+    assert Plan.from_json(first).to_json() == first
+
+
+@PROPERTY_SETTINGS
+@given(ontologies(), ontologies())
+def test_property_pushing_the_desired_schema_then_planning_again_is_empty(desired: Ontology,
+                                                                         live: Ontology) -> None:
+    plan = make_plan(desired, applied(live))
+    assert make_plan(desired, plan.desired_schema).is_empty
+
+
+@PROPERTY_SETTINGS
+@given(ontologies(), ontologies())
+def test_property_counts_match_the_changes(desired: Ontology, live: Ontology) -> None:
+    plan = make_plan(desired, applied(live))
+    assert sum(plan.counts.values()) == len(plan.changes)
+    assert plan.destructive == sum(c.action in ("delete", "replace", "move") for c in plan.changes)
+
+
+def test_plan_live_nodes_stored_without_id_match_their_deterministic_ids() -> None:
+    live = applied(vehicles())
+    del live["tools"][2]["schemaId"]
+    del live["tools"][0]["classifications"][0]["options"][0]["schemaId"]
+    assert make_plan(vehicles(), live).is_empty
