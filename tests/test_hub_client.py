@@ -27,9 +27,10 @@ from ango_ontology.errors import (
 )
 from ango_ontology.hub import Hub
 from ango_ontology.hub.base import JSON
-from ango_ontology.hub.client import HttpHub, RateLimiter, RetryPolicy
+from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.hub.pacing import RateLimiter, RetryPolicy
 
 SCHEMA: JSON = {
     "tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car", "color": "#112233"}],
@@ -160,9 +161,7 @@ def test_odd_project_ids_cannot_leave_their_path_segment(emulator_hub: HttpHub, 
     assert emulator.requests[-1].path == "/v2/project/..%2FlistProjects%3Fx%3D"
 
 
-def test_list_projects_reads_every_page(
-    emulator_hub: HttpHub, emulator: Emulator, local_hub: LocalHub
-) -> None:
+def test_list_projects_reads_every_page(emulator_hub: HttpHub, emulator: Emulator, local_hub: LocalHub) -> None:
     ids = [local_hub.create_project(f"p{i}")["_id"] for i in range(230)]
     assert [p["_id"] for p in emulator_hub.list_projects()] == ids
     assert [r.path for r in emulator.requests] == [f"/v2/listProjects?page={n}&limit=100" for n in (1, 2, 3)]
@@ -281,16 +280,12 @@ def test_answers_that_are_not_the_expected_json_are_bad_responses(
     assert_translated(caught.value)
 
 
-def test_missing_project_object_is_a_bad_response(
-    stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]
-) -> None:
+def test_missing_project_object_is_a_bad_response(stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]) -> None:
     with pytest.raises(BadResponseError, match=r"data.project"):
         make_hub(stub(ok({})).url).get_project("p")
 
 
-def test_failure_status_inside_a_200_is_reported(
-    stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]
-) -> None:
+def test_failure_status_inside_a_200_is_reported(stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]) -> None:
     body = b'{"status": "fail", "message": "Quota exceeded", "data": {}}'
     with pytest.raises(HubError, match="reported 'fail': Quota exceeded"):
         make_hub(stub((200, {}, body)).url).list_projects()
@@ -340,9 +335,7 @@ def test_truncated_answer_counts_as_a_dropped_connection(
     assert len(clock.sleeps) == 1
 
 
-def test_key_echoed_by_a_server_is_redacted(
-    stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]
-) -> None:
+def test_key_echoed_by_a_server_is_redacted(stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]) -> None:
     def echo(handler: BaseHTTPRequestHandler) -> Answer:
         message = json.dumps({"status": "fail", "message": f"bad key {handler.headers['apikey']}"})
         return 400, {}, message.encode()
@@ -354,9 +347,7 @@ def test_key_echoed_by_a_server_is_redacted(
     assert "bad key <redacted>" in str(caught.value)
 
 
-def test_error_page_text_is_quoted_when_not_json(
-    stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]
-) -> None:
+def test_error_page_text_is_quoted_when_not_json(stub: Callable[..., Stub], make_hub: Callable[..., HttpHub]) -> None:
     with pytest.raises(ServerError, match="500: Bad gateway page"):
         make_hub(stub((500, {}, b"Bad gateway page")).url).list_projects()
 
@@ -402,9 +393,7 @@ def test_unknown_project_is_not_found_with_its_id(make_hub: Callable[..., HttpHu
         assert_translated(caught.value)
 
 
-def test_wrong_base_path_asks_whether_the_url_is_right(
-    emulator: Emulator, make_hub: Callable[..., HttpHub]
-) -> None:
+def test_wrong_base_path_asks_whether_the_url_is_right(emulator: Emulator, make_hub: Callable[..., HttpHub]) -> None:
     with pytest.raises(NotFoundError, match="is the hub URL right"):
         make_hub(emulator.url + "/api").list_projects()
 
@@ -530,9 +519,7 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_refused_connection_is_retried_even_for_a_create(
-    make_hub: Callable[..., HttpHub], clock: FakeClock
-) -> None:
+def test_refused_connection_is_retried_even_for_a_create(make_hub: Callable[..., HttpHub], clock: FakeClock) -> None:
     hub = make_hub(f"http://127.0.0.1:{_closed_port()}")
     with pytest.raises(HubConnectionError, match=r"cannot connect .* is it running") as caught:
         hub.create_project("x")
@@ -540,9 +527,7 @@ def test_refused_connection_is_retried_even_for_a_create(
     assert len(clock.sleeps) == 4
 
 
-def test_slow_answer_is_a_timeout(
-    emulator: Emulator, make_hub: Callable[..., HttpHub], clock: FakeClock
-) -> None:
+def test_slow_answer_is_a_timeout(emulator: Emulator, make_hub: Callable[..., HttpHub], clock: FakeClock) -> None:
     emulator.faults.latency = 0.5
     hub = make_hub(timeout=(2.0, 0.1), retry=RetryPolicy(attempts=2))
     with pytest.raises(HubTimeoutError, match=r"did not answer in time .* after 2 attempts") as caught:
@@ -630,9 +615,7 @@ def test_client_keeps_within_the_hubs_rate_limit(
     assert clock.now - 1000 >= 120
 
 
-def test_client_takes_a_shared_limiter(
-    emulator: Emulator, make_hub: Callable[..., HttpHub], clock: FakeClock
-) -> None:
+def test_client_takes_a_shared_limiter(emulator: Emulator, make_hub: Callable[..., HttpHub], clock: FakeClock) -> None:
     limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
     first, second = make_hub(rate_limit=limiter), make_hub(rate_limit=limiter)
     first.list_projects()

@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 from ango_ontology.errors import HubConfigError
 from ango_ontology.hub.base import JSON, Hub
-from ango_ontology.hub.client import DEFAULT_HOST, HttpHub, is_loopback
+from ango_ontology.hub.client import DEFAULT_HOST, HttpHub
 from ango_ontology.hub.emulator import DEFAULT_API_KEY
 from ango_ontology.hub.local import DEFAULT_PATH, LocalHub
+from ango_ontology.hub.pacing import is_loopback
 
 __all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub"]
 

@@ -25,21 +25,13 @@ def add_hub_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
         "and trials). The API key is --api-key, else ANGO_API_KEY, else the emulator's built-in key.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any)"
-    )
-    serve.add_argument(
-        "--db", type=Path, default=DEFAULT_PATH, help=f"the local hub (default: {DEFAULT_PATH})"
-    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any)")
+    serve.add_argument("--db", type=Path, default=DEFAULT_PATH, help=f"the local hub (default: {DEFAULT_PATH})")
     serve.add_argument("--api-key", help="the key clients must send (default: ANGO_API_KEY)")
     serve.add_argument("--latency", type=float, default=0.0, metavar="S", help="seconds added to each answer")
-    serve.add_argument(
-        "--fail-rate", type=float, default=0.0, metavar="R", help="share of requests answered 500"
-    )
+    serve.add_argument("--fail-rate", type=float, default=0.0, metavar="R", help="share of requests answered 500")
     serve.add_argument("--rate-limit", type=int, default=0, metavar="N", help="requests per minute, then 429")
-    serve.add_argument(
-        "--drop-rate", type=float, default=0.0, metavar="R", help="share of connections dropped"
-    )
+    serve.add_argument("--drop-rate", type=float, default=0.0, metavar="R", help="share of connections dropped")
     serve.set_defaults(func=serve_command)
 
 
@@ -61,9 +53,7 @@ def serve_command(args: argparse.Namespace, *, stdout: TextIO | None = None) -> 
             f"warning: listening on {args.host}, reachable from other machines, over plain http",
             file=sys.stderr,
         )
-    print(
-        f"Ango Hub emulator serving {store.name} at {emulator.url} (apikey: {source})", file=out, flush=True
-    )
+    print(f"Ango Hub emulator serving {store.name} at {emulator.url} (apikey: {source})", file=out, flush=True)
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:

@@ -15,13 +15,10 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from ipaddress import ip_address
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -41,6 +38,9 @@ from ango_ontology.errors import (
     ServerError,
 )
 from ango_ontology.hub.base import JSON
+from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter
+
+__all__ = ["DEFAULT_HOST", "PAGE_LIMIT", "HttpHub", "RateLimiter", "RetryPolicy"]
 
 DEFAULT_HOST = "https://imeritapi.ango.ai"
 PAGE_LIMIT = 100
@@ -50,60 +50,6 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 NOT_APPLIED_STATUSES = frozenset({429, 503})
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], float]
-Sleep = Callable[[float], None]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry: exponential backoff with jitter, bounded in attempts and time."""
-
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    total: float = 120.0
-
-    def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
-        """The pause after failed attempt number `attempt` (1-based): half fixed, half random."""
-        cap = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
-        return cap / 2 + rng() * cap / 2
-
-
-class RateLimiter:
-    """At most `per_minute` requests in any sliding window of `window` seconds; waits for a free slot."""
-
-    def __init__(
-        self,
-        per_minute: int = 100,
-        *,
-        window: float = 60.0,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = time.sleep,
-    ) -> None:
-        if per_minute < 1:
-            raise ValueError("per_minute must be at least 1")
-        self.per_minute = per_minute
-        self.window = window
-        self._clock = clock
-        self._sleep = sleep
-        self._sent: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def acquire(self) -> float:
-        """Take one slot, sleeping until one is free; return how long it slept."""
-        waited = 0.0
-        with self._lock:
-            while True:
-                now = self._clock()
-                while self._sent and self._sent[0] <= now - self.window:
-                    self._sent.popleft()
-                if len(self._sent) < self.per_minute:
-                    self._sent.append(now)
-                    return waited
-                pause = self._sent[0] + self.window - now
-                self._sleep(pause)
-                waited += pause
 
 
 class _Secret:
@@ -168,7 +114,7 @@ class HttpHub:
         self._key = _Secret(api_key)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self.limiter = _limiter(rate_limit, clock, sleep)
+        self.limiter = limiter(rate_limit, clock, sleep)
         self._session = session or requests.Session()
         if is_loopback(urlsplit(self.base_url).hostname or ""):
             # An emulator on this machine: no proxy from the environment may see the key in clear.
@@ -195,17 +141,13 @@ class HttpHub:
 
     def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
         # The whole schema is replaced, so sending it twice does no harm: safe to retry.
-        call = _Call(
-            "POST", f"/v2/project/{_seg(project_id)}", {"categorySchema": category_schema}, project_id
-        )
+        call = _Call("POST", f"/v2/project/{_seg(project_id)}", {"categorySchema": category_schema}, project_id)
         data = self._request(call)
         project = data.get("project")
         return project if isinstance(project, dict) else data
 
     def create_project(self, name: str, description: str = "") -> JSON:
-        call = _Call(
-            "POST", "/v2/project", {"name": name, "description": description or ""}, idempotent=False
-        )
+        call = _Call("POST", "/v2/project", {"name": name, "description": description or ""}, idempotent=False)
         return _dict_member(self._request(call), "project", "POST /v2/project")
 
     def list_projects(self) -> list[JSON]:
@@ -305,9 +247,7 @@ class HttpHub:
         """How long to wait before the next attempt, or None when it is time to give up."""
         if not failure.retryable or attempt >= self.retry.attempts:
             return None
-        delay = (
-            failure.retry_after if failure.retry_after is not None else self.retry.backoff(attempt, self._rng)
-        )
+        delay = failure.retry_after if failure.retry_after is not None else self.retry.backoff(attempt, self._rng)
         if self._clock() - started + delay > self.retry.total:
             return None
         return delay
@@ -329,17 +269,11 @@ class HttpHub:
         if isinstance(exc, requests.ConnectTimeout):
             return _Failure(HubTimeoutError, f"connecting to {self.name} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
-            return _Failure(
-                HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent
-            )
+            return _Failure(HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent)
         if isinstance(exc, requests.exceptions.SSLError):
-            return _Failure(
-                HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False
-            )
+            return _Failure(HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False)
         if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
-            return _Failure(
-                HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True
-            )
+            return _Failure(HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True)
         if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             message = f"the connection to {self.name} dropped ({detail})"
             if not call.idempotent:
@@ -361,15 +295,11 @@ class HttpHub:
             ) from None
         if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
             raise BadResponseError(
-                self._redact(
-                    f"{call.label}: {self.name} answered JSON without the {{'status', 'data'}} envelope"
-                )
+                self._redact(f"{call.label}: {self.name} answered JSON without the {{'status', 'data'}} envelope")
             )
         if body.get("status") not in (None, "success"):
             raise HubError(
-                self._redact(
-                    f"{call.label}: {self.name} reported {body.get('status')!r}: {body.get('message', '')}"
-                )
+                self._redact(f"{call.label}: {self.name} reported {body.get('status')!r}: {body.get('message', '')}")
             )
         data: JSON = body["data"]
         return data
@@ -412,9 +342,7 @@ class HttpHub:
                 f"project {call.project_id} not found on {self.name} ({status}{says}) — check "
                 "the project id, and that ANGO_API_KEY belongs to its organisation"
             )
-        return self._redact(
-            f"{call.label}: {self.name} has no such endpoint ({status}{says}) — is the hub URL right?"
-        )
+        return self._redact(f"{call.label}: {self.name} has no such endpoint ({status}{says}) — is the hub URL right?")
 
     def _server_says(self, response: requests.Response) -> str:
         """`: <message>` from an error envelope (or the start of a non-JSON body), never the key."""
@@ -428,23 +356,6 @@ class HttpHub:
     def _redact(self, text: str) -> str:
         key = self._key.reveal()
         return text.replace(key, "<redacted>") if key else text
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` (a name or an address) surely stays on this machine."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _limiter(rate_limit: int | RateLimiter | None, clock: Clock, sleep: Sleep) -> RateLimiter:
-    if isinstance(rate_limit, RateLimiter):
-        return rate_limit
-    # No limit is a limiter too large to ever wait, which keeps one code path.
-    return RateLimiter(rate_limit or 10**9, clock=clock, sleep=sleep)
 
 
 def _seg(value: str) -> str:

@@ -149,9 +149,7 @@ class LocalHub:
 
     def _identity(self, db: sqlite3.Connection) -> tuple[str, str]:
         """This database's organisation and user ids, made once and kept."""
-        rows = dict(
-            db.execute("SELECT key, value FROM meta WHERE key IN ('organization', 'user')").fetchall()
-        )
+        rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('organization', 'user')").fetchall())
         for key in ("organization", "user"):
             if key not in rows:
                 rows[key] = new_object_id()
@@ -199,9 +197,7 @@ class LocalHub:
         """One page of project summaries (oldest first) and the total; `limit` 0 means all."""
         with self._read() as db:
             total = db.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
-            rows = db.execute(
-                "SELECT doc FROM projects ORDER BY seq LIMIT ? OFFSET ?", _window(page, limit)
-            ).fetchall()
+            rows = db.execute("SELECT doc FROM projects ORDER BY seq LIMIT ? OFFSET ?", _window(page, limit)).fetchall()
         return [project_summary(json.loads(r[0])) for r in rows], total
 
     # -- batches --------------------------------------------------------------------------------
@@ -234,9 +230,7 @@ class LocalHub:
         tasks, _ = self.page_tasks(project_id, 1, 0, include_answer)
         return tasks
 
-    def page_tasks(
-        self, project_id: str, page: int, limit: int, include_answer: bool
-    ) -> tuple[list[JSON], int]:
+    def page_tasks(self, project_id: str, page: int, limit: int, include_answer: bool) -> tuple[list[JSON], int]:
         """One page of the project's tasks (oldest first) and the total; `limit` 0 means all."""
         with self._read() as db:
             self._load_project(db, project_id)
@@ -265,9 +259,7 @@ class LocalHub:
     def get_labels(self, project_id: str) -> list[JSON]:
         """Every label imported into the project, in import order, as it was sent."""
         with self._read() as db:
-            rows = db.execute(
-                "SELECT doc FROM labels WHERE project_id = ? ORDER BY seq", (project_id,)
-            ).fetchall()
+            rows = db.execute("SELECT doc FROM labels WHERE project_id = ? ORDER BY seq", (project_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
 
 
