@@ -36,14 +36,14 @@ def deterministic_color(path: Path) -> str:
     lightness = 0.42 + digest[2] / 255 * 0.16
     saturation = 0.55 + digest[3] / 255 * 0.3
     red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
-    return "#{:02X}{:02X}{:02X}".format(round(red * 255), round(green * 255), round(blue * 255))
+    return f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
 
 
 def breadcrumb(path: Path) -> str:
     """`tools[Vehicle] > classifications[Kind] > options[Car]` from a path of (kind, title) pairs."""
     label = {"tool": "tools", "classification": "classifications", "relation": "relations",
              "option": "options", "tree": "tree"}
-    pairs = zip(path[::2], path[1::2])
+    pairs = zip(path[::2], path[1::2], strict=False)
     return " > ".join(f"{label.get(kind, kind)}[{title}]" for kind, title in pairs)
 
 

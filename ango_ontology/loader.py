@@ -20,7 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InputError, OntologyInvalid, Problem
 from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, TREE_TYPE, Ontology
-from .validate import INVALID, Finding, check, did_you_mean
+from .validate import INVALID, check, did_you_mean
 
 Path = tuple[Any, ...]
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -186,7 +186,8 @@ class _Normaliser:
     def node_keys(self, raw: dict[Any, Any], path: Path, allowed: tuple[str, ...],
                   section: str) -> tuple[list[tuple[Any, Any, str]], Any]:
         """Split keys into known fields and the `<type>: <title>` shorthand key (if any)."""
-        known, unknown = [], []
+        known: list[tuple[Any, Any, Any]] = []
+        unknown: list[tuple[Any, Any, Any]] = []
         for key, value in raw.items():
             self.spend()
             field = ALIASES.get(key, key) if isinstance(key, str) else key
@@ -216,15 +217,18 @@ class _Normaliser:
         if value is None:
             self.note(path + ("title",), "the title is empty")
             return f"{INVALID}{path}"
-        return self.text(value, path + ("title",))
+        return str(self.text(value, path + ("title",)))
 
     def text(self, value: Any, path: Path) -> Any:
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, (bool, float)):
             self.note(path, f"{value!r} reads as a {_kind(value)} in YAML; put it in quotes")
             return str(value)
         if isinstance(value, int):
             return str(value)
-        return value if isinstance(value, str) else self.plain(value)
+        if isinstance(value, str):
+            return value
+        self.note(path, f"expected text here, not a {_kind(value)}")
+        return f"{INVALID}{path}"
 
     def attribute(self, raw: dict[Any, Any], key: Any, value: Any, path: Path) -> Any:
         field = path[-1]

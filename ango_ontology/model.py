@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -36,7 +36,7 @@ TREE_TYPE = "tree-dropdown"
 TEXT_TYPE = "text"
 COLUMN_TYPES = ("instance",)
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 
 
 class _Model(BaseModel):
@@ -125,7 +125,7 @@ class Classification(_Node):
         return _tree_shorthand(value)
 
 
-Node = Union[Tool, Classification, Relation]
+Node = Tool | Classification | Relation
 
 
 class ProjectRef(_Model):

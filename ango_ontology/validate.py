@@ -19,6 +19,7 @@ from .model import (
     Classification,
     Ontology,
     Option,
+    ProjectRef,
     TreeOption,
     _Node,
 )
@@ -240,7 +241,7 @@ def check(ontology: Ontology) -> list[Finding]:
 
 
 def _check_targets(checker: _Checker, ontology: Ontology) -> None:
-    refs = [(("project",), ontology.project)] if ontology.project else []
+    refs: list[tuple[Path, ProjectRef]] = [(("project",), ontology.project)] if ontology.project else []
     refs += [(("projects", i), ref) for i, ref in enumerate(ontology.projects)]
     for path, ref in refs:
         if not ref.id and not ref.name:
