@@ -267,7 +267,7 @@ def test_diff_of_equal_subtrees_compares_each_top_level_node_once() -> None:
         calls.append(self.title)
         return original(self, other)
 
-    Tool.__eq__ = counting  # type: ignore[method-assign]
+    Tool.__eq__ = counting  # type: ignore[method-assign,assignment]
     try:
         assert diff(desired, live) == []
     finally:

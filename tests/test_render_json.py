@@ -1,0 +1,40 @@
+"""The JSON rendering: golden documents, valid against `schemas/plan.schema.json`, readable as a saved plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema  # type: ignore[import-untyped]  # ships no stubs
+import pytest
+from golden_files import assert_golden
+from plan_scenarios import SCENARIOS, plan_for
+
+from ango_ontology.changes import Plan
+from ango_ontology.render import render_to_string
+
+ROOT_SCHEMA = Path(__file__).parent.parent / "schemas" / "plan.schema.json"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_json_plan_matches_golden(name: str) -> None:
+    assert_golden(f"{name}.json", render_to_string(plan_for(name), "json"))
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_json_plan_validates_against_the_schema_in_schemas_folder(name: str) -> None:
+    schema = json.loads(ROOT_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(render_to_string(plan_for(name), "json")), schema)
+
+
+def test_json_plan_reads_back_as_the_same_plan() -> None:
+    plan = plan_for("everything")
+    assert Plan.from_json(json.loads(render_to_string(plan, "json"))) == plan
+
+
+def test_json_plan_lists_destructive_changes_first_with_before_and_after() -> None:
+    data = json.loads(render_to_string(plan_for("move_when"), "json"))
+    (move,) = data["changes"]
+    assert move["destructive"] is True
+    assert (move["before"], move["after"]) == ({"when": "Car"}, {"when": "Truck"})
+    assert move["path"] == ["Vehicle", "Kind", "Plate"]

@@ -1,0 +1,56 @@
+"""The text rendering: golden trees for each change kind, the summary line, colour only when asked."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from golden_files import assert_golden
+from plan_scenarios import SCENARIOS, plan_for
+
+from ango_ontology.render import render, render_to_string, summary_line
+from ango_ontology.render import text as text_renderer
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_text_plan_matches_golden(name: str) -> None:
+    assert_golden(f"{name}.txt", render_to_string(plan_for(name), "text"))
+
+
+def test_text_plan_in_colour_matches_golden() -> None:
+    assert_golden("everything.color.txt", render_to_string(plan_for("everything"), "text", color=True))
+
+
+def test_text_plan_without_colour_has_no_escape_codes() -> None:
+    assert "\x1b[" not in render_to_string(plan_for("everything"), "text")
+
+
+def test_text_summary_line_names_each_action_and_the_destructive_count() -> None:
+    assert summary_line(plan_for("everything")) == (
+        "Plan: 6 to create, 1 to rename, 1 to update, 1 to replace, 1 to move, 1 to reorder, 2 to delete "
+        "— 4 destructive")
+    assert summary_line(plan_for("rename_with_id")) == "Plan: 2 to rename — 0 destructive"
+
+
+def test_text_empty_plan_says_no_changes() -> None:
+    output = render_to_string(plan_for("no_changes"), "text")
+    assert output.endswith("\nNo changes.\n")
+
+
+def test_text_destructive_changes_come_first_under_a_warning() -> None:
+    output = render_to_string(plan_for("everything"), "text")
+    _, rest = output.split("Destructive changes — existing annotations may be orphaned:")
+    destructive, others = rest.split("Changes:")
+    assert "- delete tool Sign" in destructive and "± replace tool Lane" in destructive
+    assert "+ create tool Pedestrian" in others and "- delete" not in others
+
+
+def test_text_renderer_writes_to_the_given_stream() -> None:
+    stream = io.StringIO()
+    text_renderer.render(plan_for("delete_option"), stream)
+    assert stream.getvalue() == render_to_string(plan_for("delete_option"), "text")
+
+
+def test_render_refuses_an_unknown_format() -> None:
+    with pytest.raises(ValueError, match="html"):
+        render(plan_for("no_changes"), "html", io.StringIO())
