@@ -1,0 +1,96 @@
+"""`ango-ontology plan` against a live project: renames, rename hints, drift, exit codes, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ango_ontology.changes import plan_schema
+from ango_ontology.cli import main
+from ango_ontology.hub.emulator import Emulator
+from ango_ontology.hub.local import LocalHub
+
+BASE = """project: PROJECT
+classifications:
+  - radio: Weather
+    id: weather
+    options: [Sunny, Rainy]
+  - text: Comment
+"""
+
+
+@pytest.fixture
+def applied(tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
+    project = local_hub.create_project("P", "")["_id"]
+    path = tmp_path / "o.yaml"
+    path.write_text(BASE.replace("PROJECT", project))
+    hub = f"local:{local_hub.path}"
+    assert main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    return path, hub, project
+
+
+def _plan(path: Path, hub: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    code = main(["plan", str(path), "--hub", hub, "--detailed-exitcode", *extra])
+    return code, capsys.readouterr().out
+
+
+def test_rename_with_id_is_a_non_destructive_rename(applied: tuple[Path, str, str],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = applied
+    path.write_text(path.read_text().replace("radio: Weather", "radio: Sky"))
+    code, out = _plan(path, hub, capsys)
+    assert code == 2
+    assert '~ rename classification Sky' in out and 'title: "Weather" → "Sky"' in out
+    assert out.splitlines()[-1] == "Plan: 1 to rename — 0 destructive"
+
+
+def test_title_change_without_id_is_a_delete_and_create_with_the_rename_hint(
+        applied: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = applied
+    path.write_text(path.read_text().replace("text: Comment", "text: Remark"))
+    code, out = _plan(path, hub, capsys)
+    assert code == 3
+    assert "looks like a rename" in out and "renamed_from: Comment" in out.replace("`", "")
+
+
+def test_edit_in_the_web_ui_shows_as_drift(applied: tuple[Path, str, str], local_hub: LocalHub,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = applied
+    schema = local_hub.get_project(project)["categorySchema"]
+    schema["classifications"][0]["options"].append({"value": "Foggy", "schemaId": "ui-fog"})
+    local_hub.create_label_set(project, schema)
+    code, out = _plan(path, hub, capsys)
+    assert code == 3 and "Foggy" in out
+
+
+def test_json_plan_validates_against_the_published_schema(applied: tuple[Path, str, str],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = applied
+    path.write_text(path.read_text().replace("[Sunny, Rainy]", "[Sunny, Rainy, Snowy]"))
+    code, out = _plan(path, hub, capsys, "--format", "json")
+    assert code == 2
+    plan = json.loads(out)
+    jsonschema.validate(plan, plan_schema())
+    assert plan["project"] == project and plan["summary"]["create"] == 1
+
+
+def test_plan_against_the_emulator_matches_the_local_hub(applied: tuple[Path, str, str], emulator: Emulator,
+                                                         emulator_api_key: str, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path, _, _ = applied
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    code, out = _plan(path, emulator.url, capsys)
+    assert code == 0 and "No changes." in out
+
+
+def test_markdown_plan_is_a_pull_request_comment(applied: tuple[Path, str, str],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = applied
+    path.write_text(path.read_text().replace("  - text: Comment\n", ""))
+    code, out = _plan(path, hub, capsys, "--format", "markdown")
+    assert code == 3
+    assert "Plan:" in out and "|" in out and "<details>" in out
