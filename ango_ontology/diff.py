@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .changes import DESTRUCTIVE_ACTIONS, Change, Plan
+from .changes import DESTRUCTIVE_ACTIONS, Change, Plan, ordered
 from .diff_hints import hint_renames
 from .diff_nodes import (
     Item,
@@ -188,14 +188,17 @@ def index(orphans: list[tuple[Item, Place]]) -> dict[Key, tuple[Item, Place]]:
 
 
 def diff(desired: Ontology, live: Ontology) -> list[Change]:
-    """Every change that turns `live` into `desired`; both resolved (every node has an id). Pure, linear."""
+    """Every change that turns `live` into `desired`, in plan order; both resolved (every node has an id).
+
+    Pure and linear in the number of nodes that differ (equal subtrees cost one comparison each).
+    """
     live_is_empty = not (live.tools or live.classifications or live.relations)
     differ = _Differ(live_is_empty)
     for slot, section in ROOT_SLOTS:
         differ.match(slot, getattr(desired, section), getattr(live, section), ROOT, None)
     differ.settle()
     hint_renames(differ.changes, differ.creates, differ.deletes)
-    return differ.changes
+    return list(ordered(differ.changes))
 
 
 def make_plan(desired: Ontology, live_category_schema: JSON | None, *, project: str | None = None,

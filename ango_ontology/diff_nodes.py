@@ -146,10 +146,3 @@ def _with_children(out: JSON, item: Item) -> JSON:
 
 _SLOT_KEYS = {"classification": "classifications", "option": "options", "tree-option": "tree_options"}
 
-
-def count_nodes(summary_json: JSON) -> int:
-    """How many nodes a summary holds, itself included."""
-    total = 1
-    for key in ("classifications", "options", "tree_options", "children"):
-        total += sum(count_nodes(child) for child in summary_json.get(key) or [])
-    return total

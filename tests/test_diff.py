@@ -368,3 +368,22 @@ def test_plan_live_nodes_stored_without_id_match_their_deterministic_ids() -> No
     del live["tools"][2]["schemaId"]
     del live["tools"][0]["classifications"][0]["options"][0]["schemaId"]
     assert make_plan(vehicles(), live).is_empty
+
+
+def test_plan_delete_under_a_moved_parent_is_shown_at_the_new_place() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    occluded = desired.tools[0].classifications.pop()
+    occluded.id = live_id(live, "Vehicle", "Occluded")
+    occluded.options.pop()
+    desired.tools[1].classifications.append(occluded)
+    plan = make_plan(desired, live)
+    assert {(c.action, c.path) for c in plan.changes} == {
+        ("move", ("Sign", "Occluded")), ("delete", ("Sign", "Occluded", "Fully"))}
+
+
+def test_plan_created_tree_node_summary_keeps_an_explicit_value() -> None:
+    desired = vehicles()
+    desired.classifications[0].tree_options.append(TreeOption(title="Water", value="water-body"))
+    (change,) = make_plan(desired, applied(vehicles())).changes
+    assert change.after is not None and change.after["value"] == "water-body"
