@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -283,16 +282,14 @@ def large(tools: int) -> Ontology:
         for t in range(tools)])
 
 
-def test_plan_of_a_large_schema_with_two_edits_is_fast() -> None:
+def test_plan_of_a_large_schema_finds_exactly_its_two_edits() -> None:
+    # Speed is measured by benchmarks/run.py, never here; this checks the answer at size.
     live = applied(large(400))
     desired = large(400)
     desired.tools[7].classifications[3].options[2].value = "Renamed"
     desired.tools[300].classifications[9].required = True
-    started = time.perf_counter()
     plan = make_plan(desired, live)
-    elapsed = time.perf_counter() - started
     assert sorted(c.action for c in plan.changes) == ["create", "delete", "update"]
-    assert elapsed < 10, f"planning 40k nodes took {elapsed:.1f}s"
 
 
 # --- properties ------------------------------------------------------------------------------------------
