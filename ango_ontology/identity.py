@@ -115,17 +115,15 @@ class _Resolver:
         return [self.node(node, siblings, path, kind) for node in desired]
 
     def node(self, node: N, siblings: _Siblings, path: Path, kind: str) -> N:
-        match = self.match(node.id, node.title, node.renamed_from, siblings, path + (kind, node.title))
         own = path + (kind, node.title)
-        node_id = node.id or (match.id if match is not None and match.id else deterministic_id(own))
+        match = self.match(node.id, node.title, node.renamed_from, siblings, own)
         color = node.color
         if color is None and match is not None:
             color = match.color
         elif color is None and self.assign_colors:
             color = deterministic_color(own)
         live_children = match.classifications if isinstance(match, _Node) else []
-        extra = {**(match.extra if match is not None else {}), **node.extra}
-        update: dict[str, Any] = {"id": node_id, "color": color, "extra": extra, "renamed_from": None}
+        update: dict[str, Any] = {**_adopted(node, match, own), "color": color}
         if isinstance(node, Classification):
             live_tree = match.tree_options if isinstance(match, Classification) else []
             tree = self.tree(node.tree_options, live_tree, own)
@@ -149,9 +147,7 @@ class _Resolver:
         for option in desired:
             own = path + ("option", option.value)
             match = self.match(option.id, option.value, option.renamed_from, siblings, own)
-            option_id = option.id or (match.id if match is not None and match.id else deterministic_id(own))
-            extra = {**(match.extra if match is not None else {}), **option.extra}
-            out.append(option.model_copy(update={"id": option_id, "extra": extra, "renamed_from": None}))
+            out.append(option.model_copy(update=_adopted(option, match, own)))
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
@@ -160,12 +156,10 @@ class _Resolver:
         for item in desired:
             own = path + ("tree", item.title)
             match = self.match(item.id, item.title, item.renamed_from, siblings, own)
-            item_id = item.id or (match.id if match is not None and match.id else deterministic_id(own))
             children = self.tree(item.children, match.children if match is not None else [], own)
-            extra = {**(match.extra if match is not None else {}), **item.extra}
             value = item.value if item.value is not None else (match.value if match is not None else None)
-            out.append(item.model_copy(update={"id": item_id, "children": children, "extra": extra,
-                                               "value": value, "renamed_from": None}))
+            out.append(item.model_copy(update={**_adopted(item, match, own), "children": children,
+                                               "value": value}))
         return out
 
     def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: _Siblings,
@@ -187,6 +181,18 @@ class _Resolver:
                 f"(no {own[-2]} of that {'value' if key == 'value' else 'title'} among its siblings)",
                 breadcrumb(own)))
         return None
+
+
+def _adopted(item: _Node | Option | TreeOption, match: Any, own: Path) -> dict[str, Any]:
+    """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
+    if item.id is not None:
+        item_id = item.id
+    elif match is not None and match.id:
+        item_id = match.id
+    else:
+        item_id = deterministic_id(own)
+    extra = {**(match.extra if match is not None else {}), **item.extra}
+    return {"id": item_id, "extra": extra, "renamed_from": None}
 
 
 def _flat_options(tree: list[TreeOption]) -> list[Option]:
