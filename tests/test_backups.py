@@ -1,0 +1,75 @@
+"""Backups: atomic files that record who, when, which plan and which git commit; found again by name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.backups import BackupStore, atomic_write, git_commit
+from ango_ontology.errors import InputError
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                          cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_backup_records_the_git_commit_of_the_ontology_file(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    source = tmp_path / "ontology.yaml"
+    source.write_text("tools: []\n")
+    _git(tmp_path, "add", "ontology.yaml")
+    _git(tmp_path, "commit", "-qm", "first")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    store = BackupStore(tmp_path / "backups")
+    path = store.save("p1", {"tools": []}, hub="local:x", plan_fingerprint="sha256:abc", source=str(source))
+    record = json.loads(path.read_text())
+    assert record["git_commit"] == head
+    assert record["plan_fingerprint"] == "sha256:abc" and record["applied_by"]
+    source.write_text("tools: [] # edited\n")
+    assert git_commit(str(source)) == head + "+dirty"
+
+
+def test_no_git_commit_outside_a_repository(tmp_path: Path) -> None:
+    source = tmp_path / "o.yaml"
+    source.write_text("")
+    assert git_commit(str(source)) is None
+    assert git_commit(None) is None
+
+
+def test_backups_are_listed_oldest_first_and_found_by_name(tmp_path: Path) -> None:
+    store = BackupStore(tmp_path)
+    first = store.save("p/1", None, hub="h", plan_fingerprint=None, source=None)
+    second = store.save("p/1", {"tools": []}, hub="h", plan_fingerprint=None, source=None)
+    assert [b.path for b in store.list("p/1")] == [first, second]
+    assert store.find("p/1", None).path == second
+    assert store.find("p/1", first.stem).category_schema is None
+    assert store.find("p/1", str(first)).path == first
+    with pytest.raises(InputError, match="no backup 'nope'"):
+        store.find("p/1", "nope")
+
+
+def test_unreadable_backup_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "p" / "x.json"
+    broken.parent.mkdir()
+    broken.write_text("{not json")
+    with pytest.raises(InputError, match="not a readable backup"):
+        BackupStore(tmp_path).find("p", None)
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "f.json"
+    target.write_text("old")
+
+    def disk_full(_: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("ango_ontology.backups.os.fsync", disk_full)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
