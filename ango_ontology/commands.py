@@ -167,11 +167,10 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batc
     for run in planned:
         assert run.plan is not None
         check_allowed(run.plan, args.allow_destructive)
-    pending = [run for run in planned if run.plan is not None and
-               (not run.plan.is_empty or run.target is None or run.target.project_id is None or batches)]
-    if any(run.plan is not None and not run.plan.is_empty for run in pending) or \
-            any(run.target is not None and run.target.project_id is None for run in pending):
-        count = len(pending)
+    pending = [run for run in planned if _writes(run) or batches]
+    writing = [run for run in pending if _writes(run)]
+    if writing:
+        count = len(writing)
         confirm(f"Apply these changes to {count} project{'s' if count != 1 else ''}?", args)
     store = BackupStore(Path(args.backup_dir) if args.backup_dir else None)
     done = apply_all(hub, pending, store=store, source=source, batches=batches,
@@ -179,6 +178,12 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batc
     by_ref = {id(run.ref): run for run in done}
     final = [by_ref.get(id(run.ref), run) for run in runs]
     return _report_apply(final)
+
+
+def _writes(run: ProjectRun) -> bool:
+    """Whether applying this run changes the hub: a label set to push, or a project to create."""
+    assert run.plan is not None and run.target is not None
+    return not run.plan.is_empty or run.target.project_id is None
 
 
 def _report_apply(runs: Sequence[ProjectRun]) -> int:
