@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __doc__ as package_doc
-from . import commands
+from . import adopt, commands
 from .errors import AngoOntologyError, OntologyInvalid
 from .hub.cli import add_hub_parser
 from .loader import load
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(func=cmd_validate)
     commands.register(sub)
+    adopt.register(sub)
     add_hub_parser(sub)
     return parser
 

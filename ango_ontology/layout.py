@@ -1,0 +1,167 @@
+"""fmt: one canonical layout for ontology YAML (key order, 2-space indentation), comments kept, idempotent."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
+from ruamel.yaml.tokens import CommentToken
+
+from .errors import OntologyInvalid, Problem
+from .loader import ALIASES
+from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
+
+# The sections keep the order they are written in: a file may lead with what matters most to it.
+TOP_ORDER = ("project", "projects", "batches", "<unknown>")
+NODE_ORDER = ("type", "title", "id", "renamed_from", "when", "parent_option_id", "required", "color", "shortcut_key",
+              "column_field", "regex", "rich_text", "frame_specific", "show_dropdown", "multiple", "export_name",
+              "display_name", "abbreviated_name", "attribute_type", "default_value", "protect", "<unknown>", "extra",
+              "options", "tree_options", "classifications")
+OPTION_ORDER = ("value", "id", "renamed_from", "protect", "<unknown>", "extra")
+TREE_ORDER = ("title", "id", "value", "renamed_from", "protect", "<unknown>", "extra", "children")
+_SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    return yaml
+
+
+def format_text(text: str, filename: str = "<string>") -> str:
+    """The canonical layout of an ontology file's text; raises OntologyInvalid when it is not YAML."""
+    yaml = _yaml()
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise OntologyInvalid([Problem(f"YAML syntax error: {error.problem}", "", filename, line, col)]) from None
+    except YAMLError as error:
+        raise OntologyInvalid([Problem(f"YAML error: {error}", "", filename, 1, 1)]) from None
+    if isinstance(doc, CommentedMap):
+        _document(doc)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue() if doc is not None else text
+
+
+def _ranker(order: tuple[str, ...], first: Any = None) -> Callable[[Any], int]:
+    unknown = order.index("<unknown>") if "<unknown>" in order else len(order)
+
+    def rank(key: Any) -> int:
+        if first is not None and key == first:
+            return -1
+        field = ALIASES.get(key, key) if isinstance(key, str) else key
+        return order.index(field) if field in order else unknown
+
+    return rank
+
+
+def reorder(mapping: CommentedMap, rank: Callable[[Any], int]) -> None:
+    """Put the keys in rank order (stable); each key keeps the comments attached to it."""
+    keys = list(mapping.keys())
+    wanted = sorted(keys, key=rank)
+    if wanted == keys:
+        return
+    rest = _take_trailing(mapping)
+    for key in wanted:
+        mapping.move_to_end(key)
+    _give_trailing(mapping, rest)
+
+
+def _tail(container: Any) -> tuple[Any, Any, int] | None:
+    """Where the comment after a collection's last line sits: (holder, key or index, slot in its ca.items)."""
+    if not isinstance(container, (CommentedMap, CommentedSeq)) or not container:
+        return None
+    key = list(container.keys())[-1] if isinstance(container, CommentedMap) else len(container) - 1
+    value = container[key]
+    nested = isinstance(value, (CommentedMap, CommentedSeq)) and value and not value.fa.flow_style()
+    if nested:
+        return _tail(value)
+    return container, key, 2 if isinstance(container, CommentedMap) else 0
+
+
+def _take_trailing(mapping: CommentedMap) -> str:
+    """Detach the lines after the mapping's last line (blank lines, comments on what follows); keep its own."""
+    where = _tail(mapping)
+    if where is None:
+        return ""
+    holder, key, slot = where
+    entry = holder.ca.items.get(key)
+    token = entry[slot] if entry is not None and len(entry) > slot else None
+    if token is None or "\n" not in token.value:
+        return ""
+    own, rest = str(token.value).split("\n", 1)
+    token.value = own + "\n"
+    return rest
+
+
+def _give_trailing(mapping: CommentedMap, rest: str) -> None:
+    where = _tail(mapping)
+    if not rest or where is None:
+        return
+    holder, key, slot = where
+    entry = holder.ca.items.setdefault(key, [None, None, None, None] if slot == 2 else [None, None])
+    token = entry[slot]
+    if token is None:
+        entry[slot] = CommentToken("\n" + rest, CommentMark(0), None)
+    else:
+        token.value = token.value + rest
+
+
+def _document(doc: CommentedMap) -> None:
+    reorder(doc, _ranker(TOP_ORDER))
+    for section in ("tools", "classifications", "relations"):
+        _nodes(doc.get(section), section)
+
+
+def _nodes(items: Any, section: str) -> None:
+    if isinstance(items, CommentedSeq):
+        for item in items:
+            if isinstance(item, CommentedMap):
+                _node(item, section)
+
+
+def _shorthand(node: CommentedMap, section: str) -> Any:
+    """The `<type>: <title>` key, as the loader finds it: a known type, else the first unknown key."""
+    keys = list(node.keys())
+    fields = {ALIASES.get(k, k) for k in keys if isinstance(k, str)}
+    if "type" in fields:
+        return None
+    typed = [k for k in keys if k in _SECTION_TYPES[section]]
+    unknown = [k for k in keys if ALIASES.get(k, k) not in NODE_ORDER]
+    return (typed or unknown or [None])[0]
+
+
+def _node(node: CommentedMap, section: str) -> None:
+    reorder(node, _ranker(NODE_ORDER, _shorthand(node, section)))
+    for key, value in node.items():
+        field = ALIASES.get(key, key) if isinstance(key, str) else key
+        if field == "classifications":
+            _nodes(value, "classifications")
+        elif field == "options" and isinstance(value, CommentedSeq):
+            for option in value:
+                if isinstance(option, CommentedMap):
+                    reorder(option, _ranker(OPTION_ORDER))
+        elif field == "tree_options":
+            _tree(value)
+
+
+def _tree(items: Any) -> None:
+    if not isinstance(items, CommentedSeq):
+        return
+    for item in items:
+        if not isinstance(item, CommentedMap):
+            continue
+        if len(item) == 1 and ALIASES.get(next(iter(item)), next(iter(item))) not in TREE_ORDER:
+            _tree(next(iter(item.values())))
+            continue
+        reorder(item, _ranker(TREE_ORDER))
+        _tree(item.get("children"))

@@ -1,0 +1,66 @@
+"""Ontology definitions named on the command line: a file path, or `REV:PATH` read from the git repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+from .loader import load, load_text
+from .model import Ontology
+
+
+def split_spec(spec: str) -> tuple[str, str] | None:
+    """(revision, path) for `REV:PATH`; None for a plain file path (one that exists, or has no colon)."""
+    if os.path.exists(spec) or ":" not in spec:
+        return None
+    rev, path = spec.split(":", 1)
+    if not rev or not path:
+        return None
+    return rev, path
+
+
+def load_spec(spec: str) -> Ontology:
+    """The ontology in a file, or in `PATH` at git revision `REV` of the repository around the working folder."""
+    parts = split_spec(spec)
+    if parts is None:
+        return load(spec)
+    rev, path = parts
+    data = git_show(rev, path)
+    if path.endswith(".py"):
+        return _load_python_text(data, Path(path).name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{spec}: the file is not UTF-8 text") from None
+    return load_text(text, spec)
+
+
+def _load_python_text(data: bytes, name: str) -> Ontology:
+    with tempfile.TemporaryDirectory(prefix="ango-ontology-") as folder:
+        target = Path(folder) / name
+        target.write_bytes(data)
+        return load(target)
+
+
+def _git(*argv: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *argv], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise InputError("reading REV:PATH needs git, which is not installed") from None
+
+
+def git_show(rev: str, path: str) -> bytes:
+    """The bytes of `path` at `rev`; InputError naming what is wrong (no repository, revision or path)."""
+    found = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if found.returncode != 0:
+        if _git("rev-parse", "--git-dir").returncode != 0:
+            raise InputError(f"{rev}:{path}: the working folder is not inside a git repository")
+        raise InputError(f"{rev}:{path}: unknown git revision {rev!r}")
+    shown = _git("show", f"{rev}:{path}")
+    if shown.returncode != 0:
+        raise InputError(f"{rev}:{path}: there is no file {path!r} at revision {rev} "
+                         "(paths are from the repository root, or start with ./)")
+    return shown.stdout

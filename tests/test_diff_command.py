@@ -1,0 +1,112 @@
+"""diff OLD NEW: two definitions compared offline, from files or git revisions, with plan's renderers and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.cli import main
+
+V1 = """\
+tools:
+  - bounding-box: Vehicle
+    id: vehicle
+    classifications:
+      - radio: Kind
+        options: [Car, Truck]
+  - polygon: Road
+"""
+V2_ADDS = V1.replace("[Car, Truck]", "[Car, Truck, Bus]")
+V3_DELETES = V2_ADDS.replace("  - polygon: Road\n", "")
+PY = """\
+from ango_ontology import Ontology, Tool
+
+ontology = Ontology(tools=[Tool(type="bounding-box", title="Vehicle", id="vehicle"), Tool(type="point", title="Pole")])
+"""
+
+
+def _git(repo: Path, *argv: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false",
+                    *argv], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with three commits of ontology.yaml (v1, bus added, road deleted) and a Python file."""
+    _git(tmp_path, "init", "-q", "-b", "main")
+    for message, text in (("v1", V1), ("add bus", V2_ADDS), ("delete road", V3_DELETES)):
+        (tmp_path / "ontology.yaml").write_text(text)
+        (tmp_path / "labels.py").write_text(PY)
+        _git(tmp_path, "add", "ontology.yaml", "labels.py")
+        _git(tmp_path, "commit", "-q", "-m", message)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["diff", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_diff_between_two_revisions_reports_the_created_option(repo: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "HEAD~2:ontology.yaml", "HEAD~1:ontology.yaml", "--detailed-exitcode")
+    assert code == 2
+    assert "Bus" in out
+
+
+def test_diff_of_a_deletion_is_destructive_with_exit_code_3(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "HEAD~1:ontology.yaml", "ontology.yaml", "--detailed-exitcode",
+                        "--format", "json")
+    assert code == 3
+    plan = json.loads(out)
+    assert [(c["action"], c["path"]) for c in plan["changes"]] == [("delete", ["Road"])]
+
+
+def test_diff_of_the_same_definition_is_empty_and_exits_0(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "main:ontology.yaml", "ontology.yaml", "--detailed-exitcode")[0] == 0
+    code, out, _ = _run(capsys, "HEAD~2:ontology.yaml", "HEAD:ontology.yaml")
+    assert code == 0 and out
+
+
+def test_diff_renders_markdown(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "HEAD~2:ontology.yaml", "HEAD:ontology.yaml", "--format", "markdown")
+    assert code == 0 and "Bus" in out and "Road" in out
+
+
+def test_diff_reads_a_python_definition_at_a_revision(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "ontology.yaml", "HEAD:labels.py", "--detailed-exitcode")
+    assert code == 3
+    assert "create tool Pole" in out and "delete classification Kind" in out
+
+
+def test_diff_of_a_bad_revision_or_path_is_a_clear_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "nosuchrev:ontology.yaml", "ontology.yaml")
+    assert code == 1 and "unknown git revision 'nosuchrev'" in err
+    code, _, err = _run(capsys, "HEAD:missing.yaml", "ontology.yaml")
+    assert code == 1 and "no file 'missing.yaml' at revision HEAD" in err
+    code, _, err = _run(capsys, "missing.yaml", "ontology.yaml")
+    assert code == 1 and "missing.yaml: no such file" in err
+
+
+def test_diff_outside_a_repository_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    (tmp_path / "a.yaml").write_text(V1)
+    code, _, err = _run(capsys, "HEAD:a.yaml", "a.yaml")
+    assert code == 1 and "not inside a git repository" in err
+
+
+def test_diff_of_two_files_with_an_invalid_side_reports_its_problems(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(V1)
+    new.write_text("tools:\n  - bounding-box: Vehicle\n    colour: red\n")
+    code, _, err = _run(capsys, str(old), str(new))
+    assert code == 1 and "colour" in err

@@ -1,0 +1,130 @@
+"""fmt: one canonical layout, comments kept, idempotent; --check lists what would change and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.cli import main
+from ango_ontology.layout import format_text
+from ango_ontology.loader import load_text
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"
+MESSY = """\
+# top comment
+tools:
+- classifications:
+    - options: [A, B]   # the answers
+      radio: Kind
+      required: true
+  color: "#112233"  # blue-ish
+  bounding-box: Vehicle
+  id: veh
+
+# the questions follow
+classifications:
+    -   tree:
+          - {id: x, title: Food, children: [Apple]}
+          - Drinks: [Tea]
+        tree-dropdown: Product
+    - options:
+        - id: s
+          value: Sunny
+      checkbox: Weather
+project: abc
+"""
+CANONICAL = """\
+# top comment
+project: abc
+tools:
+  - bounding-box: Vehicle
+    id: veh
+    color: "#112233" # blue-ish
+    classifications:
+      - radio: Kind
+        required: true
+        options: [A, B] # the answers
+
+# the questions follow
+classifications:
+  - tree-dropdown: Product
+    tree:
+      - {title: Food, id: x, children: [Apple]}
+      - Drinks: [Tea]
+  - checkbox: Weather
+    options:
+      - value: Sunny
+        id: s
+"""
+
+
+def test_fmt_orders_keys_and_indents_keeping_comments() -> None:
+    assert format_text(MESSY) == CANONICAL
+
+
+def test_fmt_is_idempotent_and_keeps_the_meaning() -> None:
+    once = format_text(MESSY)
+    assert format_text(once) == once
+    assert load_text(once) == load_text(MESSY)
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_fmt_of_every_example_is_idempotent_and_keeps_meaning_and_comments(example: str) -> None:
+    text = (EXAMPLES / example).read_text()
+    once = format_text(text)
+    assert format_text(once) == once
+    assert load_text(once) == load_text(text)
+    comments = sorted(line.strip() for line in text.splitlines() if line.strip().startswith("#"))
+    assert sorted(line.strip() for line in once.splitlines() if line.strip().startswith("#")) == comments
+    assert once.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("sdk-*.yaml")))
+def test_the_sdk_examples_are_already_in_the_canonical_layout(example: str) -> None:
+    text = (EXAMPLES / example).read_text()
+    assert format_text(text) == text
+
+
+def test_fmt_moves_only_attributes_within_a_node_keeping_section_order() -> None:
+    text = "classifications:\n  - text: Note\n    shortcut: a\n    required: true\ntools:\n  - point: P\n"
+    assert format_text(text) == text.replace("    shortcut: a\n    required: true\n",
+                                             "    required: true\n    shortcut: a\n")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["fmt", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fmt_check_lists_files_that_would_change_and_writes_nothing(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"
+    messy.write_text(MESSY)
+    tidy.write_text(CANONICAL)
+    code, out, _ = _run(capsys, "--check", str(messy), str(tidy))
+    assert code == 1 and out == f"would reformat {messy}\n"
+    assert messy.read_text() == MESSY
+    assert _run(capsys, "--check", str(tidy)) == (0, "", "")
+
+
+def test_fmt_rewrites_files_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = tmp_path / "messy.yaml"
+    messy.write_text(MESSY)
+    code, out, _ = _run(capsys, str(messy))
+    assert code == 0 and out == f"reformatted {messy}\n"
+    assert messy.read_text() == CANONICAL
+    assert _run(capsys, str(messy)) == (0, "", "")
+    assert [p.name for p in tmp_path.iterdir()] == ["messy.yaml"]
+
+
+def test_fmt_reports_bad_yaml_missing_files_and_python(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tools: [\n")
+    code, _, err = _run(capsys, str(bad))
+    assert code == 1 and "YAML syntax error" in err and f"{bad}:" in err
+    assert _run(capsys, str(tmp_path / "none.yaml"))[0] == 1
+    code, _, err = _run(capsys, str(EXAMPLES / "autonomous-driving.py"))
+    assert code == 1 and "fmt formats YAML files" in err
