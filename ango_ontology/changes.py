@@ -151,8 +151,21 @@ class Plan:
         """Destructive changes to nodes marked `protect: true` (or inside one): apply refuses these."""
         return [change for change in self.changes if change.protected and change.destructive]
 
+    @property
+    def usage_checked(self) -> bool:
+        """Whether annotation usage was counted for this plan's destructive changes."""
+        return any(change.impact is not None for change in self.changes)
+
+    @property
+    def orphaned_annotations(self) -> int:
+        """How many existing annotations the destructive changes would orphan (0 when not counted)."""
+        return sum(c.impact.annotations for c in self.changes if c.impact is not None and c.destructive)
+
     def summary(self) -> JSON:
-        return {**self.counts, "destructive": self.destructive, "total": len(self.changes)}
+        out: JSON = {**self.counts, "destructive": self.destructive, "total": len(self.changes)}
+        if self.usage_checked:
+            out["orphaned_annotations"] = self.orphaned_annotations
+        return out
 
     def to_json(self) -> JSON:
         """The documented plan format (`schemas/plan.schema.json`); also what a saved plan file holds."""

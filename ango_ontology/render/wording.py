@@ -22,7 +22,23 @@ def summary_line(plan: Plan) -> str:
         return NO_CHANGES
     counts = plan.counts
     parts = [f"{counts[action]} to {action}" for action in ACTIONS if counts[action]]
-    return f"Plan: {', '.join(parts)} — {plan.destructive} destructive"
+    orphans = ""
+    if plan.usage_checked:
+        orphans = f", would orphan {_count(plan.orphaned_annotations, 'annotation')}"
+    return f"Plan: {', '.join(parts)} — {plan.destructive} destructive{orphans}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def impact_note(change: Change) -> str:
+    """` (412 annotations in 97 tasks)`, ` (no annotations — safe)`, or nothing when not counted."""
+    if change.impact is None:
+        return ""
+    if change.impact.annotations == 0:
+        return " (no annotations — safe)"
+    return f" ({_count(change.impact.annotations, 'annotation')} in {_count(change.impact.tasks, 'task')})"
 
 
 def heading(plan: Plan) -> str:
@@ -38,7 +54,7 @@ def headline(change: Change) -> str:
     if change.action == "reorder":
         return f"reorder {PLURALS[change.kind]}"
     node = change.after if change.action == "create" else change.before if change.action == "delete" else None
-    return f"{change.action} {change.kind} {change.title}{_type_note(node)}"
+    return f"{change.action} {change.kind} {change.title}{_type_note(node)}{impact_note(change)}"
 
 
 def _type_note(node: dict[str, Any] | None) -> str:

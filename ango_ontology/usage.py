@@ -1,0 +1,155 @@
+"""Annotation usage: how many labels, in how many tasks, point at each node of a live label set.
+
+Counted from an export (choice answers as option values and tree paths) or from task answers
+(choice answers as option ids) alike: an answer is matched to an option by id first, then by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .changes import Change, Impact, Plan
+from .identity import iter_all
+from .model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from .wire import flatten_tree
+
+JSON = dict[str, Any]
+SUBTREE_ACTIONS = frozenset({"delete", "move"})
+
+
+@dataclass
+class Usage:
+    """Annotations and the tasks holding them, per node id."""
+
+    annotations: dict[str, int] = field(default_factory=dict)
+    tasks: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, node_id: str, task: str) -> None:
+        self.annotations[node_id] = self.annotations.get(node_id, 0) + 1
+        self.tasks.setdefault(node_id, set()).add(task)
+
+    def impact(self, ids: Iterable[str]) -> Impact:
+        """The labels pointing at any of `ids`, and the distinct tasks they are in."""
+        total, tasks = 0, set()
+        for node_id in ids:
+            total += self.annotations.get(node_id, 0)
+            tasks |= self.tasks.get(node_id, set())
+        return Impact(total, len(tasks))
+
+
+class _Schema:
+    """Lookups into the live label set: nodes by id and by title, choices by id, value and tree path."""
+
+    def __init__(self, live: Ontology) -> None:
+        self.by_id: dict[str, Any] = {}
+        for item in iter_all(live):
+            if item.id is not None:
+                self.by_id.setdefault(item.id, item)
+        self.top = {"tools": _titles(live.tools), "classifications": _titles(live.classifications),
+                    "relations": _titles(live.relations)}
+
+    def node(self, answer: JSON, siblings: dict[str, _Node]) -> _Node | None:
+        found = self.by_id.get(str(answer.get("schemaId")))
+        if isinstance(found, _Node):
+            return found
+        return siblings.get(str(answer.get("title")))
+
+    def choices(self, node: Classification, answer: Any) -> Iterator[str]:
+        values = answer if isinstance(answer, list) else [answer]
+        options = _choices(node)
+        for value in values:
+            if isinstance(value, dict):  # some clients send {"schemaId"/"value": …}
+                value = value.get("schemaId") or value.get("value")
+            key = str(value)
+            if key in self.by_id and isinstance(self.by_id[key], (Option, TreeOption)):
+                yield key
+            elif key in options:
+                yield options[key]
+
+
+def _titles(nodes: Iterable[_Node]) -> dict[str, _Node]:
+    return {node.title: node for node in nodes}
+
+
+def _choices(node: Classification) -> dict[str, str]:
+    if node.type == TREE_TYPE:
+        return {path: key for path, key in flatten_tree(node.tree_options) if key is not None}
+    return {option.value: option.id for option in node.options if option.id is not None}
+
+
+class _Counter:
+    def __init__(self, live: Ontology) -> None:
+        self.schema = _Schema(live)
+        self.usage = Usage()
+
+    def record(self, record: JSON, index: int) -> None:
+        task = str(record.get("taskId") or record.get("_id") or record.get("externalId") or index)
+        answer = record.get("task") or record.get("answer") or {}
+        if not isinstance(answer, dict):
+            return
+        for key in ("tools", "relations"):
+            for item in _dicts(answer.get(key)):
+                self.object(item, self.schema.top[key], task)
+        self.classifications(answer.get("classifications"), self.schema.top["classifications"], task)
+
+    def object(self, item: JSON, siblings: dict[str, _Node], task: str) -> None:
+        node = self.schema.node(item, siblings)
+        if node is not None and node.id is not None:
+            self.usage.add(node.id, task)
+        nested = _titles(node.classifications) if node is not None else {}
+        self.classifications(item.get("classifications"), nested, task)
+
+    def classifications(self, answers: Any, siblings: dict[str, Any], task: str) -> None:
+        for item in _dicts(answers):
+            node = self.schema.node(item, siblings)
+            if isinstance(node, Classification) and node.id is not None:
+                self.usage.add(node.id, task)
+                for choice in self.schema.choices(node, item.get("answer")):
+                    self.usage.add(choice, task)
+            nested = _titles(node.classifications) if node is not None else {}
+            self.classifications(item.get("classifications"), nested, task)
+
+
+def _dicts(value: Any) -> list[JSON]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def count_usage(live: Ontology, records: Iterable[JSON]) -> Usage:
+    """Usage per node id from export records (or tasks with answers) of a project."""
+    counter = _Counter(live)
+    for index, record in enumerate(records):
+        if isinstance(record, dict):
+            counter.record(record, index)
+    return counter.usage
+
+
+def subtree_ids(item: Any) -> Iterator[str]:
+    """The ids of a live node and of everything inside it (nested classifications, options, tree)."""
+    stack = [item]
+    while stack:
+        current = stack.pop()
+        if current.id is not None:
+            yield current.id
+        if isinstance(current, TreeOption):
+            stack.extend(current.children)
+        elif isinstance(current, _Node):
+            stack.extend(current.classifications)
+            stack.extend(current.options)
+            if isinstance(current, Classification):
+                stack.extend(current.tree_options)
+
+
+def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
+    """The plan with `impact` on every destructive change: a delete or move counts the whole subtree."""
+    by_id = {item.id: item for item in iter_all(live) if item.id is not None}
+
+    def counted(change: Change) -> Change:
+        if not change.destructive or change.id is None or change.id not in by_id:
+            return change
+        node = by_id[change.id]
+        ids = subtree_ids(node) if change.action in SUBTREE_ACTIONS else [change.id]
+        return replace(change, impact=usage.impact(ids))
+
+    return replace(plan, changes=tuple(counted(change) for change in plan.changes))
