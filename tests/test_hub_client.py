@@ -112,10 +112,11 @@ def test_every_endpoint_round_trips_through_the_emulator(emulator_hub: HttpHub, 
     assert [p["_id"] for p in hub.list_projects()] == [pid]
 
     assert hub.upload_files_cloud(pid, [{"data": "https://x/1.png", "externalId": "1.png"}])["assets"] == 1
-    label = {"externalId": "1.png", "objects": [{"schemaId": "car", "bounding-box": {"x": 1, "y": 1}}]}
+    car = {"schemaId": "car", "objectId": "c1", "bounding-box": {"x": 1, "y": 1}}
+    label = {"externalId": "1.png", "objects": [car]}
     assert hub.import_labels(pid, [label])["matched"] == 1
     [task] = hub.get_tasks(pid)
-    assert task["answer"]["tools"] == label["objects"]
+    assert task["answer"]["tools"] == [{**car, "title": "Car", "classifications": []}]
     assert "answer" not in hub.get_tasks(pid, include_answer=False)[0]
     assert local_hub.get_labels(pid) == [label]
 

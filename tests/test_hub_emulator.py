@@ -174,12 +174,14 @@ def test_tasks_page_and_answers_come_only_when_asked(raw: Raw, project: JSON, lo
 
 
 def test_import_labels_lands_on_the_task(raw: Raw, project: JSON, local_hub: LocalHub) -> None:
+    local_hub.create_label_set(project["_id"], SCHEMA)
     local_hub.upload_files_cloud(project["_id"], [{"data": "u", "externalId": "a.png"}])
-    labels = [{"externalId": "a.png", "objects": [{"schemaId": "eye", "point": [1, 2]}]}]
+    eye = {"schemaId": "eye", "objectId": "e1", "point": [1, 2]}
+    labels = [{"externalId": "a.png", "objects": [eye]}]
     status, _, body = raw("POST", "/v2/import/labels", {"project": project["_id"], "jsonContent": labels})
     assert status == 200
     assert body["data"]["matched"] == 1
-    assert local_hub.get_tasks(project["_id"])[0]["answer"]["tools"] == labels[0]["objects"]
+    assert local_hub.get_tasks(project["_id"])[0]["answer"]["tools"] == [{**eye, "title": "Eye", "classifications": []}]
     assert raw("POST", "/v2/import/labels", {"project": project["_id"], "jsonContent": {}})[0] == 400
     assert raw("POST", "/v2/import/labels", {"project": "x", "jsonContent": []})[0] == 400
 

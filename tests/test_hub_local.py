@@ -152,15 +152,17 @@ def test_tasks_page_by_page(local_hub: LocalHub, project: JSON) -> None:
 
 
 def test_imported_labels_answer_their_tasks_and_are_kept(local_hub: LocalHub, project: JSON) -> None:
+    local_hub.create_label_set(project["_id"], CAR_SCHEMA)
     local_hub.upload_files_cloud(project["_id"], [{"data": "u", "externalId": "1.png"}])
-    car = {"schemaId": "car", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4}}
+    car = {"schemaId": "car", "objectId": "o1", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4}}
     labels = [{"externalId": "1.png", "objects": [car]}, {"externalId": "ghost.png", "objects": []}]
 
     result = local_hub.import_labels(project["_id"], labels)
 
     assert result == {"project": project["_id"], "imported": 2, "matched": 1}
     [task] = local_hub.get_tasks(project["_id"])
-    assert task["answer"] == {"tools": [car], "classifications": [], "relations": []}
+    stored = {**car, "title": "Car", "classifications": []}
+    assert task["answer"] == {"tools": [stored], "classifications": [], "relations": []}
     assert local_hub.get_labels(project["_id"]) == labels
 
 

@@ -78,13 +78,15 @@ def test_sdk_creates_and_reads_batches(sdk: Any, project: JSON) -> None:
     assert [b["name"] for b in sdk.get_batches(project["_id"])] == ["week 1", "week 2"]
 
 
-def test_sdk_uploads_imports_and_reads_tasks_with_answers(sdk: Any, project: JSON) -> None:
+def test_sdk_uploads_imports_and_reads_tasks_with_answers(sdk: Any, project: JSON, local_hub: LocalHub) -> None:
+    local_hub.create_label_set(project["_id"], SCHEMA)
     batch = sdk.create_batch(project["_id"], "b")["data"]["project"]
     uploaded = sdk.upload_files_cloud(
         project["_id"], [{"data": "https://x/1.png", "externalId": "1.png"}], batches=["b"]
     )
     assert uploaded["status"] == "success"
-    labels = [{"externalId": "1.png", "objects": [{"schemaId": "road", "polygon": [[0, 0], [1, 1], [1, 0]]}]}]
+    road = {"schemaId": "road", "objectId": "r1", "polygon": [[0, 0], [1, 1], [1, 0]]}
+    labels = [{"externalId": "1.png", "objects": [road]}]
     assert sdk.import_labels(project["_id"], labels)["status"] == "success"
 
     tasks = sdk.get_tasks(project["_id"], include_answer=True)["data"]
@@ -92,7 +94,7 @@ def test_sdk_uploads_imports_and_reads_tasks_with_answers(sdk: Any, project: JSO
     [task] = tasks["tasks"]
     assert task["asset"]["externalId"] == "1.png"
     assert task["batches"] == [batch["_id"]]
-    assert task["answer"]["tools"] == labels[0]["objects"]
+    assert task["answer"]["tools"] == [{**road, "title": "Road", "classifications": []}]
     assert "answer" not in sdk.get_tasks(project["_id"])["data"]["tasks"][0]
 
 

@@ -45,7 +45,17 @@ class Hub(Protocol):
         ...
 
     def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
-        """Import labels (POST /v2/import/labels)."""
+        """Import labels (POST /v2/import/labels): option values and tree paths become the tasks' answers."""
+        ...
+
+    def upload_files_cloud(self, project_id: str, assets: list[JSON]) -> JSON:
+        """Create one asset and its task per `{"data": URL, "externalId": ...}` (POST /v2/project/{id}/cloud)."""
+        ...
+
+    def export(self, project_id: str) -> list[JSON]:
+        """Every task of every type in every stage as an export record, choice answers as option values:
+        `{"externalId", "asset", "assetId", "taskId", "stage", "batches", "task": {"tools", "classifications",
+        "relations"}}` (see docs/hub.md)."""
         ...
 
     def close(self) -> None:

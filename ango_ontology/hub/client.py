@@ -17,10 +17,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -38,7 +36,10 @@ from ango_ontology.errors import (
     ServerError,
 )
 from ango_ontology.hub.base import JSON
-from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter
+from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg
+from ango_ontology.hub.export_zip import export_params, unpack
+from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter, retry_after_seconds
+from ango_ontology.hub.tasks import stage_names
 
 __all__ = ["DEFAULT_HOST", "PAGE_LIMIT", "HttpHub", "RateLimiter", "RetryPolicy"]
 
@@ -50,48 +51,6 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 NOT_APPLIED_STATUSES = frozenset({429, 503})
 
 log = logging.getLogger(__name__)
-
-
-class _Secret:
-    """Holds the API key so that no repr, str or f-string of the client can show it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def __repr__(self) -> str:
-        return "<redacted>"
-
-    __str__ = __repr__
-
-    def reveal(self) -> str:
-        return self._value
-
-
-@dataclass(frozen=True)
-class _Call:
-    """One logical request: what it is for, so that a failure can say so."""
-
-    method: str
-    path: str
-    payload: JSON | None = None
-    project_id: str | None = None
-    idempotent: bool = True
-
-    @property
-    def label(self) -> str:
-        return f"{self.method} {self.path.split('?')[0]}"
-
-
-@dataclass(frozen=True)
-class _Failure:
-    """A failed attempt, before deciding whether to retry it."""
-
-    error: type[HubError]
-    message: str
-    retryable: bool
-    retry_after: float | None = None
 
 
 class HttpHub:
@@ -111,7 +70,7 @@ class HttpHub:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._key = _Secret(api_key)
+        self._key = Secret(api_key)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.limiter = limiter(rate_limit, clock, sleep)
@@ -136,19 +95,19 @@ class HttpHub:
     # -- the Hub interface ----------------------------------------------------------------------
 
     def get_project(self, project_id: str) -> JSON:
-        call = _Call("GET", f"/v2/project/{_seg(project_id)}", project_id=project_id)
-        return _dict_member(self._request(call), "project", call.label)
+        call = Call("GET", f"/v2/project/{seg(project_id)}", project_id=project_id)
+        return dict_member(self._request(call), "project", call.label)
 
     def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
         # The whole schema is replaced, so sending it twice does no harm: safe to retry.
-        call = _Call("POST", f"/v2/project/{_seg(project_id)}", {"categorySchema": category_schema}, project_id)
+        call = Call("POST", f"/v2/project/{seg(project_id)}", {"categorySchema": category_schema}, project_id)
         data = self._request(call)
         project = data.get("project")
         return project if isinstance(project, dict) else data
 
     def create_project(self, name: str, description: str = "") -> JSON:
-        call = _Call("POST", "/v2/project", {"name": name, "description": description or ""}, idempotent=False)
-        return _dict_member(self._request(call), "project", "POST /v2/project")
+        call = Call("POST", "/v2/project", {"name": name, "description": description or ""}, idempotent=False)
+        return dict_member(self._request(call), "project", "POST /v2/project")
 
     def list_projects(self) -> list[JSON]:
         return self._pages(lambda page: f"/v2/listProjects?page={page}&limit={PAGE_LIMIT}", "projects", None)
@@ -158,25 +117,75 @@ class HttpHub:
         return list(batches) if isinstance(batches, list) else []
 
     def create_batch(self, project_id: str, name: str) -> JSON:
-        call = _Call("POST", f"/v2/batches/{_seg(project_id)}", {"name": name}, project_id, idempotent=False)
-        return _created_batch(self._request(call), name)
+        call = Call("POST", f"/v2/batches/{seg(project_id)}", {"name": name}, project_id, idempotent=False)
+        return created_batch(self._request(call), name)
 
     def get_tasks(self, project_id: str, include_answer: bool = True) -> list[JSON]:
         answer = str(include_answer).lower()
-        base = f"/v2/project/{_seg(project_id)}/tasks"
+        base = f"/v2/project/{seg(project_id)}/tasks"
         return self._pages(
             lambda page: f"{base}?page={page}&limit={PAGE_LIMIT}&includeAnswer={answer}", "tasks", project_id
         )
 
     def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
         payload = {"project": project_id, "jsonContent": labels}
-        return self._request(_Call("POST", "/v2/import/labels", payload, project_id, idempotent=False))
+        return self._request(Call("POST", "/v2/import/labels", payload, project_id, idempotent=False))
 
     def upload_files_cloud(self, project_id: str, assets: list[JSON]) -> JSON:
         """Create assets (and their tasks) from `[{"data": URL, "externalId": ...}]`."""
         payload = {"assets": assets, "uploadLocal": None, "priority": 0}
-        call = _Call("POST", f"/v2/project/{_seg(project_id)}/cloud", payload, project_id, idempotent=False)
+        call = Call("POST", f"/v2/project/{seg(project_id)}/cloud", payload, project_id, idempotent=False)
         return self._request(call)
+
+    def update_workflow_stages(self, project_id: str, stages: list[JSON]) -> JSON:
+        """Replace the project's workflow stages (POST /v2/project/{id} `{"stages"}`, as the SDK sends it)."""
+        data = self._request(Call("POST", f"/v2/project/{seg(project_id)}", {"stages": stages}, project_id))
+        project = data.get("project")
+        return project if isinstance(project, dict) else data
+
+    def export(self, project_id: str, *, stages: list[str] | None = None) -> list[JSON]:
+        """Every task of every type in every stage, as export records (choices as option values).
+
+        Ango Hub exports only the Complete stage unless told otherwise, so the request names every stage:
+        `stages`, else the project's workflow stages (one more GET), else, for a hub whose project reports
+        no stages, the distinct stages of its tasks (read page by page). Then one GET for the export's
+        URL and one GET of the zip there, both paced and retried like every request; the key goes to
+        the zip's host only when that is the hub's own.
+        """
+        if stages is None:
+            stages = stage_names(self.get_project(project_id))
+        if not stages:
+            log.info("project %s reports no workflow stages; reading them from its tasks", project_id)
+            tasks = self.get_tasks(project_id, include_answer=False)
+            stages = sorted({str(t["stage"]) for t in tasks if isinstance(t.get("stage"), str)})
+            if not stages:
+                return []
+        call = Call("GET", "/v2/export?" + urlencode(export_params(project_id, stages)), project_id=project_id)
+        link = self._request(call).get("exportPath")
+        if not isinstance(link, str) or not link:
+            raise BadResponseError(f"{call.label}: the answer has no `data.exportPath`")
+        return unpack(self._download(link), f"the export of project {project_id}")
+
+    def _download(self, link: str) -> bytes:
+        try:
+            url = urlsplit(link)
+            port, own = url.port, urlsplit(self.base_url)
+        except ValueError:
+            raise BadResponseError("GET /v2/export: data.exportPath is not a URL") from None
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise BadResponseError("GET /v2/export: data.exportPath is not an http(s) URL")
+        same_host = (url.scheme, url.hostname, port) == (own.scheme, own.hostname, own.port)
+        call = Call("GET", link, absolute=True, with_key=same_host)
+        response = self._send(call)
+        if response.status_code >= 400:
+            error = ServerError if response.status_code >= 500 else HubError
+            raise error(
+                self._redact(
+                    f"{call.label}: {url.hostname} answered {response.status_code}{self._server_says(response)}"
+                    " — the export link may have expired; export again"
+                )
+            )
+        return response.content
 
     # -- the wire -------------------------------------------------------------------------------
 
@@ -184,7 +193,7 @@ class HttpHub:
         """Read every page: stop at `total`, at an empty page, or at a short page when there is no total."""
         items: list[JSON] = []
         for page in itertools.count(1):
-            call = _Call("GET", path_of(page), project_id=project_id)
+            call = Call("GET", path_of(page), project_id=project_id)
             data = self._request(call)
             chunk = data.get(key)
             if not isinstance(chunk, list):
@@ -197,13 +206,17 @@ class HttpHub:
                 return items
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _request(self, call: _Call) -> JSON:
+    def _request(self, call: Call) -> JSON:
         """Send `call`, retrying what may be retried; return the envelope's `data`, or raise one HubError."""
+        return self._data(call, self._send(call))
+
+    def _send(self, call: Call) -> requests.Response:
+        """Send `call`, retrying what may be retried; the final answer, or one HubError."""
         started = self._clock()
         for attempt in range(1, self.retry.attempts + 1):
             response, failure = self._attempt(call)
             if response is not None:
-                return self._data(call, response)
+                return response
             assert failure is not None
             delay = self._retry_delay(failure, attempt, started)
             if delay is None:
@@ -219,31 +232,31 @@ class HttpHub:
             self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, call: _Call) -> tuple[requests.Response | None, _Failure | None]:
+    def _attempt(self, call: Call) -> tuple[requests.Response | None, Failure | None]:
         """One try: a response to keep, or a failure to judge."""
         self.limiter.acquire()
         sent_at = self._clock()
         try:
             response = self._session.request(
                 call.method,
-                self.base_url + call.path,
+                call.path if call.absolute else self.base_url + call.path,
                 json=call.payload,
                 timeout=self.timeout,
-                headers={"Content-Type": "application/json", "apikey": self._key.reveal()},
+                headers={"Content-Type": "application/json", "apikey": self._key.reveal()} if call.with_key else {},
             )
         except requests.RequestException as exc:
             return None, self._transport_failure(exc, call)
         log.debug("%s -> %d (%.3f s)", call.label, response.status_code, self._clock() - sent_at)
         if response.status_code not in RETRY_STATUSES:
             return response, None
-        return None, _Failure(
+        return None, Failure(
             _status_error_class(response.status_code),
             f"{self.name} answered {response.status_code}{self._server_says(response)}",
             call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
-            _retry_after(response),
+            retry_after_seconds(response.headers.get("Retry-After")),
         )
 
-    def _retry_delay(self, failure: _Failure, attempt: int, started: float) -> float | None:
+    def _retry_delay(self, failure: Failure, attempt: int, started: float) -> float | None:
         """How long to wait before the next attempt, or None when it is time to give up."""
         if not failure.retryable or attempt >= self.retry.attempts:
             return None
@@ -252,7 +265,7 @@ class HttpHub:
             return None
         return delay
 
-    def _give_up(self, call: _Call, failure: _Failure, attempts: int) -> NoReturn:
+    def _give_up(self, call: Call, failure: Failure, attempts: int) -> NoReturn:
         tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
         advice = {
             RateLimitedError: " — wait a minute and run again, or lower the request rate",
@@ -263,25 +276,25 @@ class HttpHub:
             advice += "; the request may have been carried out, check before running it again"
         raise failure.error(self._redact(f"{call.label}: {failure.message}{tries}{advice}"))
 
-    def _transport_failure(self, exc: requests.RequestException, call: _Call) -> _Failure:
+    def _transport_failure(self, exc: requests.RequestException, call: Call) -> Failure:
         """Translate a requests exception; a create is retried only when it surely never left."""
         detail = self._redact(f"{type(exc).__name__}: {exc}")
         if isinstance(exc, requests.ConnectTimeout):
-            return _Failure(HubTimeoutError, f"connecting to {self.name} timed out ({detail})", True)
+            return Failure(HubTimeoutError, f"connecting to {self.name} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
-            return _Failure(HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent)
+            return Failure(HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent)
         if isinstance(exc, requests.exceptions.SSLError):
-            return _Failure(HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False)
+            return Failure(HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False)
         if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
-            return _Failure(HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True)
+            return Failure(HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True)
         if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             message = f"the connection to {self.name} dropped ({detail})"
             if not call.idempotent:
                 message += "; the request may have been carried out, check before running it again"
-            return _Failure(HubConnectionError, message, call.idempotent)
-        return _Failure(HubConnectionError, f"request to {self.name} failed ({detail})", False)
+            return Failure(HubConnectionError, message, call.idempotent)
+        return Failure(HubConnectionError, f"request to {self.name} failed ({detail})", False)
 
-    def _data(self, call: _Call, response: requests.Response) -> JSON:
+    def _data(self, call: Call, response: requests.Response) -> JSON:
         """The `data` of a success envelope; any other answer raises the error it stands for."""
         if response.status_code >= 400:
             raise self._status_error(call, response)
@@ -304,7 +317,7 @@ class HttpHub:
         data: JSON = body["data"]
         return data
 
-    def _status_error(self, call: _Call, response: requests.Response) -> HubError:
+    def _status_error(self, call: Call, response: requests.Response) -> HubError:
         """The one error for a final 4xx/5xx answer, with a sentence saying what to do."""
         status = response.status_code
         says = self._server_says(response)
@@ -336,7 +349,7 @@ class HttpHub:
             )
         return HubError(self._redact(f"{call.label}: {self.name} refused the request ({status}{says})"))
 
-    def _not_found(self, call: _Call, status: int, says: str) -> str:
+    def _not_found(self, call: Call, status: int, says: str) -> str:
         if call.project_id is not None:
             return self._redact(
                 f"project {call.project_id} not found on {self.name} ({status}{says}) — check "
@@ -358,48 +371,8 @@ class HttpHub:
         return text.replace(key, "<redacted>") if key else text
 
 
-def _seg(value: str) -> str:
-    """A path segment: Ango ids pass unchanged (as the SDK sends them), anything else cannot escape it."""
-    return quote(str(value), safe="")
-
-
-def _dict_member(data: JSON, key: str, label: str) -> JSON:
-    value = data.get(key)
-    if not isinstance(value, dict):
-        raise BadResponseError(f"{label}: the answer has no object `data.{key}`")
-    return value
-
-
-def _created_batch(data: JSON, name: str) -> JSON:
-    """The new batch, whether the hub answers with the batch itself or with the whole project."""
-    created = data.get("batch") or data.get("project") or data
-    if isinstance(created, dict) and isinstance(created.get("batches"), list):
-        named = [b for b in created["batches"] if isinstance(b, dict) and b.get("name") == name]
-        if named:
-            return dict(named[-1])
-    if not isinstance(created, dict):
-        raise BadResponseError("POST /v2/batches/{id}: the answer holds no batch")
-    return dict(created)
-
-
 def _status_error_class(status: int) -> type[HubError]:
     return RateLimitedError if status == 429 else ServerError
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """Retry-After in seconds (a number or an HTTP date), or None when absent or unreadable."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

@@ -18,12 +18,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ango_ontology.hub.base import JSON
+from ango_ontology.hub.exports import EXPORTS_PREFIX, ExportFiles, export_file
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.hub.routes import ROUTES, Rejection, json_object, run_route
 
 DEFAULT_API_KEY = "ango-emulator-key"
 DEFAULT_PORT = 8765
 FAULTS_PATH = "/__faults"
+EXPORT_PATH = "/v2/export"
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,7 @@ class Emulator:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._served: deque[float] = deque()
+        self.exports = ExportFiles(clock)
         self._thread: threading.Thread | None = None
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
@@ -219,8 +222,12 @@ class _Handler(BaseHTTPRequestHandler):
             if url.path == FAULTS_PATH:
                 self._send(200, {"status": "success", "data": {"faults": self._admin(method, body)}})
                 return
-            if not self._misbehave(emulator):
-                self._send(*self._answer(emulator, method, url.path, parse_qs(url.query), body))
+            if self._misbehave(emulator):
+                return
+            if url.path.startswith(EXPORTS_PREFIX) and method == "GET":
+                self._send_export_file(emulator, url.path)
+                return
+            self._send(*self._answer(emulator, method, url.path, parse_qs(url.query), body))
         except Rejection as exc:
             # JSend, as Ango answers: "fail" for the client's fault, "error" for the server's.
             self._send(exc.status, {"status": "error" if exc.status >= 500 else "fail", "message": exc.message})
@@ -269,12 +276,36 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> tuple[int, JSON]:
         if not emulator.key_matches(self.headers.get("apikey")):
             raise Rejection(401, "Invalid API KEY")
+        if path == EXPORT_PATH and method == "GET":
+            return self._export(emulator, query)
         for route_method, pattern, route in ROUTES:
             match = pattern.match(path)
             if match and route_method == method:
                 payload = json_object(body) if method == "POST" else {}
                 return run_route(route, emulator.store, match.groupdict(), query, payload)
         raise Rejection(404, f"Cannot {method} {path}")
+
+    def _export(self, emulator: Emulator, query: dict[str, list[str]]) -> tuple[int, JSON]:
+        """`GET /v2/export`: pack the export and answer with the URL this emulator serves it at."""
+        base = f"http://{self.headers['Host']}" if self.headers.get("Host") else emulator.url
+
+        def route(store: LocalHub, params: dict[str, str], q: dict[str, list[str]], body: JSON) -> tuple[int, JSON]:
+            path = emulator.exports.publish(export_file(store, params["project_id"], q))
+            return 200, {"exportPath": base + path}
+
+        project_id = query.get("project", [""])[0]
+        return run_route(route, emulator.store, {"project_id": project_id}, query, {})
+
+    def _send_export_file(self, emulator: Emulator, path: str) -> None:
+        """An export zip, to anyone on the network the emulator listens on: like a signed URL, no key."""
+        data = emulator.exports.fetch(path)
+        if data is None:
+            raise Rejection(404, "This export does not exist or has expired; export again")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send(self, status: int, payload: JSON, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()

@@ -13,12 +13,19 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]  # ships no stubs; types-jsonschema is not a dependency
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
 from ango_ontology.hub.base import JSON
+from ango_ontology.hub.tasks import (
+    DEFAULT_STAGES,
+    check_stages,
+    export_record,
+    import_label,
+    insert_task,
+    selected,
+)
 
 DEFAULT_PATH = Path(".ango-hub") / "hub.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -223,7 +230,7 @@ class LocalHub:
         with self._write() as db:
             self._load_project(db, project_id)
             for asset in assets:
-                _insert_task(db, project_id, asset)
+                insert_task(db, project_id, asset, (new_object_id(), new_object_id()), now_iso())
         return {"project": project_id, "assets": len(assets)}
 
     def get_tasks(self, project_id: str, include_answer: bool = True) -> list[JSON]:
@@ -246,14 +253,19 @@ class LocalHub:
         return tasks, total
 
     def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
-        """Keep every label as sent; a label whose externalId names a task becomes that task's answer."""
+        """Resolve every label against the current schema and make it its task's answer, all or nothing.
+
+        Choice answers (option values, tree paths) become option schemaIds; the task moves to the label's
+        `stage` (optional) or to the Complete stage. Anything unknown raises HubError naming the label and
+        the field, and nothing of the import is kept.
+        """
         if not isinstance(labels, list) or not all(isinstance(label, dict) for label in labels):
             raise HubError("jsonContent must be a list of label objects")
         matched = 0
         with self._write() as db:
-            self._load_project(db, project_id)
-            for label in labels:
-                matched += _import_label(db, project_id, label)
+            project = self._load_project(db, project_id)
+            for number, label in enumerate(labels):
+                matched += import_label(db, project, number, label, now_iso())
         return {"project": project_id, "imported": len(labels), "matched": matched}
 
     def get_labels(self, project_id: str) -> list[JSON]:
@@ -261,6 +273,26 @@ class LocalHub:
         with self._read() as db:
             rows = db.execute("SELECT doc FROM labels WHERE project_id = ? ORDER BY seq", (project_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def export(
+        self, project_id: str, *, stages: list[str] | None = None, batches: list[str] | None = None
+    ) -> list[JSON]:
+        """Every task as an export record (choices as values), oldest first; None for a filter means all."""
+        with self._read() as db:
+            project = self._load_project(db, project_id)
+            rows = db.execute("SELECT doc FROM tasks WHERE project_id = ? ORDER BY seq", (project_id,)).fetchall()
+        schema = project.get("categorySchema") or {}
+        tasks = (json.loads(r[0]) for r in rows)
+        return [export_record(t, schema) for t in tasks if selected(t, stages, batches)]
+
+    def update_workflow_stages(self, project_id: str, stages: list[JSON]) -> JSON:
+        """Replace the project's workflow stages (as SDK's update_workflow_stages sends them)."""
+        checked = check_stages(stages)
+        with self._write() as db:
+            project = self._load_project(db, project_id)
+            project["stages"] = checked
+            self._store_project(db, project)
+        return project
 
 
 def _window(page: int, limit: int) -> tuple[int, int]:
@@ -281,6 +313,7 @@ def _new_project(name: str, description: str, organization: str, user: str) -> J
         "deleted": False,
         "reviewConf": {"filters": []},
         "batches": [],
+        "stages": copy.deepcopy(DEFAULT_STAGES),
         "_id": new_object_id(),
         "name": name,
         "user": user,
@@ -290,46 +323,3 @@ def _new_project(name: str, description: str, organization: str, user: str) -> J
         "tags": [],
         "__v": 0,
     }
-
-
-def _insert_task(db: sqlite3.Connection, project_id: str, asset: Any) -> None:
-    if not isinstance(asset, dict) or not asset.get("externalId"):
-        raise HubError("every asset needs an externalId")
-    external_id = str(asset["externalId"])
-    task = {
-        "_id": new_object_id(),
-        "project": project_id,
-        "asset": {"_id": new_object_id(), "data": asset.get("data", ""), "externalId": external_id},
-        "externalId": external_id,
-        "batches": list(asset.get("batches") or []),
-        "stage": "Start",
-        "status": "TODO",
-        "createdAt": now_iso(),
-        "answer": copy.deepcopy(EMPTY_SCHEMA),
-    }
-    db.execute(
-        "INSERT INTO tasks (id, project_id, external_id, doc) VALUES (?, ?, ?, ?)",
-        (task["_id"], project_id, external_id, json.dumps(task)),
-    )
-
-
-def _import_label(db: sqlite3.Connection, project_id: str, label: JSON) -> int:
-    """Store one label; return 1 if it landed on an existing task, else 0."""
-    external_id = label.get("externalId")
-    db.execute(
-        "INSERT INTO labels (project_id, external_id, doc, imported_at) VALUES (?, ?, ?, ?)",
-        (project_id, external_id, json.dumps(label), now_iso()),
-    )
-    rows = db.execute(
-        "SELECT id, doc FROM tasks WHERE project_id = ? AND external_id = ?", (project_id, str(external_id))
-    ).fetchall()
-    answer = {
-        "tools": label.get("objects") or [],
-        "classifications": label.get("classifications") or [],
-        "relations": label.get("relations") or [],
-    }
-    for task_id, doc in rows:
-        task = json.loads(doc)
-        task["answer"] = answer
-        db.execute("UPDATE tasks SET doc = ? WHERE id = ?", (json.dumps(task), task_id))
-    return 1 if rows else 0

@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from ipaddress import ip_address
 
 Clock = Callable[[], float]
@@ -79,3 +80,18 @@ def limiter(rate_limit: int | RateLimiter | None, clock: Clock, sleep: Sleep) ->
         return rate_limit
     # No limit is a limiter too large to ever wait, which keeps one code path.
     return RateLimiter(rate_limit or 10**9, clock=clock, sleep=sleep)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds (a number or an HTTP date), or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -87,10 +87,16 @@ def _get_project(store: LocalHub, params: dict[str, str], query: dict[str, list[
 def _create_label_set(
     store: LocalHub, params: dict[str, str], query: dict[str, list[str]], body: JSON
 ) -> tuple[int, JSON]:
-    schema = body.get("categorySchema")
+    schema, stages = body.get("categorySchema"), body.get("stages")
+    if stages is not None and schema is None:
+        # SDK's update_workflow_stages posts `{"stages": [...]}` to the same path.
+        return 200, {"project": store.update_workflow_stages(params["project_id"], stages)}
     if not isinstance(schema, dict):
         raise Rejection(400, "categorySchema is required and must be an object")
-    return 200, {"project": store.create_label_set(params["project_id"], schema)}
+    project = store.create_label_set(params["project_id"], schema)
+    if stages is not None:
+        project = store.update_workflow_stages(params["project_id"], stages)
+    return 200, {"project": project}
 
 
 def _create_project(
