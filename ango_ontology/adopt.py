@@ -13,6 +13,7 @@ from .diff import make_plan
 from .errors import InputError
 from .identity import resolve
 from .layout import format_text
+from .merge import merge_into
 from .pull import pull_yaml
 from .render import render
 from .revisions import load_spec
@@ -21,12 +22,18 @@ from .wire import to_category_schema
 
 def cmd_pull(args: argparse.Namespace) -> int:
     """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
+    existing = _read_text(args.into) if args.into else None
     with _closing(_hub(args)) as hub:
         project = hub.get_project(args.project)
-        text = pull_yaml(project, project_id=args.project, hub_name=hub.name)
-    if args.out:
-        atomic_write(Path(args.out), text.encode("utf-8"))
-        sys.stderr.write(f"Pulled project {args.project} into {args.out}.\n")
+        if existing is not None:
+            text = merge_into(existing, project, args.into)
+        else:
+            text = pull_yaml(project, project_id=args.project, hub_name=hub.name)
+    target = args.out or args.into
+    if target:
+        atomic_write(Path(target), text.encode("utf-8"))
+        what = "no changes" if text == existing else "written"
+        sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
     else:
         sys.stdout.write(text)
     return 0
@@ -57,19 +64,22 @@ def _format_file(name: str, *, write: bool) -> bool:
     """Whether the file is not in the canonical layout (and, with `write`, now is)."""
     if name.endswith(".py"):
         raise InputError(f"{name}: fmt formats YAML files; format Python definitions with your Python formatter")
-    path = Path(name)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{name}: cannot read it as UTF-8 text ({error})") from None
+    text = _read_text(name)
     formatted = format_text(text, name)
     if formatted == text:
         return False
     if write:
-        atomic_write(path, formatted.encode("utf-8"))
+        atomic_write(Path(name), formatted.encode("utf-8"))
     return True
+
+
+def _read_text(name: str) -> str:
+    try:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{name}: cannot read it as UTF-8 text ({error})") from None
 
 
 def register(sub: Any) -> None:
@@ -77,6 +87,8 @@ def register(sub: Any) -> None:
     pull = sub.add_parser("pull", help="write a project's live label set as an ontology file")
     pull.add_argument("project", metavar="PROJECT_ID")
     pull.add_argument("-o", "--out", metavar="FILE", help="write here (atomically) instead of to stdout")
+    pull.add_argument("--into", metavar="FILE", help="merge the live changes into this existing file, keeping "
+                                                     "its comments and layout (written back unless -o)")
     add_hub_flags(pull)
     pull.set_defaults(func=cmd_pull)
 

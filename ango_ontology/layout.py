@@ -70,10 +70,10 @@ def reorder(mapping: CommentedMap, rank: Callable[[Any], int]) -> None:
     wanted = sorted(keys, key=rank)
     if wanted == keys:
         return
-    rest = _take_trailing(mapping)
+    rest = take_trailing(mapping)
     for key in wanted:
         mapping.move_to_end(key)
-    _give_trailing(mapping, rest)
+    give_trailing(mapping, rest)
 
 
 def _tail(container: Any) -> tuple[Any, Any, int] | None:
@@ -88,7 +88,7 @@ def _tail(container: Any) -> tuple[Any, Any, int] | None:
     return container, key, 2 if isinstance(container, CommentedMap) else 0
 
 
-def _take_trailing(mapping: CommentedMap) -> str:
+def take_trailing(mapping: CommentedMap | CommentedSeq) -> str:
     """Detach the lines after the mapping's last line (blank lines, comments on what follows); keep its own."""
     where = _tail(mapping)
     if where is None:
@@ -103,7 +103,8 @@ def _take_trailing(mapping: CommentedMap) -> str:
     return rest
 
 
-def _give_trailing(mapping: CommentedMap, rest: str) -> None:
+def give_trailing(mapping: CommentedMap | CommentedSeq, rest: str) -> None:
+    """Attach detached trailing lines after the collection's (new) last line."""
     where = _tail(mapping)
     if not rest or where is None:
         return
