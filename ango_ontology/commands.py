@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .apply import apply_plan, check_allowed
+from .apply import apply_plan, check_allowed, count_impact
 from .backups import BackupStore, atomic_write
 from .changes import Plan
 from .diff import make_plan
@@ -75,7 +75,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise InputError(f"--out saves one project's plan, but the file targets {len(refs)}: "
                          "narrow it with --project")
     with _closing(_hub(args)) as hub:
-        runs = plan_all(hub, ontology, refs, _progress("Planned"))
+        _counting_note(args.check_usage)
+        runs = plan_all(hub, ontology, refs, _progress("Planned"), check_usage=args.check_usage)
     _show_runs(runs, args, sys.stdout)
     failed = [run for run in runs if not run.ok]
     for run in failed:
@@ -89,6 +90,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
         atomic_write(Path(args.out), text.encode("utf-8"))
         sys.stderr.write(f"Saved the plan to {args.out}; apply it with `ango-ontology apply {args.out}`.\n")
     return _detailed_code(runs) if args.detailed_exitcode else 0
+
+
+def _counting_note(counting: bool) -> None:
+    if counting and sys.stderr.isatty():
+        sys.stderr.write("Counting the annotations that destructive changes would orphan…\n")
+        sys.stderr.flush()
 
 
 def _detailed_code(runs: Sequence[ProjectRun]) -> int:
@@ -151,11 +158,14 @@ def cmd_apply(args: argparse.Namespace) -> int:
                 raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
                                  "pass the same --hub, or plan again")
             ref = ProjectRef(id=saved.project, name=saved.project_name)
-            runs = [ProjectRun(ref, Target(ref, saved.project), saved)]
+            target = Target(ref, saved.project)
+            _counting_note(saved.destructive > 0)
+            runs = [ProjectRun(ref, target, count_impact(hub, saved, live_schema(hub, target)))]
             batches: list[str] = []
         else:
             ontology = load(args.file)
-            runs = plan_all(hub, ontology, choose_refs(ontology, args.project), _progress("Planned"))
+            runs = plan_all(hub, ontology, choose_refs(ontology, args.project), _progress("Planned"),
+                            check_usage=True)
             batches = ontology.batches
         return _apply_runs(hub, runs, args, batches, source=None if saved else args.file)
 
@@ -282,6 +292,8 @@ def register(sub: Any) -> None:
     plan.add_argument("--detailed-exitcode", action="store_true",
                       help="exit 0 no changes, 2 changes, 3 destructive changes, 1 error")
     plan.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    plan.add_argument("--check-usage", action="store_true",
+                      help="count the annotations each destructive change would orphan (one export per project)")
     plan.set_defaults(func=cmd_plan)
 
     apply = sub.add_parser("apply", help="push the label set (or a saved plan) to the project(s)")

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from .apply import Outcome, apply_plan
+from .apply import Outcome, apply_plan, count_impact
 from .backups import BackupStore
 from .changes import Plan
 from .diff import make_plan
@@ -59,21 +59,23 @@ def _each(items: Sequence[T], work: Callable[[T], ProjectRun], progress: Progres
     return results
 
 
-def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef) -> ProjectRun:
+def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool = False) -> ProjectRun:
     """Find the project and plan the label set against it; errors are kept, not raised."""
     try:
         target = find(hub, ref)
         live = live_schema(hub, target)
         plan = make_plan(ontology, live, project=target.project_id, project_name=ref.name, hub=hub.name)
+        if check_usage:
+            plan = count_impact(hub, plan, live)
         return ProjectRun(ref, target, plan)
     except AngoOntologyError as error:
         return ProjectRun(ref, error=error)
 
 
-def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef],
-             progress: Progress | None = None) -> list[ProjectRun]:
-    """A plan per project, made concurrently."""
-    return _each(refs, lambda ref: plan_one(hub, ontology, ref), progress)
+def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef], progress: Progress | None = None,
+             *, check_usage: bool = False) -> list[ProjectRun]:
+    """A plan per project, made concurrently; with annotation usage counted when asked."""
+    return _each(refs, lambda ref: plan_one(hub, ontology, ref, check_usage=check_usage), progress)
 
 
 def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, source: str | None,

@@ -94,16 +94,25 @@ def test_apply_then_plan_is_clean_against_the_emulator(tmp_path: Path, emulator:
     assert emulator_api_key not in out + err
 
 
+def _label_a_bus(hub: LocalHub, project: str) -> None:
+    hub.upload_files_cloud(project, [{"data": "https://example.invalid/1.jpg", "externalId": "img-1"}])
+    hub.import_labels(project, [{"externalId": "img-1", "objects": [
+        {"title": "Vehicle", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4},
+         "classifications": [{"title": "Kind", "answer": "Bus"}]}]}])
+
+
 def test_destructive_change_is_refused_without_the_flag_and_applied_with_it(
         cli: Cli, local_hub: LocalHub) -> None:
     project = local_hub.create_project("P", "")["_id"]
     path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
     assert cli("apply", path, "--auto-approve")[0] == 0
+    _label_a_bus(local_hub, project)
     before = _schema(local_hub, project)
     cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace(", Bus", ""))
     assert cli("plan", path, "--detailed-exitcode")[0] == 3
     code, _, err = cli("apply", path, "--auto-approve")
-    assert code == 1 and "refusing 1 destructive change" in err and "Bus" in err
+    assert code == 1 and "refusing 1 destructive change" in err
+    assert "Bus (1 annotation in 1 task)" in err
     assert _schema(local_hub, project) == before
     assert cli("apply", path, "--auto-approve", "--allow-destructive")[0] == 0
     assert cli("plan", path, "--detailed-exitcode")[0] == 0

@@ -1,0 +1,114 @@
+"""Annotation impact end to end: labels imported over the emulator, counted by plan, guarding apply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ango_ontology.cli import main
+from ango_ontology.hub.emulator import Emulator
+from ango_ontology.hub.local import LocalHub
+
+ONTOLOGY = """project: PROJECT
+tools:
+  - bounding-box: Vehicle
+    classifications:
+      - radio: Kind
+        options: [Sedan, Van, Bus]
+  - point: Landmark
+classifications:
+  - tree-dropdown: Scene
+    tree:
+      - Urban: [Street, Plaza]
+      - Rural
+"""
+BOX = {"x": 1, "y": 1, "width": 5, "height": 5}
+
+
+@pytest.fixture
+def labeled(tmp_path: Path, emulator: Emulator, emulator_api_key: str, local_hub: LocalHub,
+            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
+    """A project on the emulator with the ontology applied and labels in three tasks."""
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    project = local_hub.create_project("P", "")["_id"]
+    path = tmp_path / "o.yaml"
+    path.write_text(ONTOLOGY.replace("PROJECT", project))
+    assert main(["apply", str(path), "--hub", emulator.url, "--auto-approve",
+                 "--backup-dir", str(tmp_path / "b")]) == 0
+    local_hub.upload_files_cloud(project, [{"data": f"https://example.invalid/{i}.jpg", "externalId": f"img{i}"}
+                                           for i in range(4)])
+    sedan = {"title": "Vehicle", "bounding-box": BOX, "classifications": [{"title": "Kind", "answer": "Sedan"}]}
+    local_hub.import_labels(project, [
+        {"externalId": "img0", "objects": [sedan, sedan], "classifications": [
+            {"title": "Scene", "answer": ["Urban / Street"]}]},
+        {"externalId": "img1", "objects": [sedan], "stage": "Review"},
+        {"externalId": "img2", "classifications": [{"title": "Scene", "answer": ["Urban / Street"]}],
+         "stage": "Label"},
+    ])
+    capsys.readouterr()
+    return path, emulator.url, project
+
+
+def _plan(path: Path, hub: str, capsys: pytest.CaptureFixture[str]) -> Any:
+    code = main(["plan", str(path), "--hub", hub, "--check-usage", "--format", "json", "--detailed-exitcode"])
+    assert code == 3
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(("edit", "title", "impact"), [
+    (("  - bounding-box: Vehicle\n    classifications:\n      - radio: Kind\n        options: [Sedan, Van, Bus]\n",
+      ""), "Vehicle", {"annotations": 9, "tasks": 2}),
+    (("      - radio: Kind\n        options: [Sedan, Van, Bus]\n", "      - text: Note\n"),
+     "Kind", {"annotations": 6, "tasks": 2}),
+    (("[Sedan, Van, Bus]", "[Van, Bus]"), "Sedan", {"annotations": 3, "tasks": 2}),
+    (("[Street, Plaza]", "[Plaza]"), "Street", {"annotations": 2, "tasks": 2}),
+])
+def test_plan_counts_the_labels_each_deletion_would_orphan_over_all_stages(
+        labeled: tuple[Path, str, str], capsys: pytest.CaptureFixture[str],
+        edit: tuple[str, str], title: str, impact: dict[str, int]) -> None:
+    path, hub, _ = labeled
+    text = path.read_text()
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1]))
+    plan = _plan(path, hub, capsys)
+    deleted = [c for c in plan["changes"] if c["action"] == "delete"]
+    assert [(c["path"][-1], c["impact"]) for c in deleted] == [(title, impact)]
+    assert plan["summary"]["orphaned_annotations"] == impact["annotations"]
+
+
+def test_apply_refuses_to_orphan_labels_without_the_flag_and_they_stay(
+        labeled: tuple[Path, str, str], local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    path.write_text(path.read_text().replace("[Sedan, Van, Bus]", "[Van, Bus]"))
+    code = main(["apply", str(path), "--hub", hub, "--auto-approve"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Sedan (3 annotations in 2 tasks)" in err
+    values = [o["value"] for o in local_hub.get_project(project)["categorySchema"]["tools"][0]
+              ["classifications"][0]["options"]]
+    assert values == ["Sedan", "Van", "Bus"]
+    exported = local_hub.export(project)
+    assert sum(len(r["task"]["tools"]) for r in exported) == 3
+
+
+def test_deleting_unused_nodes_needs_no_flag(labeled: tuple[Path, str, str], local_hub: LocalHub,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    path.write_text(path.read_text().replace("[Sedan, Van, Bus]", "[Sedan]").replace("  - point: Landmark\n", ""))
+    code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", str(path.parent / "b")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "(no annotations — safe)" in out
+    assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Vehicle"]
+
+
+def test_protect_blocks_deleting_a_used_option_even_with_the_flag(
+        labeled: tuple[Path, str, str], local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    protected = path.read_text().replace("      - radio: Kind\n", "      - radio: Kind\n        protect: true\n")
+    path.write_text(protected.replace("[Sedan, Van, Bus]", "[Van, Bus]"))
+    code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--allow-destructive"])
+    assert code == 1 and "protect: true" in capsys.readouterr().err
+    assert len(local_hub.get_project(project)["categorySchema"]["tools"][0]["classifications"][0]["options"]) == 3
