@@ -6,9 +6,11 @@ import copy
 import http.client
 import io
 import json
+import socket
 import threading
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -428,6 +430,15 @@ def _zip(name: str, text: str | bytes) -> bytes:
     return buffer.getvalue()
 
 
+@contextmanager
+def socket_closed() -> Iterator[int]:
+    """A loopback port that was free a moment ago: nothing listens on it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    yield port
+
+
 def _client(url: str) -> HttpHub:
     return HttpHub(url, "k-stub-secret", rate_limit=None, sleep=lambda _: None)
 
@@ -472,3 +483,14 @@ def test_an_export_path_that_is_not_http_is_refused(stubs: list[_StubHub]) -> No
     stubs.append(stub)
     with pytest.raises(BadResponseError, match="not an http"):
         _client(stub.url).export("p", stages=["S"])
+
+
+def test_a_failed_download_names_no_part_of_the_signed_link(stubs: list[_StubHub]) -> None:
+    with socket_closed() as port:
+        link = f"http://127.0.0.1:{port}/bucket/x.zip?X-Signature=s3cr3t-sig"
+    stub = _StubHub(b"", link=link)
+    stubs.append(stub)
+    with pytest.raises(HubError) as caught:
+        _client(stub.url).export("p", stages=["S"])
+    assert "s3cr3t-sig" not in str(caught.value) and "/bucket/x.zip" not in str(caught.value)
+    assert "export file" in str(caught.value)

@@ -279,20 +279,27 @@ class HttpHub:
     def _transport_failure(self, exc: requests.RequestException, call: Call) -> Failure:
         """Translate a requests exception; a create is retried only when it surely never left."""
         detail = self._redact(f"{type(exc).__name__}: {exc}")
+        where = self.name
+        if call.absolute:
+            # An export link may be signed: its path and query are as secret as a key.
+            link = urlsplit(call.path)
+            where = f"{link.scheme}://{link.netloc}"
+            for part in (link.query, link.path):
+                detail = detail.replace(part, "<export link>") if part else detail
         if isinstance(exc, requests.ConnectTimeout):
-            return Failure(HubTimeoutError, f"connecting to {self.name} timed out ({detail})", True)
+            return Failure(HubTimeoutError, f"connecting to {where} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
-            return Failure(HubTimeoutError, f"{self.name} did not answer in time ({detail})", call.idempotent)
+            return Failure(HubTimeoutError, f"{where} did not answer in time ({detail})", call.idempotent)
         if isinstance(exc, requests.exceptions.SSLError):
-            return Failure(HubConnectionError, f"TLS with {self.name} failed ({detail}) — check the hub URL", False)
+            return Failure(HubConnectionError, f"TLS with {where} failed ({detail}) — check the hub URL", False)
         if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
-            return Failure(HubConnectionError, f"cannot connect to {self.name} ({detail}) — is it running?", True)
+            return Failure(HubConnectionError, f"cannot connect to {where} ({detail}) — is it running?", True)
         if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            message = f"the connection to {self.name} dropped ({detail})"
+            message = f"the connection to {where} dropped ({detail})"
             if not call.idempotent:
                 message += "; the request may have been carried out, check before running it again"
             return Failure(HubConnectionError, message, call.idempotent)
-        return Failure(HubConnectionError, f"request to {self.name} failed ({detail})", False)
+        return Failure(HubConnectionError, f"request to {where} failed ({detail})", False)
 
     def _data(self, call: Call, response: requests.Response) -> JSON:
         """The `data` of a success envelope; any other answer raises the error it stands for."""
