@@ -246,3 +246,10 @@ def test_document_regexes_accept_real_values_and_reject_malformed_ones(
     assert node.regex is not None
     assert re.fullmatch(node.regex, accepted)
     assert not re.fullmatch(node.regex, rejected)
+
+
+def test_every_yaml_example_is_already_in_the_canonical_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    from ango_ontology.cli import main
+
+    yaml_examples = [str(path) for path in EXAMPLES if path.suffix == ".yaml"]
+    assert main(["fmt", "--check", *yaml_examples]) == 0, capsys.readouterr()
