@@ -19,6 +19,7 @@ from ango_ontology import (
     load_text,
     to_category_schema,
 )
+from ango_ontology.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples" / "ontologies"
@@ -249,7 +250,5 @@ def test_document_regexes_accept_real_values_and_reject_malformed_ones(
 
 
 def test_every_yaml_example_is_already_in_the_canonical_layout(capsys: pytest.CaptureFixture[str]) -> None:
-    from ango_ontology.cli import main
-
     yaml_examples = [str(path) for path in EXAMPLES if path.suffix == ".yaml"]
     assert main(["fmt", "--check", *yaml_examples]) == 0, capsys.readouterr()
