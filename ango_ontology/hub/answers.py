@@ -57,22 +57,53 @@ def _tree_paths(nodes: list[Any], prefix: str) -> Any:
         yield from _tree_paths(tree_node.get("children") or [], path)
 
 
+class SchemaIndex:
+    """One categorySchema with its lookups built once: an import or export of many tasks stays linear."""
+
+    def __init__(self, schema: JSON) -> None:
+        self.schema = schema
+        self._children: dict[tuple[int, str], tuple[dict[str, JSON], dict[str, list[JSON]]]] = {}
+        self._choices: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+    def children(self, owner: JSON | None, key: str) -> tuple[dict[str, JSON], dict[str, list[JSON]]]:
+        """The nodes under `owner[key]` by schemaId and by title (None: no nodes)."""
+        if owner is None:
+            return {}, {}
+        cache_key = (id(owner), key)
+        if cache_key not in self._children:
+            by_id: dict[str, JSON] = {}
+            by_title: dict[str, list[JSON]] = {}
+            for node in _nodes(owner, key):
+                by_id.setdefault(str(node.get("schemaId")), node)
+                by_title.setdefault(str(node.get("title")), []).append(node)
+            self._children[cache_key] = (by_id, by_title)
+        return self._children[cache_key]
+
+    def choices(self, node: JSON) -> tuple[dict[str, str], dict[str, str]]:
+        """A choice classification's value -> schemaId and schemaId -> value (trees: paths and keys)."""
+        if id(node) not in self._choices:
+            pairs = choices(node)
+            self._choices[id(node)] = (dict(pairs), {schema_id: value for value, schema_id in reversed(pairs)})
+        return self._choices[id(node)]
+
+
 # -- import: values -> ids ------------------------------------------------------------------------
 
 
-def label_to_answer(label: JSON, schema: JSON, where: str) -> JSON:
+def label_to_answer(label: JSON, index: SchemaIndex, where: str) -> JSON:
     """The task answer for one imported label; HubError(`where: field: reason`) on anything unknown."""
+    root = index.schema
     objects = _list(label, "objects", where)
-    tools = [_object(o, _nodes(schema, "tools"), f"{where}: objects[{i}]") for i, o in enumerate(objects)]
+    tools = [_object(index, o, root, f"{where}: objects[{i}]") for i, o in enumerate(objects)]
     object_ids = [t["objectId"] for t in tools]
     if len(set(object_ids)) != len(object_ids):
         raise HubError(f"{where}: objects: two objects share an objectId")
     classifications = [
-        _classification(c, _nodes(schema, "classifications"), f"{where}: classifications[{i}]")
+        _classification(index, c, root, f"{where}: classifications[{i}]")
         for i, c in enumerate(_list(label, "classifications", where))
     ]
     relations = [
-        _relation(r, _nodes(schema, "relations"), set(object_ids), f"{where}: relations[{i}]")
+        _relation(index, r, set(object_ids), f"{where}: relations[{i}]")
         for i, r in enumerate(_list(label, "relations", where))
     ]
     return {"tools": tools, "classifications": classifications, "relations": relations}
@@ -92,27 +123,33 @@ def _nodes(node: JSON | None, key: str) -> list[JSON]:
     return [n for n in value if isinstance(n, dict)] if isinstance(value, list) else []
 
 
-def _find(nodes: list[JSON], item: JSON, kind: str, where: str, scope: str = "in the label set") -> JSON:
-    """The schema node an annotation names, by schemaId, else by (unambiguous) title."""
+def _scope(index: SchemaIndex, owner: JSON) -> str:
+    if owner is index.schema:
+        return "in the label set"
+    return f"under {owner.get('title')!r} (schemaId {owner.get('schemaId')!r})"
+
+
+def _find(index: SchemaIndex, owner: JSON, key: str, item: JSON, kind: str, where: str) -> JSON:
+    """The schema node under `owner[key]` an annotation names, by schemaId, else by (unambiguous) title."""
+    by_id, by_title = index.children(owner, key)
     if item.get("schemaId") is not None:
         schema_id = str(item["schemaId"])
-        for node in nodes:
-            if str(node.get("schemaId")) == schema_id:
-                return node
-        raise HubError(f"{where}.schemaId: no {kind} with schemaId {schema_id!r} {scope}")
+        if schema_id in by_id:
+            return by_id[schema_id]
+        raise HubError(f"{where}.schemaId: no {kind} with schemaId {schema_id!r} {_scope(index, owner)}")
     title = item.get("title")
     if not isinstance(title, str) or not title:
         raise HubError(f"{where}: a {kind} needs a schemaId or a title")
-    found = [n for n in nodes if n.get("title") == title]
+    found = by_title.get(title, [])
     if not found:
-        raise HubError(f"{where}.title: no {kind} titled {title!r} {scope}")
+        raise HubError(f"{where}.title: no {kind} titled {title!r} {_scope(index, owner)}")
     if len(found) > 1:
         raise HubError(f"{where}.title: {len(found)} {kind}s are titled {title!r}; name it by schemaId")
     return found[0]
 
 
-def _object(item: JSON, tools: list[JSON], where: str) -> JSON:
-    node = _find(tools, item, "tool", where)
+def _object(index: SchemaIndex, item: JSON, owner: JSON, where: str) -> JSON:
+    node = _find(index, owner, "tools", item, "tool", where)
     object_id = item.get("objectId")
     out: JSON = {
         "schemaId": node["schemaId"],
@@ -120,37 +157,35 @@ def _object(item: JSON, tools: list[JSON], where: str) -> JSON:
         "title": node.get("title"),
     }
     out.update({k: copy.deepcopy(v) for k, v in item.items() if k not in _OBJECT_KEYS})
-    out["classifications"] = _nested(item, node, where)
+    out["classifications"] = _nested(index, item, node, where)
     return out
 
 
-def _nested(item: JSON, node: JSON, where: str) -> list[JSON]:
-    nested = _nodes(node, "classifications")
-    scope = f"under {node.get('title')!r} (schemaId {node.get('schemaId')!r})"
+def _nested(index: SchemaIndex, item: JSON, node: JSON, where: str) -> list[JSON]:
     return [
-        _classification(c, nested, f"{where}.classifications[{i}]", scope)
+        _classification(index, c, node, f"{where}.classifications[{i}]")
         for i, c in enumerate(_list(item, "classifications", where))
     ]
 
 
-def _classification(item: JSON, nodes: list[JSON], where: str, scope: str = "in the label set") -> JSON:
-    node = _find(nodes, item, "classification", where, scope)
+def _classification(index: SchemaIndex, item: JSON, owner: JSON, where: str) -> JSON:
+    node = _find(index, owner, "classifications", item, "classification", where)
     if "answer" not in item:
         raise HubError(f"{where}.answer: missing")
     value = item["answer"]
-    out: JSON = {"schemaId": node["schemaId"], "title": node.get("title"), "answer": _to_ids(node, value, where)}
+    out: JSON = {"schemaId": node["schemaId"], "title": node.get("title"), "answer": _to_ids(index, node, value, where)}
     if node.get("tool") in SINGLE_CHOICE | MULTI_CHOICE:
         out["value"] = copy.deepcopy(value)
     if item.get("classifications"):
-        out["classifications"] = _nested(item, node, where)
+        out["classifications"] = _nested(index, item, node, where)
     return out
 
 
-def _to_ids(node: JSON, value: Any, where: str) -> Any:
+def _to_ids(index: SchemaIndex, node: JSON, value: Any, where: str) -> Any:
     kind = node.get("tool")
     if kind not in SINGLE_CHOICE | MULTI_CHOICE:
         return copy.deepcopy(value)
-    ids = dict(choices(node))
+    ids = index.choices(node)[0]
     what = "a path of tree-dropdown" if kind == "tree-dropdown" else f"an option of {kind}"
     shown = f"{node.get('title')!r} (schemaId {node.get('schemaId')!r})"
 
@@ -167,8 +202,8 @@ def _to_ids(node: JSON, value: Any, where: str) -> Any:
     return [one(v) for v in value]
 
 
-def _relation(item: JSON, relations: list[JSON], object_ids: set[str], where: str) -> JSON:
-    node = _find(relations, item, "relation", where)
+def _relation(index: SchemaIndex, item: JSON, object_ids: set[str], where: str) -> JSON:
+    node = _find(index, index.schema, "relations", item, "relation", where)
     out: JSON = {"schemaId": node["schemaId"], "title": node.get("title")}
     ends = ("group",) if "group" in item else ("from", "to")
     if ends == ("group",) and not item["group"]:
@@ -181,58 +216,50 @@ def _relation(item: JSON, relations: list[JSON], object_ids: set[str], where: st
                 raise HubError(f"{where}.{end}: {member!r} is not the objectId of an object of this label")
         out[end] = copy.deepcopy(given)
     out.update({k: copy.deepcopy(v) for k, v in item.items() if k not in _RELATION_KEYS})
-    out["classifications"] = _nested(item, node, where)
+    out["classifications"] = _nested(index, item, node, where)
     return out
 
 
 # -- export: ids -> values ------------------------------------------------------------------------
 
 
-def answer_to_export(answer: JSON, schema: JSON) -> JSON:
+def answer_to_export(answer: JSON, index: SchemaIndex) -> JSON:
     """A stored task answer with choices as values, read against the schema as it is now."""
+    root = index.schema
     return {
-        "tools": [_export_node(o, _nodes(schema, "tools")) for o in _nodes(answer, "tools")],
-        "classifications": [
-            _export_classification(c, _nodes(schema, "classifications")) for c in _nodes(answer, "classifications")
-        ],
-        "relations": [_export_node(r, _nodes(schema, "relations")) for r in _nodes(answer, "relations")],
+        "tools": [_export_node(index, o, root, "tools") for o in _nodes(answer, "tools")],
+        "classifications": [_export_classification(index, c, root) for c in _nodes(answer, "classifications")],
+        "relations": [_export_node(index, r, root, "relations") for r in _nodes(answer, "relations")],
     }
 
 
-def _by_id(nodes: list[JSON], schema_id: Any) -> JSON | None:
-    return next((n for n in nodes if n.get("schemaId") == schema_id), None)
-
-
-def _export_node(item: JSON, nodes: list[JSON]) -> JSON:
+def _export_node(index: SchemaIndex, item: JSON, owner: JSON, key: str) -> JSON:
     """An object or a relation; one whose class was deleted keeps its stored schemaId and title."""
-    node = _by_id(nodes, item.get("schemaId"))
+    node = index.children(owner, key)[0].get(str(item.get("schemaId")))
     out = {k: copy.deepcopy(v) for k, v in item.items() if k != "classifications"}
     if node is not None:
         out["title"] = node.get("title")
-    nested = _nodes(node, "classifications")
-    out["classifications"] = [_export_classification(c, nested) for c in _nodes(item, "classifications")]
+    out["classifications"] = [_export_classification(index, c, node) for c in _nodes(item, "classifications")]
     return out
 
 
-def _export_classification(item: JSON, nodes: list[JSON]) -> JSON:
-    node = _by_id(nodes, item.get("schemaId"))
+def _export_classification(index: SchemaIndex, item: JSON, owner: JSON | None) -> JSON:
+    node = index.children(owner, "classifications")[0].get(str(item.get("schemaId")))
     out = {k: copy.deepcopy(v) for k, v in item.items() if k not in ("value", "classifications")}
     if node is not None:
         out["title"] = node.get("title")
         if node.get("tool") in SINGLE_CHOICE | MULTI_CHOICE:
-            out["answer"] = _to_values(node, item.get("answer"), item.get("value"))
+            out["answer"] = _to_values(index.choices(node)[1], item.get("answer"), item.get("value"))
     elif "value" in item:
         out["answer"] = copy.deepcopy(item["value"])
     if "classifications" in item:
-        nested = _nodes(node, "classifications")
-        out["classifications"] = [_export_classification(c, nested) for c in _nodes(item, "classifications")]
+        out["classifications"] = [_export_classification(index, c, node) for c in _nodes(item, "classifications")]
     return out
 
 
-def _to_values(node: JSON, ids: Any, kept: Any) -> Any:
+def _to_values(values: dict[str, str], ids: Any, kept: Any) -> Any:
     """Option ids as today's values; an id no longer in the schema shows the value kept at import."""
-    values = {schema_id: value for value, schema_id in choices(node)}
     if isinstance(ids, list):
         kept_list = kept if isinstance(kept, list) and len(kept) == len(ids) else list(ids)
-        return [values.get(i, k) for i, k in zip(ids, kept_list, strict=True)]
-    return values.get(ids, kept if kept is not None else ids)
+        return [values.get(str(i), k) for i, k in zip(ids, kept_list, strict=True)]
+    return values.get(str(ids), kept if kept is not None else ids)

@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]  # ships no stubs; types-jsonschema is not a dependency
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
+from ango_ontology.hub.answers import SchemaIndex
 from ango_ontology.hub.base import JSON
 from ango_ontology.hub.tasks import (
     DEFAULT_STAGES,
@@ -264,8 +265,9 @@ class LocalHub:
         matched = 0
         with self._write() as db:
             project = self._load_project(db, project_id)
+            index = SchemaIndex(project.get("categorySchema") or {})
             for number, label in enumerate(labels):
-                matched += import_label(db, project, number, label, now_iso())
+                matched += import_label(db, project, index, number, label, now_iso())
         return {"project": project_id, "imported": len(labels), "matched": matched}
 
     def get_labels(self, project_id: str) -> list[JSON]:
@@ -281,9 +283,9 @@ class LocalHub:
         with self._read() as db:
             project = self._load_project(db, project_id)
             rows = db.execute("SELECT doc FROM tasks WHERE project_id = ? ORDER BY seq", (project_id,)).fetchall()
-        schema = project.get("categorySchema") or {}
+        index = SchemaIndex(project.get("categorySchema") or {})
         tasks = (json.loads(r[0]) for r in rows)
-        return [export_record(t, schema) for t in tasks if selected(t, stages, batches)]
+        return [export_record(t, index) for t in tasks if selected(t, stages, batches)]
 
     def update_workflow_stages(self, project_id: str, stages: list[JSON]) -> JSON:
         """Replace the project's workflow stages (as SDK's update_workflow_stages sends them)."""

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from ango_ontology.errors import HubError
-from ango_ontology.hub.answers import answer_to_export, label_to_answer
+from ango_ontology.hub.answers import SchemaIndex, answer_to_export, label_to_answer
 from ango_ontology.hub.base import JSON
 
 EMPTY_ANSWER: JSON = {"tools": [], "classifications": [], "relations": []}
@@ -85,7 +85,9 @@ def insert_task(
     )
 
 
-def import_label(db: sqlite3.Connection, project: JSON, number: int, label: JSON, imported_at: str) -> int:
+def import_label(
+    db: sqlite3.Connection, project: JSON, index: SchemaIndex, number: int, label: JSON, imported_at: str
+) -> int:
     """Resolve one label against the schema and store it on its task(s); 1 if it landed on a task, else 0.
 
     HubError names the label (its 0-based position and externalId) and the field at fault; the caller's
@@ -95,7 +97,7 @@ def import_label(db: sqlite3.Connection, project: JSON, number: int, label: JSON
     where = f"label {number}" + (f" (externalId {external_id!r})" if external_id is not None else "")
     if not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or str(external_id) == "":
         raise HubError(f"{where}: externalId is required")
-    answer = label_to_answer(label, project.get("categorySchema") or {}, where)
+    answer = label_to_answer(label, index, where)
     stage = _target_stage(project, label, where)
     db.execute(
         "INSERT INTO labels (project_id, external_id, doc, imported_at) VALUES (?, ?, ?, ?)",
@@ -125,7 +127,7 @@ def _target_stage(project: JSON, label: JSON, where: str) -> str:
     return stage
 
 
-def export_record(task: JSON, schema: JSON) -> JSON:
+def export_record(task: JSON, index: SchemaIndex) -> JSON:
     """One asset as an export lists it: choice answers as option values and tree paths."""
     asset: JSON = task["asset"] if isinstance(task.get("asset"), dict) else {}
     return {
@@ -135,7 +137,7 @@ def export_record(task: JSON, schema: JSON) -> JSON:
         "taskId": task.get("_id"),
         "stage": task.get("stage"),
         "batches": list(task.get("batches") or []),
-        "task": answer_to_export(task.get("answer") or EMPTY_ANSWER, schema),
+        "task": answer_to_export(task.get("answer") or EMPTY_ANSWER, index),
     }
 
 
