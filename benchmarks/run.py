@@ -104,6 +104,8 @@ def worker_profile(folder: Path, file: str, hub: str, top: int = 10) -> dict[str
 
 
 def _short(filename: str) -> str:
+    if filename.startswith(("~", "<")):
+        return filename
     for marker in ("site-packages/", "/lib/python3"):
         if marker in filename:
             return filename.split(marker, 1)[1].lstrip("/").removeprefix(".11/").removeprefix(".10/")
