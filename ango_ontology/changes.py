@@ -9,8 +9,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs installed
-
 from .errors import PlanFileInvalid
 from .wire import fingerprint
 
@@ -210,6 +208,8 @@ def _check_format(data: Any) -> None:
     if version != FORMAT_VERSION:
         raise PlanFileInvalid(f"not a plan of format version {FORMAT_VERSION} (found {version!r}); "
                               "run plan again with this version of ango-ontology")
+    import jsonschema  # type: ignore[import-untyped]  # no stubs; imported only to check saved plans
+
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(plan_schema()).iter_errors(data))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(root)"

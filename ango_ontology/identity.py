@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .errors import OntologyInvalid, Problem
 from .model import TREE_TYPE, Classification, Ontology, Option, Relation, Tool, TreeOption, _Node
-from .wire import flatten_tree
+from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
 _SEP = "\x1f"
@@ -131,12 +131,12 @@ class _Resolver:
             live_options = match.options if isinstance(match, _Node) else []
             options = self.options(node.options, live_options, own)
             update["options"] = options
-            choices = options if node.type != TREE_TYPE else _flat_options(tree)
+            choices = Choices(options, tree if node.type == TREE_TYPE else None)
         else:
             live_options = match.options if isinstance(match, _Node) else []
             options = self.options(node.options, live_options, own)
             update["options"] = options
-            choices = options
+            choices = Choices(options)
         children = self.nodes(node.classifications, live_children, own, "classification")
         update["classifications"] = [_link_parent(child, choices) for child in children]
         return node.model_copy(update=update)
@@ -195,20 +195,14 @@ def _adopted(item: _Node | Option | TreeOption, match: Any, own: Path) -> dict[s
     return {"id": item_id, "extra": extra, "renamed_from": None}
 
 
-def _flat_options(tree: list[TreeOption]) -> list[Option]:
-    return [Option.model_construct(value=value, id=key, renamed_from=None, protect=False, extra={})
-            for value, key in flatten_tree(tree)]
-
-
-def _link_parent(child: Classification, choices: list[Option]) -> Classification:
-    """Turn `when: <option value>` into the option's resolved id (`parentOptionId`)."""
+def _link_parent(child: Classification, choices: Choices) -> Classification:
+    """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back."""
     if child.parent_option_id is not None:
-        when = next((o.value for o in choices if o.id == child.parent_option_id), child.when)
-        return child.model_copy(update={"when": when})
+        when = choices.value_of(child.parent_option_id)
+        return child.model_copy(update={"when": when if when is not None else child.when})
     if child.when is None:
         return child
-    option_id = next((o.id for o in choices if o.value == child.when), None)
-    return child.model_copy(update={"parent_option_id": option_id})
+    return child.model_copy(update={"parent_option_id": choices.id_of(child.when)})
 
 
 def explicit_ids(ontology: Ontology) -> set[str]:

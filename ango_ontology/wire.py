@@ -121,6 +121,42 @@ def flatten_tree(nodes: list[TreeOption], prefix: str = "") -> Iterator[tuple[st
         yield from flatten_tree(node.children, path)
 
 
+class Choices:
+    """A classification's answers as (value, id) pairs, looked up either way, built on first use.
+
+    A tree dropdown's answers are its flattened paths: tens of thousands in a large tree, so they
+    are only computed when a nested classification actually names one.
+    """
+
+    def __init__(self, options: list[Option], tree: list[TreeOption] | None = None) -> None:
+        self._options = options
+        self._tree = tree
+        self._by_id: dict[str, str] | None = None
+        self._by_value: dict[str, str | None] | None = None
+
+    def _pairs(self) -> Iterator[tuple[str, str | None]]:
+        if self._tree is not None:
+            return flatten_tree(self._tree)
+        return ((option.value, option.id) for option in self._options)
+
+    def value_of(self, option_id: str | None) -> str | None:
+        if option_id is None:
+            return None
+        if self._by_id is None:
+            self._by_id = {}
+            for value, key in self._pairs():
+                if key is not None:
+                    self._by_id.setdefault(key, value)
+        return self._by_id.get(option_id)
+
+    def id_of(self, value: str) -> str | None:
+        if self._by_value is None:
+            self._by_value = {}
+            for found, key in self._pairs():
+                self._by_value.setdefault(found, key)
+        return self._by_value.get(value)
+
+
 # --- wire -> models -------------------------------------------------------------------------------------
 
 def from_category_schema(data: JSON | None) -> Ontology:
@@ -163,14 +199,15 @@ def _base_fields(item: JSON) -> dict[str, Any]:
 def _parse_node(item: JSON, cls: type[Tool] | type[Relation]) -> Any:
     fields = _base_fields(item)
     fields["options"] = [_parse_option(o) for o in _list(item.get("options"))]
+    choices = Choices(fields["options"])
     fields["classifications"] = [
-        _parse_classification(child, fields["options"]) for child in _list(item.get("classifications"))
+        _parse_classification(child, choices) for child in _list(item.get("classifications"))
     ]
     fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS}
     return cls.model_construct(**fields)
 
 
-def _parse_classification(item: JSON, parent_options: list[Option] | None) -> Classification:
+def _parse_classification(item: JSON, parent: Choices | None) -> Classification:
     fields = _base_fields(item)
     tree = [_parse_tree(t) for t in _list(item.get("treeOptions"))]
     is_tree = fields["type"] == TREE_TYPE and (tree or not item.get("options"))
@@ -186,25 +223,13 @@ def _parse_classification(item: JSON, parent_options: list[Option] | None) -> Cl
         fields[field] = value
     parent_id = _text(item.get("parentOptionId")) or None
     fields["parent_option_id"] = parent_id
-    fields["when"] = _option_value(parent_options or [], parent_id)
-    own_options = fields["options"] if not is_tree else [
-        Option.model_construct(value=value, id=key, renamed_from=None, protect=False, extra={})
-        for value, key in flatten_tree(tree)
-    ]
+    fields["when"] = parent.value_of(parent_id) if parent is not None else None
+    own = Choices(fields["options"], tree if is_tree else None)
     fields["classifications"] = [
-        _parse_classification(child, own_options) for child in _list(item.get("classifications"))
+        _parse_classification(child, own) for child in _list(item.get("classifications"))
     ]
     fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS and k not in CLASSIFICATION_KEYS}
     return Classification.model_construct(**fields)
-
-
-def _option_value(options: list[Option], option_id: str | None) -> str | None:
-    if option_id is None:
-        return None
-    for option in options:
-        if option.id == option_id:
-            return option.value
-    return None
 
 
 def _parse_option(item: JSON) -> Option:

@@ -16,14 +16,28 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ango_ontology.errors import HubConfigError
-from ango_ontology.hub.base import JSON, Hub
-from ango_ontology.hub.client import DEFAULT_HOST, HttpHub
-from ango_ontology.hub.emulator import DEFAULT_API_KEY
-from ango_ontology.hub.local import DEFAULT_PATH, LocalHub
+from ango_ontology.hub.base import DEFAULT_HOST, JSON, Hub
 from ango_ontology.hub.pacing import is_loopback
+
+if TYPE_CHECKING:
+    from ango_ontology.hub.client import HttpHub
+    from ango_ontology.hub.local import LocalHub
+
+# `requests` and SQLite are imported only by the hub that needs them: a command on the local hub
+# should not pay for an HTTP stack at start-up, nor one on Ango Hub for the emulator.
+_LAZY = {"HttpHub": "ango_ontology.hub.client", "LocalHub": "ango_ontology.hub.local"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub"]
 
@@ -43,16 +57,23 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
             )
         spec = DEFAULT_HOST
     if spec == "local" or spec.startswith("local:"):
+        from ango_ontology.hub.local import LocalHub
+
         return LocalHub(_local_path(spec))
     return _http_hub(spec, key, insecure)
 
 
 def _local_path(spec: str) -> Path:
+    from ango_ontology.hub.local import DEFAULT_PATH
+
     path = spec[len("local:") :] if spec.startswith("local:") else ""
     return Path(path) if path else DEFAULT_PATH
 
 
 def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
+    from ango_ontology.hub.client import HttpHub
+    from ango_ontology.hub.emulator import DEFAULT_API_KEY
+
     try:
         url = urlsplit(spec)
         host = url.hostname or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol, runtime_checkable
 
 JSON = dict[str, Any]
+DEFAULT_HOST = "https://imeritapi.ango.ai"
 
 
 @runtime_checkable

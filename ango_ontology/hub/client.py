@@ -35,7 +35,7 @@ from ango_ontology.errors import (
     RateLimitedError,
     ServerError,
 )
-from ango_ontology.hub.base import JSON
+from ango_ontology.hub.base import DEFAULT_HOST, JSON
 from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg
 from ango_ontology.hub.export_zip import export_params, unpack
 from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter, retry_after_seconds
@@ -43,7 +43,6 @@ from ango_ontology.hub.tasks import stage_names
 
 __all__ = ["DEFAULT_HOST", "PAGE_LIMIT", "HttpHub", "RateLimiter", "RetryPolicy"]
 
-DEFAULT_HOST = "https://imeritapi.ango.ai"
 PAGE_LIMIT = 100
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # 429 and 503 mean the server did not act, so even a create may be sent again; a 502/504 may hide a

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-
-import jsonschema  # type: ignore[import-untyped]  # ships no stubs; types-jsonschema is not a dependency
+from typing import Any
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
 from ango_ontology.hub.answers import SchemaIndex
@@ -76,7 +75,10 @@ def now_iso() -> str:
 
 
 @lru_cache(maxsize=1)
-def _schema_validator() -> jsonschema.protocols.Validator:
+def _schema_validator() -> Any:
+    # Imported here: jsonschema costs a tenth of a second at start-up, and only writes need it.
+    import jsonschema  # type: ignore[import-untyped]  # ships no stubs; types-jsonschema is not a dependency
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)  # type: ignore[no-any-return]
