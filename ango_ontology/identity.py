@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .errors import OntologyInvalid, Problem
-from .model import TREE_TYPE, Classification, Ontology, Option, Relation, Tool, TreeOption, _Node
+from .model import TREE_TYPE, Classification, Ontology, Option, Relation, Tool, TreeOption, _Node, evolve
 from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
@@ -139,7 +139,7 @@ class _Resolver:
             choices = Choices(options)
         children = self.nodes(node.classifications, live_children, own, "classification")
         update["classifications"] = [_link_parent(child, choices) for child in children]
-        return node.model_copy(update=update)
+        return evolve(node, update)
 
     def options(self, desired: list[Option], live: list[Option], path: Path) -> list[Option]:
         siblings = _Siblings(live, "value", self.explicit)
@@ -147,7 +147,7 @@ class _Resolver:
         for option in desired:
             own = path + ("option", option.value)
             match = self.match(option.id, option.value, option.renamed_from, siblings, own)
-            out.append(option.model_copy(update=_adopted(option, match, own)))
+            out.append(evolve(option, _adopted(option, match, own)))
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
@@ -158,8 +158,7 @@ class _Resolver:
             match = self.match(item.id, item.title, item.renamed_from, siblings, own)
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
-            out.append(item.model_copy(update={**_adopted(item, match, own), "children": children,
-                                               "value": value}))
+            out.append(evolve(item, {**_adopted(item, match, own), "children": children, "value": value}))
         return out
 
     def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: _Siblings,
@@ -199,10 +198,10 @@ def _link_parent(child: Classification, choices: Choices) -> Classification:
     """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back."""
     if child.parent_option_id is not None:
         when = choices.value_of(child.parent_option_id)
-        return child.model_copy(update={"when": when if when is not None else child.when})
+        return evolve(child, {"when": when if when is not None else child.when})
     if child.when is None:
         return child
-    return child.model_copy(update={"parent_option_id": choices.id_of(child.when)})
+    return evolve(child, {"parent_option_id": choices.id_of(child.when)})
 
 
 def explicit_ids(ontology: Ontology) -> set[str]:

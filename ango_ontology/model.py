@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -175,6 +175,20 @@ class Ontology(_Model):
             counts["classifications"] += len(node.classifications)
             stack.extend(node.classifications)
         return counts
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def evolve(model: M, update: dict[str, Any]) -> M:
+    """`model` with `update` applied, like `model_copy(update=…)` without a fresh fields-set per copy.
+
+    Resolution copies every node of an ontology; pydantic's copy also copies the set of fields that
+    were set, which costs more memory than the node's own values on a large label set.
+    """
+    copied = model.model_copy(update=update)
+    object.__setattr__(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__)
+    return copied
 
 
 def _count_tree(nodes: list[TreeOption]) -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
 
 from .model import (
     TREE_TYPE,
@@ -159,6 +162,16 @@ class Choices:
 
 # --- wire -> models -------------------------------------------------------------------------------------
 
+@cache
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    """One set of field names per model class, shared by every parsed node of that class.
+
+    Each model keeps the set of fields that were set; a fresh set per node is over a kilobyte, a
+    hundred megabytes for a large live schema. Parsed nodes set every field, so one set serves all.
+    """
+    return set(cls.model_fields)
+
+
 def from_category_schema(data: JSON | None) -> Ontology:
     """Parse a live categorySchema into models: missing keys and nulls take defaults, unknown keys are kept."""
     data = data or {}
@@ -204,7 +217,7 @@ def _parse_node(item: JSON, cls: type[Tool] | type[Relation]) -> Any:
         _parse_classification(child, choices) for child in _list(item.get("classifications"))
     ]
     fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS}
-    return cls.model_construct(**fields)
+    return cls.model_construct(_fields_set=_all_fields(cls), **fields)
 
 
 def _parse_classification(item: JSON, parent: Choices | None) -> Classification:
@@ -229,11 +242,12 @@ def _parse_classification(item: JSON, parent: Choices | None) -> Classification:
         _parse_classification(child, own) for child in _list(item.get("classifications"))
     ]
     fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS and k not in CLASSIFICATION_KEYS}
-    return Classification.model_construct(**fields)
+    return Classification.model_construct(_fields_set=_all_fields(Classification), **fields)
 
 
 def _parse_option(item: JSON) -> Option:
     return Option.model_construct(
+        _fields_set=_all_fields(Option),
         value=_text(item.get("value")) or "",
         id=_text(item.get("schemaId")),
         renamed_from=None,
@@ -247,6 +261,7 @@ def _parse_tree(item: JSON) -> TreeOption:
     key = _text(item.get("key")) or _text(item.get("schemaId"))
     value = _text(item.get("value"))
     return TreeOption.model_construct(
+        _fields_set=_all_fields(TreeOption),
         title=_text(item.get("title")) or "",
         id=key,
         value=None if value == key else value,
