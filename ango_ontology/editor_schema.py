@@ -9,8 +9,8 @@ import json
 import sys
 from typing import Any
 
-from .loader import ALIASES
 from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, Ontology
+from .normalise import ALIASES
 from .validate import SHORTCUT_KEYS
 
 SCHEMA_ID = "https://ango-ontology.dev/schemas/ontology.schema.json"

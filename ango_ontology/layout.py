@@ -12,8 +12,8 @@ from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
-from .loader import ALIASES
 from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
+from .normalise import ALIASES
 
 # The sections keep the order they are written in: a file may lead with what matters most to it.
 TOP_ORDER = ("project", "projects", "batches", "<unknown>")
