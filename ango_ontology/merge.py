@@ -11,8 +11,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .diff_nodes import attributes as compared_attributes
 from .identity import resolve
 from .layout import NODE_ORDER, _ranker, _shorthand, _yaml, give_trailing, take_trailing
-from .loader import ALIASES, load_text
+from .loader import load_text
 from .model import TREE_TYPE, Classification, Option, _Node
+from .normalise import ALIASES
 from .pull import SECTIONS, attributes, live_ontology, node_lines, option_flow, tree_lines
 from .wire import flatten_tree
 
