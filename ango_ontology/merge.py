@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -68,11 +68,7 @@ def _merge_nodes(parent: CommentedMap, field: str, section: str, mine: Sequence[
         return
     seq = _seq(parent, field, section)
     by_id = {node.id: node for node in live}
-    items = list(zip(seq, mine, strict=True))
-    for index in reversed(range(len(items))):
-        if items[index][1].id not in by_id:
-            _delete(seq, index)
-            del items[index]
+    items = _drop_deleted(seq, list(zip(seq, mine, strict=True)), by_id)
     for position, (raw, node) in enumerate(items):
         try:
             _merge_node(raw, node, by_id[node.id], choices, section)
@@ -153,16 +149,22 @@ def _merge_attributes(raw: CommentedMap, mine: _Node, live: _Node, choices: Choi
             del raw[key]
 
 
+def _drop_deleted(seq: CommentedSeq, items: list[tuple[Any, Any]],
+                  live_ids: Mapping[Any, Any]) -> list[tuple[Any, Any]]:
+    """Delete from the file every item whose node the live project no longer has; the items kept."""
+    for index in reversed(range(len(items))):
+        if items[index][1].id not in live_ids:
+            _delete(seq, index)
+            del items[index]
+    return items
+
+
 def _merge_options(raw: CommentedMap, mine: list[Option], live: list[Option]) -> None:
     if [(o.id, o.value) for o in mine] == [(o.id, o.value) for o in live] or (not mine and not live):
         return
     seq = _seq(raw, "options", "options")
     by_id = {option.id: option for option in live}
-    items = list(zip(seq, mine, strict=True))
-    for index in reversed(range(len(items))):
-        if items[index][1].id not in by_id:
-            _delete(seq, index)
-            del items[index]
+    items = _drop_deleted(seq, list(zip(seq, mine, strict=True)), by_id)
     for position, (raw_option, option) in enumerate(items):
         value = by_id[option.id].value
         if option.value == value:
