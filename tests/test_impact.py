@@ -112,3 +112,29 @@ def test_protect_blocks_deleting_a_used_option_even_with_the_flag(
     code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--allow-destructive"])
     assert code == 1 and "protect: true" in capsys.readouterr().err
     assert len(local_hub.get_project(project)["categorySchema"]["tools"][0]["classifications"][0]["options"]) == 3
+
+
+def test_labels_imported_with_the_official_sdk_are_counted(tmp_path: Path, emulator: Emulator,
+                                                           emulator_api_key: str, local_hub: LocalHub,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    sdk_module = pytest.importorskip("imerit_ango.sdk")
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    project = local_hub.create_project("P", "")["_id"]
+    path = tmp_path / "o.yaml"
+    path.write_text(ONTOLOGY.replace("PROJECT", project))
+    assert main(["apply", str(path), "--hub", emulator.url, "--auto-approve",
+                 "--backup-dir", str(tmp_path / "b")]) == 0
+    sdk = sdk_module.SDK(emulator_api_key, host=emulator.url)
+    sdk.upload_files_cloud(project, [{"data": "https://example.invalid/a.jpg", "externalId": "a"},
+                                     {"data": "https://example.invalid/b.jpg", "externalId": "b"}])
+    sdk.import_labels(project, [
+        {"externalId": "a", "objects": [{"title": "Landmark", "point": [3, 4]}]},
+        {"externalId": "b", "objects": [{"title": "Landmark", "point": [1, 2]},
+                                        {"title": "Landmark", "point": [5, 6]}]},
+    ])
+    capsys.readouterr()
+    path.write_text(path.read_text().replace("  - point: Landmark\n", ""))
+    plan = _plan(path, emulator.url, capsys)
+    (deleted,) = [c for c in plan["changes"] if c["action"] == "delete"]
+    assert (deleted["path"], deleted["impact"]) == (["Landmark"], {"annotations": 3, "tasks": 2})
