@@ -14,6 +14,7 @@ from .errors import (
     ApplyError,
     DestructiveRefused,
     HubError,
+    PlanFileInvalid,
     ProtectedNodeError,
     StalePlanError,
     VerificationFailed,
@@ -56,6 +57,25 @@ def count_impact(hub: Hub, plan: Plan, live: dict[str, Any] | None) -> Plan:
         return plan
     live_ontology = resolve_live(from_category_schema(live))
     return with_impact(plan, live_ontology, count_usage(live_ontology, hub.export(plan.project)))
+
+
+def _essence(change: Change) -> tuple[Any, ...]:
+    return (change.action, change.kind, change.path, change.id, change.before, change.after, change.destructive)
+
+
+def check_saved(plan: Plan, live: dict[str, Any] | None) -> None:
+    """Refuse a saved plan whose changes are not what its own categorySchema makes of the live project.
+
+    The fingerprint protects the schema to push; this protects the list of changes shown for it, so a
+    destructive change edited to look harmless is caught. `protect` lives only in the ontology file and
+    cannot be re-derived here: whoever can edit the plan can edit the file.
+    """
+    if fingerprint(live) != plan.live_fingerprint:
+        return  # stale: apply_plan says so
+    fresh = make_plan(from_category_schema(plan.desired_schema), live)
+    if sorted(map(_essence, fresh.changes), key=repr) != sorted(map(_essence, plan.changes), key=repr):
+        raise PlanFileInvalid("the saved plan's changes are not what its categorySchema makes of the live "
+                              "project: the file was edited by hand; run plan again")
 
 
 def check_allowed(plan: Plan, allow_destructive: bool) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .apply import apply_plan, check_allowed, count_impact
+from .apply import apply_plan, check_allowed, check_saved, count_impact
 from .backups import BackupStore, atomic_write
 from .changes import Plan
 from .diff import make_plan
@@ -159,8 +159,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
                                  "pass the same --hub, or plan again")
             ref = ProjectRef(id=saved.project, name=saved.project_name)
             target = Target(ref, saved.project)
+            live = live_schema(hub, target)
+            check_saved(saved, live)
             _counting_note(saved.destructive > 0)
-            runs = [ProjectRun(ref, target, count_impact(hub, saved, live_schema(hub, target)))]
+            runs = [ProjectRun(ref, target, count_impact(hub, saved, live))]
             batches: list[str] = []
         else:
             ontology = load(args.file)

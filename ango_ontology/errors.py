@@ -1,6 +1,7 @@
 """The error tree: every error the toolkit raises knows its exit code and its one-line message.
 
     AngoOntologyError                 exit 1 unless said otherwise
+    ├── InternalError                 exit 3: a bug, met in one project of a run of several
     ├── InputError                    a file or argument the user gave is wrong
     │   ├── OntologyInvalid           validation problems, all of them (`.problems`)
     │   └── PlanFileInvalid           a saved plan that is corrupt or hand-edited
@@ -39,6 +40,16 @@ class AngoOntologyError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class InternalError(AngoOntologyError):
+    """A bug met while working on one project of several: kept with that project so the others finish."""
+
+    exit_code = 3
+
+    @classmethod
+    def wrap(cls, error: Exception) -> InternalError:
+        return cls(f"unexpected error ({type(error).__name__}: {error}); this is a bug in ango-ontology")
 
 
 class InputError(AngoOntologyError):

@@ -108,7 +108,34 @@ class _Resolver:
             self.live.add_all(live)
         self.assign_colors = assign_colors
         self.explicit: set[str] = set()
+        self.taken: set[str] = set()
         self.problems: list[Problem] = []
+
+    def adopted(self, item: _Node | Option | TreeOption, match: Any, own: Path) -> dict[str, Any]:
+        """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
+        if item.id is not None:
+            item_id = item.id
+        elif match is not None and match.id:
+            item_id = match.id
+            self.taken.add(item_id)
+        else:
+            item_id = self.derive(own)
+        extra = {**(match.extra if match is not None else {}), **item.extra}
+        return {"id": item_id, "extra": extra, "renamed_from": None}
+
+    def derive(self, own: Path) -> str:
+        """The id derived from the path, unless an explicit `id:` or an adopted live node already has it.
+
+        That happens when a node took over another's id (a rename with `id:` or `renamed_from`) and a new
+        node takes the old title: the same path would give the same id twice. The next candidate is
+        derived from the path too, so the choice is the same on every run. (A derived id that only an
+        unclaimed live node has is that node, renamed in the web UI: it is kept, and shows as a rename.)
+        """
+        candidate, attempt = deterministic_id(own), 1
+        while candidate in self.explicit or candidate in self.taken:
+            attempt += 1
+            candidate = deterministic_id(own + (f"#{attempt}",))
+        return candidate
 
     def nodes(self, desired: list[N], live: list[Any], path: Path, kind: str) -> list[N]:
         siblings = _Siblings(live, "title", self.explicit)
@@ -123,7 +150,7 @@ class _Resolver:
         elif color is None and self.assign_colors:
             color = deterministic_color(own)
         live_children = match.classifications if isinstance(match, _Node) else []
-        update: dict[str, Any] = {**_adopted(node, match, own), "color": color}
+        update: dict[str, Any] = {**self.adopted(node, match, own), "color": color}
         if isinstance(node, Classification):
             live_tree = match.tree_options if isinstance(match, Classification) else []
             tree = self.tree(node.tree_options, live_tree, own)
@@ -147,7 +174,7 @@ class _Resolver:
         for option in desired:
             own = path + ("option", option.value)
             match = self.match(option.id, option.value, option.renamed_from, siblings, own)
-            out.append(evolve(option, _adopted(option, match, own)))
+            out.append(evolve(option, self.adopted(option, match, own)))
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
@@ -158,7 +185,7 @@ class _Resolver:
             match = self.match(item.id, item.title, item.renamed_from, siblings, own)
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
-            out.append(evolve(item, {**_adopted(item, match, own), "children": children, "value": value}))
+            out.append(evolve(item, {**self.adopted(item, match, own), "children": children, "value": value}))
         return out
 
     def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: _Siblings,
@@ -168,7 +195,9 @@ class _Resolver:
             found = self.live.by_id.get(node_id)
             if found is not None:
                 siblings.claimed.add(id(found))
-            return found
+            # An option whose id a tree node now carries (a radio turned tree dropdown) has nothing to
+            # lend it: only a live node of the same family is a counterpart; the diff still pairs the ids.
+            return found if found is None or _family(found) == _FAMILIES.get(own[-2], "node") else None
         for wanted in (title, renamed_from):
             found = siblings.take(wanted) if wanted is not None else None
             if found is not None:
@@ -182,18 +211,6 @@ class _Resolver:
         return None
 
 
-def _adopted(item: _Node | Option | TreeOption, match: Any, own: Path) -> dict[str, Any]:
-    """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
-    if item.id is not None:
-        item_id = item.id
-    elif match is not None and match.id:
-        item_id = match.id
-    else:
-        item_id = deterministic_id(own)
-    extra = {**(match.extra if match is not None else {}), **item.extra}
-    return {"id": item_id, "extra": extra, "renamed_from": None}
-
-
 def _link_parent(child: Classification, choices: Choices) -> Classification:
     """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back."""
     if child.parent_option_id is not None:
@@ -202,6 +219,16 @@ def _link_parent(child: Classification, choices: Choices) -> Classification:
     if child.when is None:
         return child
     return evolve(child, {"parent_option_id": choices.id_of(child.when)})
+
+
+_FAMILIES = {"option": "option", "tree": "tree"}
+
+
+def _family(item: Any) -> str:
+    """`option`, `tree` or `node` (tools, classifications and relations may turn into one another)."""
+    if isinstance(item, TreeOption):
+        return "tree"
+    return "option" if isinstance(item, Option) else "node"
 
 
 def explicit_ids(ontology: Ontology) -> set[str]:

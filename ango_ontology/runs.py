@@ -11,7 +11,7 @@ from .apply import Outcome, apply_plan, count_impact
 from .backups import BackupStore
 from .changes import Plan
 from .diff import make_plan
-from .errors import AngoOntologyError
+from .errors import AngoOntologyError, InternalError
 from .hub.base import Hub
 from .model import Ontology, ProjectRef
 from .projects import Target, find, live_schema
@@ -70,6 +70,8 @@ def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool
         return ProjectRun(ref, target, plan)
     except AngoOntologyError as error:
         return ProjectRun(ref, error=error)
+    except Exception as error:  # a bug in one project must not hide the others' results
+        return ProjectRun(ref, error=InternalError.wrap(error))
 
 
 def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef], progress: Progress | None = None,
@@ -92,5 +94,7 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
             return replace(run, error=error)
+        except Exception as error:  # a bug in one project must not hide the others' results
+            return replace(run, error=InternalError.wrap(error))
 
     return _each(runs, work, progress)

@@ -341,3 +341,22 @@ def test_plan_formats_for_several_projects(cli: Cli, local_hub: LocalHub) -> Non
     assert code == 0 and [p["project"] for p in json.loads(out)] == ids
     code, out, _ = cli("plan", path, "--format", "markdown")
     assert code == 0 and out.count("## Project") == 2
+
+
+def test_saved_plan_with_a_destructive_change_edited_to_look_harmless_is_refused(
+        cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    _label_a_bus(local_hub, project)
+    cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace(", Bus", ""))
+    plan_file = tmp_path / "plan.json"
+    assert cli("plan", path, "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    for change in data["changes"]:
+        change["destructive"] = False
+    data["summary"]["destructive"] = 0
+    plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "edited by hand" in err
+    assert "Bus" in json.dumps(_schema(local_hub, project))

@@ -677,3 +677,42 @@ def test_emulator_on_loopback_is_reached_past_any_proxy_setting(
     hub = HttpHub(emulator.url, emulator_api_key, rate_limit=None)
     assert hub.list_projects() == []
     hub.close()
+
+
+def test_api_key_never_follows_a_redirect_to_another_host() -> None:
+    import http.server
+    import threading
+
+    received: list[dict[str, str]] = []
+
+    class Target(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            received.append(dict(self.headers))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Target)
+
+    class Redirect(Target):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.2:{target.server_address[1]}{self.path}")
+            self.end_headers()
+
+    source = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    for server in (target, source):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    hub = HttpHub(f"http://127.0.0.1:{source.server_address[1]}", "SECRET-KEY-123", rate_limit=None,
+                  sleep=lambda _: None)
+    try:
+        with pytest.raises(BadResponseError, match="redirected to 127.0.0.2"):
+            hub.get_project("abc")
+    finally:
+        hub.close()
+        for server in (target, source):
+            server.shutdown()
+            server.server_close()
+    assert received == []

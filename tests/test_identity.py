@@ -6,7 +6,7 @@ import pytest
 
 from ango_ontology import Classification, Ontology, OntologyInvalid, Option, Tool, TreeOption
 from ango_ontology.identity import breadcrumb, deterministic_color, deterministic_id, resolve, resolve_live
-from ango_ontology.wire import from_category_schema
+from ango_ontology.wire import from_category_schema, to_category_schema
 
 
 def _live() -> Ontology:
@@ -83,3 +83,17 @@ def test_live_nodes_without_ids_get_deterministic_ones() -> None:
 def test_breadcrumb_reads_like_the_ui() -> None:
     assert breadcrumb(("tool", "Vehicle", "classification", "Kind", "option", "Car")) == \
         "tools[Vehicle] > classifications[Kind] > options[Car]"
+
+
+def test_new_node_taking_a_renamed_nodes_old_title_gets_a_fresh_id() -> None:
+    first = resolve(Ontology(classifications=[Classification(type="radio", title="Q", options=["Car", "Truck"])]))
+    car_id = first.classifications[0].options[0].id
+    live = from_category_schema(to_category_schema(first))
+    for renamed in (Option(value="Auto", id=car_id), Option(value="Auto", renamed_from="Car")):
+        desired = Ontology(classifications=[Classification(type="radio", title="Q",
+                                                           options=[renamed, "Truck", "Car"])])
+        options = resolve(desired, live).classifications[0].options
+        ids = [o.id for o in options]
+        assert ids[0] == car_id and len(set(ids)) == 3
+        applied = from_category_schema(to_category_schema(resolve(desired, live)))
+        assert [o.id for o in resolve(desired.model_copy(), applied).classifications[0].options][2] == ids[2]

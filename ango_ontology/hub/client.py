@@ -242,6 +242,9 @@ class HttpHub:
                 json=call.payload,
                 timeout=self.timeout,
                 headers={"Content-Type": "application/json", "apikey": self._key.reveal()} if call.with_key else {},
+                # requests drops only `Authorization` on a redirect to another host, never `apikey`:
+                # a request that carries the key is never redirected.
+                allow_redirects=not call.with_key,
             )
         except requests.RequestException as exc:
             return None, self._transport_failure(exc, call)
@@ -304,6 +307,10 @@ class HttpHub:
         """The `data` of a success envelope; any other answer raises the error it stands for."""
         if response.status_code >= 400:
             raise self._status_error(call, response)
+        if response.is_redirect:
+            target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
+            raise BadResponseError(f"{call.label}: {self.name} redirected to {target}; the API key is not sent "
+                                   "after a redirect — use the final hub URL with --hub")
         try:
             body: Any = response.json()
         except (ValueError, requests.RequestException):
