@@ -29,14 +29,15 @@ def hint_renames(changes: list[Change], creates: list[Entry], deletes: list[Entr
         groups[(kind_of(entry[1]), entry[2].parent)][1].append(entry)
     for new, old in groups.values():
         for created, deleted in _pairs(new, old):
-            _mark(changes, created, deleted)
+            alike = similarity(deleted[1], created[1]) >= RENAME_THRESHOLD
+            _mark(changes, created, deleted, None if alike else title_of(created[1]))
 
 
 def _pairs(new: list[Entry], old: list[Entry]) -> list[tuple[Entry, Entry]]:
     candidates = [(c, d) for c in new for d in old if type_of(c[1]) == type_of(d[1])] \
         if len(new) * len(old) <= MAX_PAIRS else []
     if len(new) == 1 and len(old) == 1:
-        return candidates
+        return candidates  # the only pair: worth the question even when the titles differ
     scored = sorted(((similarity(d[1], c[1]), c[0], d[0], c, d) for c, d in candidates),
                     key=lambda s: (-s[0], s[1], s[2]))
     taken: set[int] = set()
@@ -62,14 +63,16 @@ def _child_titles(item: Item) -> set[str]:
     return {title_of(child) for _, children in slots(item) for child in children}
 
 
-def rename_hint(old: Item) -> str:
+def rename_hint(old: Item, unlike: str | None = None) -> str:
+    """The fix; when the new title is `unlike` the old one, only on the condition that they are one thing."""
     key = "renamed_from"
-    return (f"looks like a rename — add `id: {old.id}` (or `{key}: {title_of(old)}`) "
+    condition = f" if '{title_of(old)}' and '{unlike}' are the same thing," if unlike is not None else ""
+    return (f"looks like a rename —{condition} add `id: {old.id}` (or `{key}: {title_of(old)}`) "
             "to keep the existing annotations")
 
 
-def _mark(changes: list[Change], created: Entry, deleted: Entry) -> None:
-    hint = rename_hint(deleted[1])
+def _mark(changes: list[Change], created: Entry, deleted: Entry, unlike: str | None) -> None:
+    hint = rename_hint(deleted[1], unlike)
     changes[created[0]] = dataclasses.replace(changes[created[0]], hint=hint)
     protected = changes[deleted[0]].protected or created[2].protected
     changes[deleted[0]] = dataclasses.replace(changes[deleted[0]], hint=hint, protected=protected)

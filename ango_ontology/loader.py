@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InputError, OntologyInvalid, Problem
@@ -101,6 +102,32 @@ def _breadcrumb(doc: dict[str, Any], path: Path) -> str:
     return " > ".join(parts)
 
 
+class NumberText(int):
+    """An integer that remembers how it was written, so `id: 0012345` stays "0012345", not "12345"."""
+
+    text: str
+
+
+def _keep_text(value: Any, node: Any) -> Any:
+    kept = NumberText(value)
+    kept.text = node.value
+    return kept
+
+
+class _SafeKeepingNumbers(SafeConstructor):
+    def construct_yaml_int(self, node: Any) -> Any:
+        return _keep_text(super().construct_yaml_int(node), node)
+
+
+class _RoundTripKeepingNumbers(RoundTripConstructor):
+    def construct_yaml_int(self, node: Any) -> Any:
+        return _keep_text(super().construct_yaml_int(node), node)
+
+
+_SafeKeepingNumbers.add_constructor("tag:yaml.org,2002:int", _SafeKeepingNumbers.construct_yaml_int)
+_RoundTripKeepingNumbers.add_constructor("tag:yaml.org,2002:int", _RoundTripKeepingNumbers.construct_yaml_int)
+
+
 class _Parsed:
     """One pass over a YAML text: the normalised document, findings and (when tracked) positions."""
 
@@ -110,6 +137,7 @@ class _Parsed:
         self.normaliser = Normaliser(budget=4 * len(text) + 10_000, track=track)
         self.doc: dict[str, Any] = {}
         yaml = YAML(typ="rt" if track else "safe", pure=False)
+        yaml.Constructor = _RoundTripKeepingNumbers if track else _SafeKeepingNumbers
         try:
             raw = yaml.load(text)
         except MarkedYAMLError as error:

@@ -131,7 +131,8 @@ class Normaliser:
         if not isinstance(raw, dict):
             self.note(path, f"expected a mapping, not a {kind_of_value(raw)}")
             return {}
-        return {field: self.plain(value) for _, value, field in self.fields(raw, path, allowed, ALIASES)}
+        known = self.fields(raw, path, allowed, ALIASES)
+        return {field: self.plain(value, path + (field,)) for _, value, field in known}
 
     def batch(self, item: Any, path: Path) -> Any:
         if isinstance(item, dict) and set(item) == {"name"}:
@@ -210,7 +211,7 @@ class Normaliser:
             self.note(path, f"{value!r} reads as a {kind_of_value(value)} in YAML; put it in quotes")
             return str(value)
         if isinstance(value, int):
-            return str(value)
+            return getattr(value, "text", str(value))  # as written: 0012345 stays 0012345
         if isinstance(value, str):
             return value
         self.note(path, f"expected text here, not a {kind_of_value(value)}")
@@ -227,7 +228,7 @@ class Normaliser:
         if field in ("title", "when", "renamed_from", "id", "parent_option_id", "shortcut_key") and \
                 value is not None:
             return self.text(value, path)
-        return self.plain(value)
+        return self.plain(value, path)
 
     def option(self, raw: Any, path: Path) -> Any:
         if isinstance(raw, dict):
@@ -262,7 +263,7 @@ class Normaliser:
                 elif field in ("title", "id", "value", "renamed_from") and value is not None:
                     out[field] = self.text(value, path + (field,))
                 else:
-                    out[field] = self.plain(value)
+                    out[field] = self.plain(value, path + (field,))
             if "title" not in out:
                 self.note(path, "a tree node needs a `title`")
                 out["title"] = f"{INVALID}{path}"
@@ -272,14 +273,21 @@ class Normaliser:
             return {"title": f"{INVALID}{path}"}
         return {"title": self.text(raw, path)}
 
-    def plain(self, value: Any) -> Any:
-        """A copy made of plain dicts and lists, counting every node against the budget."""
+    def plain(self, value: Any, path: Path) -> Any:
+        """A copy made of JSON values (plain dicts, lists, scalars), counting every node against the budget."""
         self.spend()
         if isinstance(value, dict):
-            return {key: self.plain(item) for key, item in value.items()}
+            return {key: self.plain(item, path) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.plain(item) for item in value]
-        return value
+            return [self.plain(item, path) for item in value]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if value is None or isinstance(value, (str, float, bool)):
+            return value
+        # YAML dates, timestamps and binary have no JSON form: Ango could not store them.
+        self.note(path, f"{value!r} reads as a {type(value).__name__} in YAML, which has no JSON form; "
+                        "put it in quotes")
+        return str(value)
 
 
 def kind_of_value(value: Any) -> str:
