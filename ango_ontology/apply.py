@@ -111,6 +111,7 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, sour
                              "(someone edited it, or another apply ran); run plan again")
     plan = count_impact(hub, plan, live)
     check_allowed(plan, allow_destructive)
+    store.check_writable()  # before a project is created: a failure here must leave the hub untouched
     project_id, created = ensure(hub, target)
     backup = None
     if not plan.is_empty:

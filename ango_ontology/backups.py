@@ -38,7 +38,17 @@ class Backup:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it: never a half-written file."""
+    """Write through a temporary file in the same folder and rename it: never a half-written file.
+
+    Raises InputError (with the reason) when the folder cannot be made or written.
+    """
+    try:
+        _write_replacing(path, data)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _write_replacing(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -72,6 +82,15 @@ class BackupStore:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root if root is not None else DEFAULT_ROOT
+
+    def check_writable(self) -> None:
+        """InputError now, rather than after a project was created, if backups cannot be written."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as error:
+            raise InputError(f"cannot write backups in {self.root}: {error.strerror or error}") from None
 
     def folder(self, project: str) -> Path:
         return self.root / _SAFE.sub("_", project)
@@ -109,9 +128,12 @@ class BackupStore:
         return [self.read(path) for path in sorted(folder.glob("*.json"))]
 
     def find(self, project: str, which: str | None) -> Backup:
-        """The latest backup, or the one named (by file name, stem or path)."""
+        """The latest backup, or the one named (by file name, stem or path); never another project's."""
         if which is not None and Path(which).is_file():
-            return self.read(Path(which))
+            backup = self.read(Path(which))
+            if backup.project != project:
+                raise InputError(f"{which} is a backup of project {backup.project}, not of {project}")
+            return backup
         backups = self.list(project)
         if not backups:
             raise InputError(f"no backups of project {project} in {self.folder(project)}")

@@ -183,11 +183,14 @@ class Plan:
     def from_json(cls, data: Any) -> Plan:
         """A saved plan read back; PlanFileInvalid if it is not a valid plan or was edited by hand."""
         _check_format(data)
-        plan = cls.build(
-            (Change.from_json(item) for item in data["changes"]), data["desired_schema"],
-            data["live_fingerprint"], project=data["project"], project_name=data["project_name"],
-            hub=data["hub"],
-        )
+        try:
+            plan = cls.build(
+                [Change.from_json(item) for item in data["changes"]], data["desired_schema"],
+                data["live_fingerprint"], project=data["project"], project_name=data["project_name"],
+                hub=data["hub"],
+            )
+        except ValueError as error:  # what the JSON Schema cannot say: an unknown action, mismatched paths
+            raise PlanFileInvalid(f"the saved plan is not consistent ({error}); run plan again") from None
         if plan.desired_fingerprint != data["desired_fingerprint"] or plan.summary() != data["summary"]:
             raise PlanFileInvalid("the saved plan was edited after it was made: its fingerprint or summary "
                                   "does not match its content; run plan again")

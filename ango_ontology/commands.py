@@ -132,15 +132,24 @@ def confirm(question: str, args: argparse.Namespace) -> None:
 
 
 def read_saved_plan(path: str) -> Plan | None:
-    """The saved plan in `path`, or None when the file is an ontology definition."""
-    if not path.endswith(".json"):
+    """The saved plan in `path` (whatever its name), or None when the file is an ontology definition."""
+    if path.endswith(".py"):
         return None
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        with open(path, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
+                return None
+        text = Path(path).read_text("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, ValueError) as error:
-        raise PlanFileInvalid(f"{path}: not a readable plan file ({error})") from None
+    except (OSError, UnicodeDecodeError):
+        return None  # not a plan; loading it as an ontology says what is wrong
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        if path.endswith(".json"):
+            raise PlanFileInvalid(f"{path}: not a readable plan file ({error})") from None
+        return None  # a YAML file that starts with a flow mapping
     if not (isinstance(data, dict) and "format_version" in data):
         return None
     try:

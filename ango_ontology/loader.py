@@ -42,18 +42,35 @@ def _build(doc: dict[str, Any]) -> tuple[Ontology, list[tuple[Path, str]]]:
         try:
             return Ontology.model_validate(doc), problems
         except ValidationError as error:
+            by_place: dict[Path, list[Any]] = {}
             for item in error.errors(include_url=False):
-                loc = tuple(item["loc"])
-                problems.append((loc, _pydantic_message(item)))
-                _repair(doc, loc)
+                by_place.setdefault(_in_document(doc, tuple(item["loc"])), []).append(item)
+            for place, items in by_place.items():
+                problems.append((place, _pydantic_message(items, place)))
+                _repair(doc, place)
     return Ontology(), problems  # pragma: no cover - every pass removes what failed
 
 
-def _pydantic_message(item: Any) -> str:
-    got = item.get("input")
-    field = next((str(part) for part in reversed(item["loc"]) if isinstance(part, str)), "value")
+def _in_document(doc: Any, loc: Path) -> Path:
+    """The part of pydantic's location that is in the document (without union members like `str`)."""
+    node = doc
+    for depth, part in enumerate(loc):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return loc[:depth]
+    return loc
+
+
+def _pydantic_message(items: list[Any], place: Path) -> str:
+    """One sentence for what pydantic found at one place (a union's several complaints made one)."""
+    got = items[0].get("input")
+    field = next((str(part) for part in reversed(place) if isinstance(part, str)), "value")
     shown = f" (got {got!r})" if isinstance(got, _SCALARS) else f" (got a {kind_of_value(got)})"
-    return f"{field}: {item['msg']}{shown}"
+    if len(items) > 1:
+        kinds = sorted({str(item["loc"][len(place)]) for item in items if len(item["loc"]) > len(place)})
+        return f"{field}: expected one of {', '.join(kinds)}{shown}"
+    return f"{field}: {items[0]['msg']}{shown}"
 
 
 def _repair(doc: Any, loc: Path) -> None:
@@ -65,7 +82,9 @@ def _repair(doc: Any, loc: Path) -> None:
         except (KeyError, IndexError, TypeError):
             return
     last = loc[-1]
-    if isinstance(parent, dict) and last in parent:
+    if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        parent[last] = f"{INVALID}{loc}"
+    elif isinstance(parent, dict) and last in parent:
         if last in ("type", "title", "value"):
             parent[last] = INVALID if last == "type" else f"{INVALID}{loc}"
         else:
@@ -218,8 +237,9 @@ def load_python(path: str | os.PathLike[str]) -> Ontology:
     try:
         namespace = runpy.run_path(name, run_name="__ango_ontology__")
     except ValidationError as error:
-        raise OntologyInvalid([Problem(_pydantic_message(item) + f" at {'.'.join(map(str, item['loc']))}",
-                                       "", name) for item in error.errors(include_url=False)]) from None
+        raise OntologyInvalid([Problem(_pydantic_message([item], tuple(item["loc"]))
+                                       + f" at {'.'.join(map(str, item['loc']))}", "", name)
+                               for item in error.errors(include_url=False)]) from None
     except Exception as error:  # the user's code may raise anything; report it as their file's problem
         line = _user_line(error, name)
         raise OntologyInvalid([Problem(f"running the file raised {type(error).__name__}: {error}", "",

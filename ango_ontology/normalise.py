@@ -136,8 +136,8 @@ class Normaliser:
 
     def batch(self, item: Any, path: Path) -> Any:
         if isinstance(item, dict) and set(item) == {"name"}:
-            return item["name"]
-        return item
+            item = item["name"]
+        return self.text(item, path) if item is not None else item
 
     # --- nodes -------------------------------------------------------------------------------------------
 

@@ -29,10 +29,10 @@ def choose_refs(ontology: Ontology | None, selectors: list[str]) -> list[Project
         if not refs:
             raise InputError("no project to act on: add `project:` to the file or pass --project ID")
         return refs
-    chosen = []
+    chosen: list[ProjectRef] = []
     for selector in selectors:
-        matches = [ref for ref in refs if selector in (ref.id, ref.name)]
-        chosen.extend(matches or [ProjectRef(id=selector)])
+        matches = [ref for ref in refs if selector in (ref.id, ref.name)] or [ProjectRef(id=selector)]
+        chosen.extend(ref for ref in matches if ref not in chosen)  # each project once, never twice at once
     return chosen
 
 

@@ -54,6 +54,7 @@ class _Checker:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.ids: dict[str, str] = {}
+        self._choices: dict[int, tuple[list[str], set[str], set[str | None]]] = {}
 
     def add(self, path: Path, crumb: str, message: str) -> None:
         self.findings.append(Finding(path, crumb, message))
@@ -163,19 +164,27 @@ class _Checker:
         if node.when is not None and node.parent_option_id is not None:
             self.add(path + ("when",), crumb, "give either `when` or `parent_option_id`, not both")
             return
-        choices = _choices(parent)
-        if parent is None or not choices:
+        values, value_set, id_set = self.choices(parent)
+        if parent is None or not values:
             where = "it is at the top level" if parent is None else f"its parent (a {parent.type}) has none"
             self.add(path + (field,), crumb, f"`{field}` needs a parent classification with options, but {where}")
             return
-        if node.when is not None and node.when not in {value for value, _ in choices}:
-            values = [value for value, _ in choices]
+        if node.when is not None and node.when not in value_set:
             self.add(path + ("when",), crumb, f"when: '{node.when}' names no option of the parent "
                      f"{parent.type} '{parent.title}'{did_you_mean(node.when, values)}; "
                      f"its options: {', '.join(values[:10])}{'…' if len(values) > 10 else ''}")
-        elif node.parent_option_id is not None and node.parent_option_id not in {i for _, i in choices}:
+        elif node.parent_option_id is not None and node.parent_option_id not in id_set:
             self.add(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
                      f"not the id of an option of the parent {parent.type} '{parent.title}'")
+
+    def choices(self, parent: _Node | None) -> tuple[list[str], set[str], set[str | None]]:
+        """The parent's answer values (listed, as a set) and ids, once per parent however many it reveals."""
+        key = id(parent)
+        if key not in self._choices:
+            pairs = _choices(parent)
+            values = [value for value, _ in pairs]
+            self._choices[key] = (values, set(values), {option_id for _, option_id in pairs})
+        return self._choices[key]
 
     def tree(self, nodes: list[TreeOption], path: Path, crumb: str) -> None:
         seen: set[str] = set()
@@ -243,9 +252,14 @@ def check(ontology: Ontology) -> list[Finding]:
 def _check_targets(checker: _Checker, ontology: Ontology) -> None:
     refs: list[tuple[Path, ProjectRef]] = [(("project",), ontology.project)] if ontology.project else []
     refs += [(("projects", i), ref) for i, ref in enumerate(ontology.projects)]
+    targets: set[tuple[str | None, str | None]] = set()
     for path, ref in refs:
         if not ref.id and not ref.name:
             checker.add(path, "project", "a project needs an `id` or a `name`")
+        key = (ref.id, None) if ref.id else (None, ref.name)
+        if key in targets:
+            checker.add(path, "project", f"project {ref.id or ref.name!r} is listed twice")
+        targets.add(key)
     seen: set[str] = set()
     for index, batch in enumerate(ontology.batches):
         if batch in seen:

@@ -360,3 +360,47 @@ def test_saved_plan_with_a_destructive_change_edited_to_look_harmless_is_refused
     code, _, err = cli("apply", str(plan_file), "--auto-approve")
     assert code == 1 and "edited by hand" in err
     assert "Bus" in json.dumps(_schema(local_hub, project))
+
+
+def test_rollback_refuses_a_backup_of_another_project(cli: Cli, local_hub: LocalHub) -> None:
+    first, second = (local_hub.create_project(name, "")["_id"] for name in ("A", "B"))
+    assert cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", first)), "--auto-approve")[0] == 0
+    (backup,) = BackupStore(cli.tmp_path / "backups").list(first)
+    code, _, err = cli("rollback", second, "--to", str(backup.path), "--auto-approve")
+    assert code == 1 and f"is a backup of project {first}, not of {second}" in err
+
+
+def test_inconsistent_saved_plan_is_a_clear_error(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    plan_file = tmp_path / "plan.json"
+    assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    data["changes"][0]["path_kinds"] = []
+    plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "not consistent" in err
+
+
+def test_saved_plan_is_recognised_whatever_its_file_name(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    plan_file = str(tmp_path / "reviewed.plan")
+    assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--out", plan_file)[0] == 0
+    assert cli("apply", plan_file, "--auto-approve")[0] == 0
+    assert _schema(local_hub, project)["classifications"][0]["title"] == "Weather"
+
+
+def test_unwritable_backup_folder_stops_apply_before_the_write(cli: Cli, local_hub: LocalHub,
+                                                              tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    (tmp_path / "a-file").write_text("")
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    code = main(["apply", path, "--hub", cli.hub, "--auto-approve", "--backup-dir", str(tmp_path / "a-file" / "x")])
+    assert code == 1 and "cannot write" in cli.capsys.readouterr().err
+    assert _schema(local_hub, project)["classifications"] == []
+
+
+def test_the_same_project_named_twice_is_applied_once(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    code, out, _ = cli("apply", path, "--project", project, "--project", project, "--auto-approve")
+    assert code == 0 and out.count(f"Project {project}: applied") == 1

@@ -180,3 +180,32 @@ def test_python_definition_problems_are_reported(tmp_path: Path, source: str, me
     assert message in str(caught.value)
     if "boom" in message:
         assert caught.value.problems[0].line == 3
+
+
+def test_numbers_keep_the_text_they_were_written_with() -> None:
+    ontology = load_text("classifications:\n  - radio: Q\n    id: 0012345\n    options: [007, 0x1F, 1_000, 2]\n"
+                         "batches: [2024]\n")
+    radio = ontology.classifications[0]
+    assert radio.id == "0012345"
+    assert [o.value for o in radio.options] == ["007", "0x1F", "1_000", "2"]
+    assert ontology.batches == ["2024"]
+
+
+def test_yaml_dates_are_refused_where_json_is_needed() -> None:
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text("tools:\n  - point: P\n    extra: {since: 2024-01-01}\n", "d.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (3, 5)
+    assert "reads as a date in YAML, which has no JSON form; put it in quotes" in problem.message
+
+
+def test_a_value_pydantic_rejects_in_several_ways_is_reported_once() -> None:
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text("classifications:\n  - boolean: B\n    default_value: [1, 2]\n", "u.yaml")
+    assert [p.message for p in caught.value.problems] == [
+        "default_value: expected one of bool, float, int, str (got a list)"]
+
+
+def test_a_project_listed_twice_is_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="project 'Dup' is listed twice"):
+        load_text("projects: [{name: Dup}, {name: Dup}]\n")
