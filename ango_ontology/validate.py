@@ -62,7 +62,9 @@ class _Checker:
     def claim_id(self, node_id: str | None, path: Path, crumb: str) -> None:
         if node_id is None:
             return
-        if node_id in self.ids:
+        if not node_id.strip():
+            self.add(path + ("id",), crumb, "the id is empty: give one, or leave `id:` out to have it derived")
+        elif node_id in self.ids:
             self.add(path + ("id",), crumb, f"duplicate id '{node_id}' (also used by {self.ids[node_id]})")
         else:
             self.ids[node_id] = crumb

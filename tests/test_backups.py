@@ -69,7 +69,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr("ango_ontology.backups.os.fsync", disk_full)
-    with pytest.raises(InputError, match="cannot write .*disk full"):
+    with pytest.raises(InputError, match=r"cannot write .*disk full"):
         atomic_write(target, b"new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]

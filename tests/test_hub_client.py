@@ -708,7 +708,7 @@ def test_api_key_never_follows_a_redirect_to_another_host() -> None:
     hub = HttpHub(f"http://127.0.0.1:{source.server_address[1]}", "SECRET-KEY-123", rate_limit=None,
                   sleep=lambda _: None)
     try:
-        with pytest.raises(BadResponseError, match="redirected to 127.0.0.2"):
+        with pytest.raises(BadResponseError, match=r"redirected to 127\.0\.0\.2"):
             hub.get_project("abc")
     finally:
         hub.close()

@@ -209,3 +209,8 @@ def test_a_value_pydantic_rejects_in_several_ways_is_reported_once() -> None:
 def test_a_project_listed_twice_is_an_error() -> None:
     with pytest.raises(OntologyInvalid, match="project 'Dup' is listed twice"):
         load_text("projects: [{name: Dup}, {name: Dup}]\n")
+
+
+def test_an_empty_id_is_an_error() -> None:
+    with pytest.raises(OntologyInvalid, match="the id is empty"):
+        load_text("tools:\n  - point: P\n    id: ''\n")
