@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from .backups import atomic_write
-from .commands import _closing, _hub, add_hub_flags, use_color
+from .commands import _hub, add_hub_flags, use_color
 from .diff import make_plan
 from .errors import InputError
 from .identity import resolve
@@ -23,7 +24,7 @@ from .wire import to_category_schema
 def cmd_pull(args: argparse.Namespace) -> int:
     """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
     existing = _read_text(args.into) if args.into else None
-    with _closing(_hub(args)) as hub:
+    with closing(_hub(args)) as hub:
         project = hub.get_project(args.project)
         if existing is not None:
             text = merge_into(existing, project, args.into)

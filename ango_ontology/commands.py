@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -74,7 +75,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.out and len(refs) != 1:
         raise InputError(f"--out saves one project's plan, but the file targets {len(refs)}: "
                          "narrow it with --project")
-    with _closing(_hub(args)) as hub:
+    with closing(_hub(args)) as hub:
         _counting_note(args.check_usage)
         runs = plan_all(hub, ontology, refs, _progress("Planned"), check_usage=args.check_usage)
     _show_runs(runs, args, sys.stdout)
@@ -103,19 +104,6 @@ def _detailed_code(runs: Sequence[ProjectRun]) -> int:
     if any(plan.destructive for plan in plans):
         return 3
     return 2 if any(not plan.is_empty for plan in plans) else 0
-
-
-class _closing:
-    """Close the hub at the end of a command, whatever happens."""
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-
-    def __enter__(self) -> Hub:
-        return self.hub
-
-    def __exit__(self, *exc: object) -> None:
-        self.hub.close()
 
 
 def confirm(question: str, args: argparse.Namespace) -> None:
@@ -161,7 +149,7 @@ def read_saved_plan(path: str) -> Plan | None:
 def cmd_apply(args: argparse.Namespace) -> int:
     """Plan (or read a saved plan), check, confirm, write, verify — per project; exit 1 if any failed."""
     saved = read_saved_plan(args.file)
-    with _closing(_hub(args)) as hub:
+    with closing(_hub(args)) as hub:
         if saved is not None:
             if saved.hub and saved.hub != hub.name:
                 raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
@@ -256,7 +244,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     store = BackupStore(Path(args.backup_dir) if args.backup_dir else None)
     backup = store.find(args.project, args.to)
     restored = backup.category_schema or EMPTY_SCHEMA
-    with _closing(_hub(args)) as hub:
+    with closing(_hub(args)) as hub:
         ref = ProjectRef(id=args.project)
         target = Target(ref, args.project)
         plan = make_plan(from_category_schema(restored), live_schema(hub, target), project=args.project,
