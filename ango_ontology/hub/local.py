@@ -79,9 +79,31 @@ def _schema_validator() -> Any:
     # Imported here: jsonschema costs a tenth of a second at start-up, and only writes need it.
     import jsonschema  # type: ignore[import-untyped]  # ships no stubs; types-jsonschema is not a dependency
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = _inline_leaf_refs(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)  # type: ignore[no-any-return]
+
+
+def _inline_leaf_refs(schema: JSON) -> JSON:
+    """The schema with every `$ref` to a definition that holds no `$ref` itself written out in place.
+
+    Same meaning, but each reference costs a registry lookup per validated value: on a large label set
+    the `nullableString`-style ones were most of the time of a write.
+    """
+    defs = schema.get("$defs", {})
+    leaves = {f"#/$defs/{name}": body for name, body in defs.items() if '"$ref"' not in json.dumps(body)}
+
+    def inline(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"$ref"} and value["$ref"] in leaves:
+                return leaves[value["$ref"]]
+            return {key: inline(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [inline(item) for item in value]
+        return value
+
+    inlined: JSON = inline(schema)
+    return inlined
 
 
 def category_schema_problems(category_schema: object) -> list[str]:
