@@ -122,3 +122,10 @@ def test_default_environment_is_the_process_environment(monkeypatch: pytest.Monk
     monkeypatch.delenv("ANGO_HUB", raising=False)
     monkeypatch.setenv("ANGO_API_KEY", KEY)
     assert open_hub(None).name == DEFAULT_HOST
+
+
+@pytest.mark.parametrize("key", ["secretKEY\nabc", "secretKEY\u200b", "two words"])
+def test_a_key_with_control_or_foreign_characters_is_refused_without_showing_it(key: str) -> None:
+    with pytest.raises(HubConfigError) as caught:
+        open_hub("https://imeritapi.ango.ai", environ={"ANGO_API_KEY": key})
+    assert "copy-paste" in str(caught.value) and "secretKEY" not in str(caught.value)

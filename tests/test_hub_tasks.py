@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from ango_ontology.errors import BadResponseError, HubError
-from ango_ontology.hub import Hub
+from ango_ontology.hub import Hub, export_zip
 from ango_ontology.hub.base import JSON
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
@@ -494,3 +494,10 @@ def test_a_failed_download_names_no_part_of_the_signed_link(stubs: list[_StubHub
         _client(stub.url).export("p", stages=["S"])
     assert "s3cr3t-sig" not in str(caught.value) and "/bucket/x.zip" not in str(caught.value)
     assert "export file" in str(caught.value)
+
+
+def test_an_export_that_unpacks_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export_zip, "MAX_EXPORT_BYTES", 1000)
+    packed = export_zip.pack([{"externalId": "x" * 2000}], "json", "export")
+    with pytest.raises(BadResponseError, match="over the limit of 1,000"):
+        export_zip.unpack(packed, "the export")

@@ -48,6 +48,10 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
     """The hub named by `spec` (or ANGO_HUB, or the default); HubConfigError when none is usable."""
     env = os.environ if environ is None else environ
     key = (env.get("ANGO_API_KEY") or "").strip() or None
+    if key is not None and not all(" " < char < "\x7f" for char in key):
+        # A header cannot carry it, and the HTTP library would quote it back in its error.
+        raise HubConfigError("ANGO_API_KEY holds a space, a control or a non-ASCII character (a copy-paste "
+                             "slip?): set it again to the key exactly as Ango Hub shows it")
     spec = (spec or env.get("ANGO_HUB") or "").strip() or None
     if spec is None:
         if key is None:

@@ -38,6 +38,11 @@ def export_params(project_id: str, stages: list[str]) -> dict[str, str]:
     }
 
 
+# An export of a very large project is a few hundred megabytes of JSON; past this, refuse rather than
+# exhaust memory on a bad or hostile file.
+MAX_EXPORT_BYTES = 2 * 1024**3
+
+
 def pack(records: list[JSON], fmt: str, name: str) -> bytes:
     """A zip holding one file: the records as a JSON list, or one per line for ndjson."""
     body = "".join(json.dumps(r) + "\n" for r in records) if fmt == "ndjson" else json.dumps(records)
@@ -54,7 +59,14 @@ def unpack(data: bytes, source: str) -> list[JSON]:
             names = [n for n in archive.namelist() if not n.endswith("/")]
             if not names:
                 raise BadResponseError(f"{source}: the export zip holds no file")
-            content = archive.read(names[0])
+            size = archive.getinfo(names[0]).file_size
+            if size > MAX_EXPORT_BYTES:
+                raise BadResponseError(f"{source}: the export unpacks to {size:,} bytes, over the limit of "
+                                       f"{MAX_EXPORT_BYTES:,}")
+            with archive.open(names[0]) as member:
+                content = member.read(MAX_EXPORT_BYTES + 1)
+            if len(content) > MAX_EXPORT_BYTES:  # the header understated it
+                raise BadResponseError(f"{source}: the export unpacks to more than {MAX_EXPORT_BYTES:,} bytes")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         raise BadResponseError(f"{source}: the export is not a readable zip ({exc})") from None
     records = _parse(content, source)
