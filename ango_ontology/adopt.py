@@ -14,6 +14,7 @@ from .diff import make_plan
 from .errors import InputError
 from .identity import resolve
 from .layout import format_text
+from .loader import load_text
 from .merge import merge_into
 from .pull import pull_yaml
 from .render import render
@@ -24,6 +25,8 @@ from .wire import to_category_schema
 def cmd_pull(args: argparse.Namespace) -> int:
     """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
     existing = _read_text(args.into) if args.into else None
+    if existing is not None:
+        _check_same_project(args.into, existing, args.project)
     with closing(_hub(args)) as hub:
         project = hub.get_project(args.project)
         if existing is not None:
@@ -32,12 +35,21 @@ def cmd_pull(args: argparse.Namespace) -> int:
             text = pull_yaml(project, project_id=args.project, hub_name=hub.name)
     target = args.out or args.into
     if target:
-        atomic_write(Path(target), text.encode("utf-8"))
+        if text != existing:
+            atomic_write(Path(target), text.encode("utf-8"))
         what = "no changes" if text == existing else "written"
         sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _check_same_project(path: str, text: str, project_id: str) -> None:
+    """Refuse to merge one project's label set into a file that names other projects."""
+    ids = [ref.id for ref in load_text(text, path).targets() if ref.id]
+    if ids and project_id not in ids:
+        raise InputError(f"{path} is the label set of project {', '.join(ids)}, not of {project_id}: "
+                         "pull it into its own file (or add the project to the file's `projects:`)")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import re
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -49,8 +50,11 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def _write_replacing(path: Path, data: bytes) -> None:
+    path = Path(os.path.realpath(path))  # through a symlink to its file, which keeps being the link's target
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(temp, mode)  # mkstemp makes it private; the file keeps the mode it had (or the usual one)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -60,6 +64,15 @@ def _write_replacing(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def git_commit(source: str | None) -> str | None:

@@ -9,9 +9,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
+from .loader import NumberText, RoundTripKeepingNumbers
 from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
 from .normalise import ALIASES
 
@@ -26,8 +28,20 @@ TREE_ORDER = ("title", "id", "value", "renamed_from", "protect", "<unknown>", "e
 _SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
 
 
+class _Representer(RoundTripRepresenter):
+    """Writes a number back exactly as it was read (`+12`, `007`, `0x1F`): the loader reads them as text."""
+
+    def represent_number_text(self, data: NumberText) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:int", data.text)
+
+
+_Representer.add_representer(NumberText, _Representer.represent_number_text)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = RoundTripKeepingNumbers
+    yaml.Representer = _Representer
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.preserve_quotes = True
     yaml.width = 4096

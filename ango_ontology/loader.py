@@ -138,13 +138,13 @@ class _SafeKeepingNumbers(SafeConstructor):
         return _keep_text(super().construct_yaml_int(node), node)
 
 
-class _RoundTripKeepingNumbers(RoundTripConstructor):
+class RoundTripKeepingNumbers(RoundTripConstructor):
     def construct_yaml_int(self, node: Any) -> Any:
         return _keep_text(super().construct_yaml_int(node), node)
 
 
 _SafeKeepingNumbers.add_constructor("tag:yaml.org,2002:int", _SafeKeepingNumbers.construct_yaml_int)
-_RoundTripKeepingNumbers.add_constructor("tag:yaml.org,2002:int", _RoundTripKeepingNumbers.construct_yaml_int)
+RoundTripKeepingNumbers.add_constructor("tag:yaml.org,2002:int", RoundTripKeepingNumbers.construct_yaml_int)
 
 
 class _Parsed:
@@ -156,7 +156,7 @@ class _Parsed:
         self.normaliser = Normaliser(budget=4 * len(text) + 10_000, track=track)
         self.doc: dict[str, Any] = {}
         yaml = YAML(typ="rt" if track else "safe", pure=False)
-        yaml.Constructor = _RoundTripKeepingNumbers if track else _SafeKeepingNumbers
+        yaml.Constructor = RoundTripKeepingNumbers if track else _SafeKeepingNumbers
         try:
             raw = yaml.load(text)
         except MarkedYAMLError as error:

@@ -30,8 +30,15 @@ def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "
     resolved = resolve(load_text(text, filename), live)
     yaml = _yaml()
     doc = yaml.load(text)
+    untouched = _dumped(yaml, yaml.load(text))
     for section in SECTIONS:
         _merge_nodes(doc, section, section, getattr(resolved, section), getattr(live, section), [])
+    merged = _dumped(yaml, doc)
+    # Nothing merged: the file stays byte for byte (line endings, indentation, comments' columns).
+    return text if merged == untouched else merged
+
+
+def _dumped(yaml: Any, doc: Any) -> str:
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()

@@ -61,13 +61,18 @@ class Normaliser:
 
     def at_key(self, raw: Any, key: Any, path: Path) -> None:
         if self.track and isinstance(raw, CommentedMap):
-            line, col = raw.lc.key(key)
-            self.positions[path] = (line + 1, col + 1)
+            self._at(raw.lc.key, key, path)
 
     def at_value(self, raw: Any, key: Any, path: Path) -> None:
         if self.track and isinstance(raw, CommentedMap):
-            line, col = raw.lc.value(key)
-            self.positions[path] = (line + 1, col + 1)
+            self._at(raw.lc.value, key, path)
+
+    def _at(self, where: Any, key: Any, path: Path) -> None:
+        try:
+            line, col = where(key)
+        except KeyError:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
+            return
+        self.positions[path] = (line + 1, col + 1)
 
     def at_item(self, raw: Any, index: int, path: Path) -> None:
         if self.track and isinstance(raw, CommentedSeq):

@@ -24,6 +24,8 @@ def split_spec(spec: str) -> tuple[str, str] | None:
 
 def load_spec(spec: str) -> Ontology:
     """The ontology in a file, or in `PATH` at git revision `REV` of the repository around the working folder."""
+    if spec == os.devnull:  # git's side of an added or deleted file, when used as a diff driver
+        return Ontology()
     parts = split_spec(spec)
     if parts is None:
         return load(spec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 from pathlib import Path
 
@@ -73,3 +74,14 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path,
         atomic_write(target, b"new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
+
+
+def test_atomic_write_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "labels.yaml"
+    target.write_text("old")
+    target.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    atomic_write(link, b"new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

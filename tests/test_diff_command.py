@@ -110,3 +110,12 @@ def test_diff_of_two_files_with_an_invalid_side_reports_its_problems(tmp_path: P
     new.write_text("tools:\n  - bounding-box: Vehicle\n    colour: red\n")
     code, _, err = _run(capsys, str(old), str(new))
     assert code == 1 and "colour" in err
+
+
+def test_dev_null_is_an_empty_label_set_for_git_diff_drivers(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text("tools:\n  - point: P\n")
+    assert main(["diff", "/dev/null", str(path), "--detailed-exitcode"]) == 2
+    assert main(["diff", str(path), "/dev/null", "--detailed-exitcode"]) == 3
+    assert "create tool P" in capsys.readouterr().out

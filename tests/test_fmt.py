@@ -128,3 +128,9 @@ def test_fmt_reports_bad_yaml_missing_files_and_python(tmp_path: Path, capsys: p
     assert _run(capsys, str(tmp_path / "none.yaml"))[0] == 1
     code, _, err = _run(capsys, str(EXAMPLES / "autonomous-driving.py"))
     assert code == 1 and "fmt formats YAML files" in err
+
+
+def test_fmt_writes_numbers_back_exactly_as_they_were_written() -> None:
+    text = "project: p1\ntools:\n  - polygon: U\n    id: +12\nclassifications:\n  - radio: Kind\n    id: 007\n" \
+           "    options: [-0, +1, 0x1A, 1_000]\n"
+    assert format_text(text) == text

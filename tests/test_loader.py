@@ -214,3 +214,10 @@ def test_a_project_listed_twice_is_an_error() -> None:
 def test_an_empty_id_is_an_error() -> None:
     with pytest.raises(OntologyInvalid, match="the id is empty"):
         load_text("tools:\n  - point: P\n    id: ''\n")
+
+
+def test_keys_merged_with_yaml_merge_keys_are_checked_too() -> None:
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text('relations:\n  - one-to-one: Follows\n    <<: {color: "#1122GG"}\n', "m.yaml")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (2, "color '#1122GG' is not a colour like '#1F77B4'")]

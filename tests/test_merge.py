@@ -128,12 +128,30 @@ def test_pull_into_on_the_command_line_writes_the_file_back(tmp_path: Path, loca
     _add_bus(live)
     local_hub.create_label_set(project, live)
     path = tmp_path / "labels.yaml"
-    path.write_text(FILE)
+    text = FILE.replace("project: p1", f"project: {project}")
+    path.write_text(text)
     assert main(["pull", project, "--hub", hub, "--into", str(path)]) == 0
-    assert len(_changed_lines(FILE, path.read_text())) == 2
+    assert len(_changed_lines(text, path.read_text())) == 2
     assert "(written)" in capsys.readouterr().err
     assert main(["pull", project, "--hub", hub, "--into", str(path)]) == 0
     assert "(no changes)" in capsys.readouterr().err
+
+
+def test_pull_into_a_file_of_another_project_is_refused(tmp_path: Path, local_hub: LocalHub,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("Vehicles")["_id"]
+    local_hub.create_label_set(project, _live())
+    path = tmp_path / "labels.yaml"
+    path.write_text(FILE)
+    assert main(["pull", project, "--hub", f"local:{local_hub.path}", "--into", str(path)]) == 1
+    assert f"is the label set of project p1, not of {project}" in capsys.readouterr().err
+    assert path.read_text() == FILE
+
+
+def test_pull_into_without_drift_keeps_the_file_byte_for_byte_whatever_its_layout() -> None:
+    text = FILE.replace("\n", "   \r\n")
+    live = to_category_schema(resolve(load_text(text)))
+    assert merge_into(text, {"categorySchema": live}) == text
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"
