@@ -138,8 +138,8 @@ def _merge_attributes(raw: CommentedMap, mine: _Node, live: _Node, choices: Choi
     before, after = compared_attributes(mine), compared_attributes(live)
     changed = [name for name in after if before.get(name) != after[name]]
     if isinstance(mine, Classification) and isinstance(live, Classification) and \
-            mine.parent_option_id != live.parent_option_id:
-        changed += list(_CONDITION_KEYS)
+            (mine.parent_option_id, mine.when) != (live.parent_option_id, live.when):
+        changed += list(_CONDITION_KEYS)  # another option, or the same one renamed: `when:` must follow
     if any(live.extra.get(k) != v for k, v in mine.extra.items()):
         changed.append("extra")
     for name in changed:

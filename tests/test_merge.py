@@ -175,3 +175,14 @@ def test_pull_into_a_tree_edit_and_a_moved_condition_plans_clean() -> None:
     merged = merge_into(text, {"categorySchema": live})
     assert make_plan(load_text(merged), live).is_empty
     assert "when: Radio Answer 2" in merged and merged.startswith(text.split("classifications:")[0])
+
+
+def test_pull_into_follows_a_renamed_option_in_when() -> None:
+    text = ("project: p1\nclassifications:\n  - radio: Kind\n    id: kind\n"
+            "    options: [{value: Car, id: car}, {value: Truck, id: truck}]\n"
+            "    classifications:\n      - text: Plate\n        id: plate\n        when: Car\n")
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"][0]["options"][0]["value"] = "Automobile"
+    merged = merge_into(text, {"categorySchema": live})
+    assert "when: Automobile" in merged and "when: Car" not in merged
+    assert make_plan(load_text(merged), live).is_empty
