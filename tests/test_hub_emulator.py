@@ -10,8 +10,10 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -458,3 +460,22 @@ def test_hub_serve_answers_sdk_shaped_requests_until_interrupted(tmp_path: Path)
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
+
+
+def test_a_non_numeric_content_length_is_answered_400(emulator: Emulator, emulator_api_key: str) -> None:
+    url = urlsplit(emulator.url)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=5)
+    connection.putrequest("POST", "/v2/project")
+    connection.putheader("apikey", emulator_api_key)
+    connection.putheader("Content-Length", "abc")
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 400 and b"Content-Length" in response.read()
+    connection.close()
+
+
+def test_batches_created_at_once_by_many_clients_are_created_once(local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: local_hub.add_missing_batches(project, ["Week 1"]), range(16)))
+    assert [b["name"] for b in local_hub.get_batches(project)] == ["Week 1"]

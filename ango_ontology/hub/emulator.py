@@ -30,6 +30,10 @@ EXPORT_PATH = "/v2/export"
 log = logging.getLogger(__name__)
 
 
+# A 100k-node categorySchema is tens of megabytes; far past that, refuse rather than read it into memory.
+MAX_BODY_BYTES = 512 * 1024 * 1024
+
+
 @dataclass
 class Faults:
     """What the emulator does wrong on purpose; change the attributes at any time, even while it serves.
@@ -216,7 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         emulator = self.server.emulator
         url = urlsplit(self.path)
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except Rejection as exc:
+            self._send(exc.status, {"status": "fail", "message": exc.message})
+            return
         emulator.requests.append(RecordedRequest(method, self.path, self._safe_headers(), body))
         try:
             if url.path == FAULTS_PATH:
@@ -237,7 +245,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, {"status": "error", "message": "Internal server error"})
 
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise Rejection(400, "Content-Length is not a number") from None
+        if length > MAX_BODY_BYTES:
+            raise Rejection(413, f"the body is over {MAX_BODY_BYTES:,} bytes")
         return self.rfile.read(length) if length > 0 else b""
 
     def _safe_headers(self) -> dict[str, str]:

@@ -248,6 +248,17 @@ class LocalHub:
             self._store_project(db, project)
         return batch
 
+    def add_missing_batches(self, project_id: str, names: list[str]) -> list[str]:
+        """Create the named batches the project lacks, in one transaction (two callers never both add one)."""
+        with self._write() as db:
+            project = self._load_project(db, project_id)
+            batches = list(project.get("batches") or [])
+            existing = {b.get("name") for b in batches}
+            added = [name for name in dict.fromkeys(names) if name and name not in existing]
+            project["batches"] = batches + [{"_id": new_object_id(), "name": name} for name in added]
+            self._store_project(db, project)
+        return added
+
     # -- tasks and labels -----------------------------------------------------------------------
 
     def upload_files_cloud(self, project_id: str, assets: list[JSON]) -> JSON:

@@ -112,12 +112,8 @@ def _create_batch(store: LocalHub, params: dict[str, str], query: dict[str, list
     project_id = params["project_id"]
     if isinstance(body.get("batches"), list):
         # The SDK's create_batches sends the existing batches plus the new ones, all by name.
-        existing = {b.get("name") for b in store.get_batches(project_id)}
-        for batch in body["batches"]:
-            name = batch.get("name") if isinstance(batch, dict) else None
-            if isinstance(name, str) and name not in existing:
-                store.create_batch(project_id, name)
-                existing.add(name)
+        names = [b.get("name") for b in body["batches"] if isinstance(b, dict)]
+        store.add_missing_batches(project_id, [name for name in names if isinstance(name, str)])
         return 201, {"project": store.get_project(project_id)}
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
