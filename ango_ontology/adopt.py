@@ -11,7 +11,7 @@ from typing import Any
 from .backups import atomic_write
 from .commands import _hub, add_hub_flags, use_color
 from .diff import make_plan
-from .errors import InputError
+from .errors import InputError, OntologyInvalid
 from .identity import resolve
 from .layout import format_text
 from .loader import load_text
@@ -41,7 +41,19 @@ def cmd_pull(args: argparse.Namespace) -> int:
         sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
     else:
         sys.stdout.write(text)
+    _warn_if_invalid(text, target or "the pulled file")
     return 0
+
+
+def _warn_if_invalid(text: str, name: str) -> None:
+    """Say so when the live label set breaks rules Ango lets through: plan will refuse the file until fixed."""
+    try:
+        load_text(text, name)
+    except OntologyInvalid as error:
+        sys.stderr.write(f"Warning: the live label set breaks {len(error.problems)} rule(s) this toolkit "
+                         f"enforces; fix them in {name} before `plan`:\n")
+        for problem in error.problems:
+            sys.stderr.write(f"  {problem}\n")
 
 
 def _check_same_project(path: str, text: str, project_id: str) -> None:

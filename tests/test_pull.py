@@ -209,3 +209,15 @@ def test_pull_to_stdout_and_a_hand_made_live_schema_through_the_hub(tmp_path: Pa
 def test_pull_of_a_missing_project_exits_1(local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "pull", "0000000000000000000000ff", "--hub", f"local:{local_hub.path}")
     assert code == 1 and out == "" and "Error" in err
+
+
+def test_pull_warns_when_the_live_label_set_breaks_a_rule(tmp_path: Path, local_hub: LocalHub,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("UI", "")["_id"]
+    local_hub.create_label_set(project, {"classifications": [
+        {"tool": "radio", "title": "Kind", "schemaId": "k", "options": []}]})
+    out = tmp_path / "ui.yaml"
+    assert main(["pull", project, "--hub", f"local:{local_hub.path}", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "breaks 1 rule(s)" in err and "a radio needs at least one option" in err
+    assert out.exists()
