@@ -28,16 +28,22 @@ classifications:
 BOX = {"x": 1, "y": 1, "width": 5, "height": 5}
 
 
-@pytest.fixture
-def labeled(tmp_path: Path, emulator: Emulator, emulator_api_key: str, local_hub: LocalHub,
-            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
-    """A project on the emulator with the ontology applied and labels in three tasks."""
-    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+def _applied(tmp_path: Path, emulator: Emulator, local_hub: LocalHub) -> tuple[Path, str]:
+    """A new project on the emulator holding ONTOLOGY, and the file that says so."""
     project = local_hub.create_project("P", "")["_id"]
     path = tmp_path / "o.yaml"
     path.write_text(ONTOLOGY.replace("PROJECT", project))
     assert main(["apply", str(path), "--hub", emulator.url, "--auto-approve",
                  "--backup-dir", str(tmp_path / "b")]) == 0
+    return path, project
+
+
+@pytest.fixture
+def labeled(tmp_path: Path, emulator: Emulator, emulator_api_key: str, local_hub: LocalHub,
+            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str, str]:
+    """A project on the emulator with the ontology applied and labels in three tasks."""
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    path, project = _applied(tmp_path, emulator, local_hub)
     local_hub.upload_files_cloud(project, [{"data": f"https://example.invalid/{i}.jpg", "externalId": f"img{i}"}
                                            for i in range(4)])
     sedan = {"title": "Vehicle", "bounding-box": BOX, "classifications": [{"title": "Kind", "answer": "Sedan"}]}
@@ -120,11 +126,7 @@ def test_labels_imported_with_the_official_sdk_are_counted(tmp_path: Path, emula
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     sdk_module = pytest.importorskip("imerit_ango.sdk")
     monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
-    project = local_hub.create_project("P", "")["_id"]
-    path = tmp_path / "o.yaml"
-    path.write_text(ONTOLOGY.replace("PROJECT", project))
-    assert main(["apply", str(path), "--hub", emulator.url, "--auto-approve",
-                 "--backup-dir", str(tmp_path / "b")]) == 0
+    path, project = _applied(tmp_path, emulator, local_hub)
     sdk = sdk_module.SDK(emulator_api_key, host=emulator.url)
     sdk.upload_files_cloud(project, [{"data": "https://example.invalid/a.jpg", "externalId": "a"},
                                      {"data": "https://example.invalid/b.jpg", "externalId": "b"}])
