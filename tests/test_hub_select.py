@@ -129,3 +129,10 @@ def test_a_key_with_control_or_foreign_characters_is_refused_without_showing_it(
     with pytest.raises(HubConfigError) as caught:
         open_hub("https://imeritapi.ango.ai", environ={"ANGO_API_KEY": key})
     assert "copy-paste" in str(caught.value) and "secretKEY" not in str(caught.value)
+
+
+def test_the_rate_limit_comes_from_ango_rate_limit() -> None:
+    hub = open_hub("https://imeritapi.ango.ai", environ={"ANGO_API_KEY": "k1", "ANGO_RATE_LIMIT": "30"})
+    assert hub.limiter is not None and hub.limiter.per_minute == 30  # type: ignore[attr-defined]
+    with pytest.raises(HubConfigError, match="ANGO_RATE_LIMIT must be a whole number"):
+        open_hub("https://imeritapi.ango.ai", environ={"ANGO_API_KEY": "k1", "ANGO_RATE_LIMIT": "fast"})

@@ -9,6 +9,8 @@
                                  or, when that is unset, the emulator's built-in key, which
                                  `hub serve` also accepts when it was given no key of its own
     http://OTHER-HOST            refused unless insecure=True: the key would travel in clear
+
+An HTTP hub allows itself `ANGO_RATE_LIMIT` requests a minute (default 100, Ango's standard plan).
 """
 
 from __future__ import annotations
@@ -64,7 +66,16 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
         from ango_ontology.hub.local import LocalHub
 
         return LocalHub(_local_path(spec))
-    return _http_hub(spec, key, insecure)
+    return _http_hub(spec, key, insecure, _rate_limit(env))
+
+
+def _rate_limit(env: Mapping[str, str]) -> int:
+    """Requests per minute the client allows itself: `ANGO_RATE_LIMIT`, else Ango's standard plan's 100."""
+    text = (env.get("ANGO_RATE_LIMIT") or "100").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise HubConfigError(f"ANGO_RATE_LIMIT must be a whole number of requests per minute, at least 1; "
+                             f"got {text!r}")
+    return int(text)
 
 
 def _local_path(spec: str) -> Path:
@@ -74,7 +85,7 @@ def _local_path(spec: str) -> Path:
     return Path(path) if path else DEFAULT_PATH
 
 
-def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
+def _http_hub(spec: str, key: str | None, insecure: bool, rate_limit: int) -> HttpHub:
     from ango_ontology.hub.client import HttpHub
     from ango_ontology.hub.emulator import DEFAULT_API_KEY
 
@@ -93,7 +104,7 @@ def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
         )
     base = f"{url.scheme}://{url.netloc}{url.path.rstrip('/')}"
     if url.scheme == "http" and is_loopback(host):
-        return HttpHub(base, key or DEFAULT_API_KEY)
+        return HttpHub(base, key or DEFAULT_API_KEY, rate_limit=rate_limit)
     if url.scheme == "http" and not insecure:
         raise HubConfigError(
             f"refusing plain http to {host}: the API key would travel in clear — use https, "
@@ -104,4 +115,4 @@ def _http_hub(spec: str, key: str | None, insecure: bool) -> HttpHub:
             f"ANGO_API_KEY is not set: {base} needs an API key — export ANGO_API_KEY, "
             "or pass --hub local to try the tool with a local hub"
         )
-    return HttpHub(base, key)
+    return HttpHub(base, key, rate_limit=rate_limit)
