@@ -151,6 +151,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     saved = read_saved_plan(args.file)
     with closing(_hub(args)) as hub:
         if saved is not None:
+            if args.project and saved.project not in args.project:
+                raise InputError(f"this plan is for project {saved.project or saved.project_name}, not "
+                                 f"{', '.join(args.project)}; a saved plan applies to the project it was made for")
             if saved.hub and saved.hub != hub.name:
                 raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
                                  "pass the same --hub, or plan again")

@@ -404,3 +404,12 @@ def test_the_same_project_named_twice_is_applied_once(cli: Cli, local_hub: Local
     path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
     code, out, _ = cli("apply", path, "--project", project, "--project", project, "--auto-approve")
     assert code == 0 and out.count(f"Project {project}: applied") == 1
+
+
+def test_saved_plan_for_another_project_than_asked_is_refused(cli: Cli, local_hub: LocalHub,
+                                                              tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--out", plan_file)[0] == 0
+    code, _, err = cli("apply", plan_file, "--project", "other", "--auto-approve")
+    assert code == 1 and f"this plan is for project {project}, not other" in err
