@@ -72,7 +72,7 @@ def check_saved(plan: Plan, live: dict[str, Any] | None) -> None:
     """
     if fingerprint(live) != plan.live_fingerprint:
         return  # stale: apply_plan says so
-    fresh = make_plan(from_category_schema(plan.desired_schema), live)
+    fresh = _replanned(plan, live)
     if sorted(map(_essence, fresh.changes), key=repr) != sorted(map(_essence, plan.changes), key=repr):
         raise PlanFileInvalid("the saved plan's changes are not what its categorySchema makes of the live "
                               "project: the file was edited by hand; run plan again")
@@ -139,17 +139,21 @@ def _state_after_failure(hub: Hub, project_id: str, plan: Plan, live: dict[str, 
         return "The project's state could not be read back: run plan to see it."
     if fingerprint(now) == fingerprint(live):
         return "Nothing was changed: the project still holds its previous label set."
-    if make_plan(from_category_schema(plan.desired_schema), now).is_empty:
+    if _replanned(plan, now).is_empty:
         return ("Although the hub reported a failure, the project now holds the planned label set; "
                 "run plan to confirm.")
     return (f"The project now holds neither the old nor the planned label set. The old one is saved in "
             f"{backup}: `ango-ontology rollback {project_id}` restores it.")
 
 
+def _replanned(plan: Plan, live: Any) -> Plan:
+    """The plan's own categorySchema planned again against `live` (empty when the project holds it)."""
+    return make_plan(from_category_schema(plan.desired_schema), live if isinstance(live, dict) else None)
+
+
 def verify(hub: Hub, project_id: str, plan: Plan) -> None:
     """Read the project back and plan again: anything but no changes is a failed apply."""
-    after = hub.get_project(project_id).get("categorySchema")
-    check = make_plan(from_category_schema(plan.desired_schema), after if isinstance(after, dict) else None)
+    check = _replanned(plan, hub.get_project(project_id).get("categorySchema"))
     if not check.is_empty:
         raise VerificationFailed(f"the apply to project {project_id} did not take: reading it back shows "
                                  f"{len(check.changes)} difference(s) from the plan:\n"

@@ -35,7 +35,7 @@ from .diff_nodes import (
     type_of,
     when_of,
 )
-from .identity import iter_all, resolve, resolve_live
+from .identity import resolve, resolve_live
 from .model import Ontology, Option
 from .wire import fingerprint, from_category_schema, to_category_schema
 
@@ -207,10 +207,7 @@ def make_plan(desired: Ontology, live_category_schema: JSON | None, *, project: 
 
     Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
     """
-    live = from_category_schema(live_category_schema)
-    # Re-resolving a large live schema costs seconds; it is only needed when a node has no id.
-    if any(getattr(item, "id", None) is None for item in iter_all(live)):
-        live = resolve_live(live)
+    live = resolve_live(from_category_schema(live_category_schema))
     resolved = resolve(desired, live)
     return Plan.build(diff(resolved, live), to_category_schema(resolved), fingerprint(live_category_schema),
                       project=project, project_name=project_name, hub=hub)

@@ -54,10 +54,17 @@ class _LiveIndex:
     by_id: dict[str, Any] = field(default_factory=dict)
 
     def add_all(self, ontology: Ontology) -> None:
-        for item in iter_all(ontology):
-            node_id = getattr(item, "id", None)
-            if node_id is not None:
-                self.by_id.setdefault(node_id, item)
+        for node_id, item in index_by_id(ontology).items():
+            self.by_id.setdefault(node_id, item)
+
+
+def index_by_id(ontology: Ontology) -> dict[str, Any]:
+    """Every node with an id (options and tree nodes too), by id; the first one where two share an id."""
+    index: dict[str, Any] = {}
+    for item in iter_all(ontology):
+        if item.id is not None:
+            index.setdefault(item.id, item)
+    return index
 
 
 def iter_all(ontology: Ontology) -> Iterator[_Node | Option | TreeOption]:
@@ -255,7 +262,12 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
 
 
 def resolve_live(live: Ontology) -> Ontology:
-    """A live label set with deterministic ids for any node stored without one; colours left as they are."""
+    """A live label set with deterministic ids for any node stored without one; colours left as they are.
+
+    Re-resolving a large live schema costs seconds, so one whose every node has an id is returned as is.
+    """
+    if all(item.id is not None for item in iter_all(live)):
+        return live
     return resolve(live, None, assign_colors=False)
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .changes import Change, Impact, Plan
-from .identity import iter_all
+from .identity import index_by_id
 from .model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
-from .wire import flatten_tree
+from .wire import Choices
 
 JSON = dict[str, Any]
 SUBTREE_ACTIONS = frozenset({"delete", "move"})
@@ -43,10 +43,8 @@ class _Schema:
     """Lookups into the live label set: nodes by id and by title, choices by id, value and tree path."""
 
     def __init__(self, live: Ontology) -> None:
-        self.by_id: dict[str, Any] = {}
-        for item in iter_all(live):
-            if item.id is not None:
-                self.by_id.setdefault(item.id, item)
+        self.by_id = index_by_id(live)
+        self._choices: dict[int, Choices] = {}
         self.top = {"tools": _titles(live.tools), "classifications": _titles(live.classifications),
                     "relations": _titles(live.relations)}
 
@@ -58,25 +56,26 @@ class _Schema:
 
     def choices(self, node: Classification, answer: Any) -> Iterator[str]:
         values = answer if isinstance(answer, list) else [answer]
-        options = _choices(node)
+        # One lookup table per classification for the whole export, not one per answer.
+        options = self._choices.get(id(node))
+        if options is None:
+            options = self._choices[id(node)] = Choices(node.options, _tree_of(node))
         for value in values:
             if isinstance(value, dict):  # some clients send {"schemaId"/"value": …}
                 value = value.get("schemaId") or value.get("value")
             key = str(value)
             if key in self.by_id and isinstance(self.by_id[key], (Option, TreeOption)):
                 yield key
-            elif key in options:
-                yield options[key]
+            elif (option_id := options.id_of(key)) is not None:
+                yield option_id
 
 
 def _titles(nodes: Iterable[_Node]) -> dict[str, _Node]:
     return {node.title: node for node in nodes}
 
 
-def _choices(node: Classification) -> dict[str, str]:
-    if node.type == TREE_TYPE:
-        return {path: key for path, key in flatten_tree(node.tree_options) if key is not None}
-    return {option.value: option.id for option in node.options if option.id is not None}
+def _tree_of(node: Classification) -> list[TreeOption] | None:
+    return node.tree_options if node.type == TREE_TYPE else None
 
 
 class _Counter:
@@ -143,7 +142,7 @@ def subtree_ids(item: Any) -> Iterator[str]:
 
 def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
     """The plan with `impact` on every destructive change: a delete or move counts the whole subtree."""
-    by_id = {item.id: item for item in iter_all(live) if item.id is not None}
+    by_id = index_by_id(live)
 
     def counted(change: Change) -> Change:
         if not change.destructive or change.id is None or change.id not in by_id:
