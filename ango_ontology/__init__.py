@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from .api import (
+    Rollback,
+    Validation,
+    apply,
+    choose_targets,
+    diff,
+    format_text,
+    load,
+    load_text,
+    open_hub,
+    plan,
+    plan_rollback,
+    plan_saved,
+    pull,
+    pull_into,
+    read_plan,
+    rollback,
+    validate,
+)
 from .errors import AngoOntologyError, OntologyInvalid, Problem
 from .identity import resolve
-from .loader import load, load_text
-from .model import Classification, Ontology, Option, ProjectRef, Relation, Tool, TreeOption
+from .model import Classification, Node, Ontology, Option, ProjectRef, Relation, Tool, TreeOption
+from .plan import Change, Plan
+from .runs import ProjectRun
 from .wire import from_category_schema, to_category_schema
 
 
@@ -16,19 +36,38 @@ def category_schema(ontology: Ontology) -> dict[str, object]:
 
 __all__ = [
     "AngoOntologyError",
+    "Change",
     "Classification",
+    "Node",
     "Ontology",
     "OntologyInvalid",
     "Option",
+    "Plan",
     "Problem",
     "ProjectRef",
+    "ProjectRun",
     "Relation",
+    "Rollback",
     "Tool",
     "TreeOption",
+    "Validation",
+    "apply",
     "category_schema",
+    "choose_targets",
+    "diff",
+    "format_text",
     "from_category_schema",
     "load",
     "load_text",
+    "open_hub",
+    "plan",
+    "plan_rollback",
+    "plan_saved",
+    "pull",
+    "pull_into",
+    "read_plan",
     "resolve",
+    "rollback",
     "to_category_schema",
+    "validate",
 ]

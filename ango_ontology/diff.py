@@ -18,15 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .changes import DESTRUCTIVE_ACTIONS, Change, Plan, ordered
 from .diff_hints import hint_renames
 from .diff_nodes import (
-    Item,
     Key,
     Place,
     attribute_changes,
     child_place,
-    kind_of,
     node_key,
     parent_option,
     slots,
@@ -35,12 +32,12 @@ from .diff_nodes import (
     type_of,
     when_of,
 )
-from .identity import resolve, resolve_live
-from .model import Ontology, Option
-from .wire import fingerprint, from_category_schema, to_category_schema
+from .identity import resolve
+from .live import Live, as_live
+from .model import JSON, SECTIONS, Item, Kind, Ontology, Option
+from .plan import DESTRUCTIVE_ACTIONS, Action, Change, Plan, ordered
+from .wire import to_category_schema
 
-JSON = dict[str, Any]
-ROOT_SLOTS = (("tool", "tools"), ("classification", "classifications"), ("relation", "relations"))
 REQUIRED_WARNING = ("required is turned on: tasks labelled before have no answer for it and will not "
                     "pass review until one is added")
 
@@ -57,7 +54,7 @@ class _Differ:
         self.deletes: list[tuple[int, Item, Place]] = []
         self.live_is_empty = live_is_empty
 
-    def add(self, action: str, kind: str, place: Place, node_id: str | None, before: JSON | None,
+    def add(self, action: Action, kind: Kind, place: Place, node_id: str | None, before: JSON | None,
             after: JSON | None, protected: bool = False, warnings: tuple[str, ...] = ()) -> int:
         self.changes.append(Change(action, kind, place.path, place.kinds, node_id, before, after,
                                    action in DESTRUCTIVE_ACTIONS, protected, None, warnings))
@@ -65,7 +62,7 @@ class _Differ:
 
     # --- first pass: walk matched parents ------------------------------------------------------------
 
-    def match(self, slot: str, desired: list[Any], live: list[Any], owner: Place,
+    def match(self, slot: Kind, desired: list[Any], live: list[Any], owner: Place,
               owner_key: Key | None) -> None:
         """Pair children by id under one matched parent; the rest become orphans."""
         by_id = {node_key(item): item for item in live}
@@ -96,12 +93,12 @@ class _Differ:
                 self.reorder(slot, want, have, place, key)
 
     def compare(self, desired: Item, live: Item, place: Place, live_place: Place) -> None:
-        kind, protected = kind_of(desired), place.protected
-        if kind != kind_of(live) or type_of(desired) != type_of(live):
+        kind, protected = desired.kind, place.protected
+        if kind != live.kind or type_of(desired) != type_of(live):
             before: JSON = {"type": type_of(live)}
             after: JSON = {"type": type_of(desired)}
-            if kind != kind_of(live):
-                before["kind"], after["kind"] = kind_of(live), kind
+            if kind != live.kind:
+                before["kind"], after["kind"] = live.kind, kind
             self.add("replace", kind, place, desired.id, before, after, protected)
         if title_of(desired) != title_of(live):
             name = "value" if isinstance(desired, Option) else "title"
@@ -122,9 +119,9 @@ class _Differ:
         if parent_option(desired) != parent_option(live):
             before["when"], after["when"] = when_of(live), when_of(desired)
         if before:
-            self.add("move", kind_of(desired), place, desired.id, before, after, place.protected)
+            self.add("move", desired.kind, place, desired.id, before, after, place.protected)
 
-    def reorder(self, slot: str, desired: list[Any], live: list[Any], owner: Place,
+    def reorder(self, slot: Kind, desired: list[Any], live: list[Any], owner: Place,
                 owner_key: Key | None) -> None:
         """One change on the parent when the children present on both sides are in another order."""
         live_keys = {node_key(item) for item in live}
@@ -154,7 +151,7 @@ class _Differ:
     def create(self, item: Item, place: Place) -> None:
         required = getattr(item, "required", False) and not self.live_is_empty
         warnings = (REQUIRED_WARNING,) if required else ()
-        at = self.add("create", kind_of(item), place, item.id, None, summary(item), place.protected, warnings)
+        at = self.add("create", item.kind, place, item.id, None, summary(item), place.protected, warnings)
         self.creates.append((at, item, place))
 
     def delete(self, item: Item, place: Place, desired: dict[Key, tuple[Item, Place]]) -> None:
@@ -164,7 +161,7 @@ class _Differ:
             where = parent[1]
             place = Place(place.parent, place.parent_node, where.path + place.path[-1:],
                           where.kinds + place.kinds[-1:], place.protected or where.protected)
-        at = self.add("delete", kind_of(item), place, item.id, summary(item), None, place.protected)
+        at = self.add("delete", item.kind, place, item.id, summary(item), None, place.protected)
         self.deletes.append((at, item, place))
 
 
@@ -192,22 +189,22 @@ def diff(desired: Ontology, live: Ontology) -> list[Change]:
 
     Pure and linear in the number of nodes that differ (equal subtrees cost one comparison each).
     """
-    live_is_empty = not (live.tools or live.classifications or live.relations)
-    differ = _Differ(live_is_empty)
-    for slot, section in ROOT_SLOTS:
-        differ.match(slot, getattr(desired, section), getattr(live, section), ROOT, None)
+    differ = _Differ(live.is_empty())
+    for section in SECTIONS:
+        differ.match(section.kind, desired.section(section.name), live.section(section.name), ROOT, None)
     differ.settle()
     hint_renames(differ.changes, differ.creates, differ.deletes)
     return list(ordered(differ.changes))
 
 
-def make_plan(desired: Ontology, live_category_schema: JSON | None, *, project: str | None = None,
+def make_plan(desired: Ontology, live: Live | Ontology | JSON | None, *, project: str | None = None,
               project_name: str | None = None, hub: str | None = None) -> Plan:
-    """Plan `desired` against a live categorySchema (None: a project that does not exist yet).
+    """Plan `desired` against the live side: a `Live`, another label set, a categorySchema, or None for a
+    project that does not exist yet.
 
     Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
     """
-    live = resolve_live(from_category_schema(live_category_schema))
-    resolved = resolve(desired, live)
-    return Plan.build(diff(resolved, live), to_category_schema(resolved), fingerprint(live_category_schema),
+    current = as_live(live)
+    resolved = resolve(desired, current.ontology)
+    return Plan.build(diff(resolved, current.ontology), to_category_schema(resolved), current.fingerprint,
                       project=project, project_name=project_name, hub=hub)

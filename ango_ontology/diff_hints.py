@@ -6,8 +6,9 @@ import dataclasses
 from collections import defaultdict
 from difflib import SequenceMatcher
 
-from .changes import Change
-from .diff_nodes import Item, Place, kind_of, slots, title_of, type_of
+from .diff_nodes import Place, slots, title_of, type_of
+from .model import Item
+from .plan import Change
 
 # A pair must be at least this alike (title and children weigh half each) to be called a rename.
 RENAME_THRESHOLD = 0.6
@@ -24,9 +25,9 @@ def hint_renames(changes: list[Change], creates: list[Entry], deletes: list[Entr
     """Put the rename hint on both changes of each likely pair; a protected new node protects the old."""
     groups: dict[tuple[str, str], tuple[list[Entry], list[Entry]]] = defaultdict(lambda: ([], []))
     for entry in creates:
-        groups[(kind_of(entry[1]), entry[2].parent)][0].append(entry)
+        groups[(entry[1].kind, entry[2].parent)][0].append(entry)
     for entry in deletes:
-        groups[(kind_of(entry[1]), entry[2].parent)][1].append(entry)
+        groups[(entry[1].kind, entry[2].parent)][1].append(entry)
     for new, old in groups.values():
         for created, deleted in _pairs(new, old):
             alike = similarity(deleted[1], created[1]) >= RENAME_THRESHOLD

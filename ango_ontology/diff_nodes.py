@@ -5,19 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import TREE_TYPE, Classification, Option, Relation, Tool, TreeOption, _Node
+from .model import FAMILY, JSON, TREE_TYPE, Classification, Item, Kind, Node, Option, TreeOption
+from .model import attributes as plain_attributes
 
-Item = _Node | Option | TreeOption
-JSON = dict[str, Any]
 Key = tuple[str, str]
-
-NODE_ATTRS = ("required", "column_field", "color", "shortcut_key")
-CLASSIFICATION_ATTRS = ("regex", "frame_specific", "show_dropdown", "rich_text", "multiple", "export_name",
-                        "display_name", "abbreviated_name", "attribute_type", "default_value")
-# Tools, classifications and relations share one id space: a tool that became a classification
-# keeps its id (a replacement), while an option that shares an id with a tool is unrelated.
-_FAMILY = {"tool": "node", "classification": "node", "relation": "node", "option": "option",
-           "tree-option": "tree"}
 
 
 @dataclass(frozen=True)
@@ -34,27 +25,13 @@ class Place:
 def node_key(item: Item) -> Key:
     """A node's identity: its id within its family (tools, classifications, relations share one)."""
     if item.id is None:
-        raise ValueError(f"{kind_of(item)} {title_of(item)!r} has no id: resolve the ontology first")
-    return family(kind_of(item)), item.id
+        raise ValueError(f"{item.kind} {title_of(item)!r} has no id: resolve the ontology first")
+    return FAMILY[item.kind], item.id
 
 
 def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool) -> Place:
     parent = f"{owner_key[0]}:{owner_key[1]}/{slot}" if owner_key else f"/{slot}"
-    return Place(parent, owner_key, (*owner.path, title_of(item)), (*owner.kinds, kind_of(item)), protected)
-
-
-def kind_of(item: Item) -> str:
-    if isinstance(item, Tool):
-        return "tool"
-    if isinstance(item, Relation):
-        return "relation"
-    if isinstance(item, Classification):
-        return "classification"
-    return "option" if isinstance(item, Option) else "tree-option"
-
-
-def family(kind: str) -> str:
-    return _FAMILY[kind]
+    return Place(parent, owner_key, (*owner.path, title_of(item)), (*owner.kinds, item.kind), protected)
 
 
 def title_of(item: Item) -> str:
@@ -62,10 +39,10 @@ def title_of(item: Item) -> str:
 
 
 def type_of(item: Item) -> str | None:
-    return item.type if isinstance(item, _Node) else None
+    return item.type if isinstance(item, Node) else None
 
 
-def slots(item: Item) -> tuple[tuple[str, list[Any]], ...]:
+def slots(item: Item) -> tuple[tuple[Kind, list[Any]], ...]:
     """The child lists of a node, each with the kind of its children; the same slots for one family.
 
     A tree dropdown's `options` are its flattened tree, derived on the wire: only the tree is diffed.
@@ -85,8 +62,7 @@ def attributes(item: Item) -> JSON:
         return {}
     if isinstance(item, TreeOption):
         return {"value": item.value if item.value is not None else item.id}
-    names = NODE_ATTRS + (CLASSIFICATION_ATTRS if isinstance(item, Classification) else ())
-    return {name: getattr(item, name) for name in names}
+    return {attribute.name: getattr(item, attribute.name) for attribute in plain_attributes(type(item))}
 
 
 def attribute_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:

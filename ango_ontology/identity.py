@@ -9,27 +9,28 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .errors import OntologyInvalid, Problem
-from .model import TREE_TYPE, Classification, Ontology, Option, Relation, Tool, TreeOption, _Node, evolve
+from .model import FAMILY, SECTIONS, TREE_TYPE, Classification, Item, Node, Ontology, Option, TreeOption, evolve
 from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
 _SEP = "\x1f"
 
-N = TypeVar("N", bound=_Node)
-Path = tuple[str, ...]
+N = TypeVar("N", bound=Node)
+TitlePath = tuple[str, ...]
+"""A node's place by kinds and titles from the top (`("tool", "Vehicle", "option", "Car")`): what ids derive from."""
 
 
-def deterministic_id(path: Path) -> str:
+def deterministic_id(path: TitlePath) -> str:
     """A 32-hex id (uuid5) derived from a node's path of kinds and titles."""
     return uuid.uuid5(_NAMESPACE, _SEP.join(path)).hex
 
 
-def deterministic_color(path: Path) -> str:
+def deterministic_color(path: TitlePath) -> str:
     """A pleasant, readable `#RRGGBB` derived from the same path (never random)."""
     digest = hashlib.sha256(_SEP.join(path).encode("utf-8")).digest()
     hue = int.from_bytes(digest[:2], "big") / 65536
@@ -39,7 +40,7 @@ def deterministic_color(path: Path) -> str:
     return f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
 
 
-def breadcrumb(path: Path) -> str:
+def breadcrumb(path: TitlePath) -> str:
     """`tools[Vehicle] > classifications[Kind] > options[Car]` from a path of (kind, title) pairs."""
     label = {"tool": "tools", "classification": "classifications", "relation": "relations",
              "option": "options", "tree": "tree"}
@@ -58,31 +59,13 @@ class _LiveIndex:
             self.by_id.setdefault(node_id, item)
 
 
-def index_by_id(ontology: Ontology) -> dict[str, Any]:
+def index_by_id(ontology: Ontology) -> dict[str, Item]:
     """Every node with an id (options and tree nodes too), by id; the first one where two share an id."""
-    index: dict[str, Any] = {}
-    for item in iter_all(ontology):
+    index: dict[str, Item] = {}
+    for item in ontology.walk():
         if item.id is not None:
             index.setdefault(item.id, item)
     return index
-
-
-def iter_all(ontology: Ontology) -> Iterator[_Node | Option | TreeOption]:
-    """Every node of the ontology, options and tree nodes included, depth first."""
-    stack: list[Any] = [*reversed(ontology.relations), *reversed(ontology.classifications),
-                        *reversed(ontology.tools)]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, TreeOption):
-            stack.extend(reversed(item.children))
-            continue
-        if isinstance(item, Option):
-            continue
-        stack.extend(reversed(item.classifications))
-        stack.extend(reversed(item.options))
-        if isinstance(item, Classification):
-            stack.extend(reversed(item.tree_options))
 
 
 class _Siblings:
@@ -118,7 +101,7 @@ class _Resolver:
         self.taken: set[str] = set()
         self.problems: list[Problem] = []
 
-    def adopted(self, item: _Node | Option | TreeOption, match: Any, own: Path) -> dict[str, Any]:
+    def adopted(self, item: Item, match: Any, own: TitlePath) -> dict[str, Any]:
         """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
         if item.id is not None:
             item_id = item.id
@@ -130,7 +113,7 @@ class _Resolver:
         extra = {**(match.extra if match is not None else {}), **item.extra}
         return {"id": item_id, "extra": extra, "renamed_from": None}
 
-    def derive(self, own: Path) -> str:
+    def derive(self, own: TitlePath) -> str:
         """The id derived from the path, unless an explicit `id:` or an adopted live node already has it.
 
         That happens when a node took over another's id (a rename with `id:` or `renamed_from`) and a new
@@ -144,67 +127,59 @@ class _Resolver:
             candidate = deterministic_id(own + (f"#{attempt}",))
         return candidate
 
-    def nodes(self, desired: list[N], live: list[Any], path: Path, kind: str) -> list[N]:
+    def nodes(self, desired: list[N], live: list[Any], path: TitlePath) -> list[N]:
         siblings = _Siblings(live, "title", self.explicit)
-        return [self.node(node, siblings, path, kind) for node in desired]
+        return [self.node(node, siblings, path) for node in desired]
 
-    def node(self, node: N, siblings: _Siblings, path: Path, kind: str) -> N:
-        own = path + (kind, node.title)
-        match = self.match(node.id, node.title, node.renamed_from, siblings, own)
+    def node(self, node: N, siblings: _Siblings, path: TitlePath) -> N:
+        own = path + (node.kind, node.title)
+        match = self.match(node, node.title, siblings, own)
         color = node.color
         if color is None and match is not None:
             color = match.color
         elif color is None and self.assign_colors:
             color = deterministic_color(own)
-        live_children = match.classifications if isinstance(match, _Node) else []
         update: dict[str, Any] = {**self.adopted(node, match, own), "color": color}
+        live_node = match if isinstance(match, Node) else None
+        update["options"] = self.options(node.options, live_node.options if live_node else [], own)
         if isinstance(node, Classification):
             live_tree = match.tree_options if isinstance(match, Classification) else []
-            tree = self.tree(node.tree_options, live_tree, own)
-            update["tree_options"] = tree
-            live_options = match.options if isinstance(match, _Node) else []
-            options = self.options(node.options, live_options, own)
-            update["options"] = options
-            choices = Choices(options, tree if node.type == TREE_TYPE else None)
-        else:
-            live_options = match.options if isinstance(match, _Node) else []
-            options = self.options(node.options, live_options, own)
-            update["options"] = options
-            choices = Choices(options)
-        children = self.nodes(node.classifications, live_children, own, "classification")
+            update["tree_options"] = self.tree(node.tree_options, live_tree, own)
+        choices = Choices(update["options"], update["tree_options"] if node.type == TREE_TYPE else None)
+        children = self.nodes(node.classifications, live_node.classifications if live_node else [], own)
         update["classifications"] = [_link_parent(child, choices) for child in children]
         return evolve(node, update)
 
-    def options(self, desired: list[Option], live: list[Option], path: Path) -> list[Option]:
+    def options(self, desired: list[Option], live: list[Option], path: TitlePath) -> list[Option]:
         siblings = _Siblings(live, "value", self.explicit)
         out = []
         for option in desired:
             own = path + ("option", option.value)
-            match = self.match(option.id, option.value, option.renamed_from, siblings, own)
+            match = self.match(option, option.value, siblings, own)
             out.append(evolve(option, self.adopted(option, match, own)))
         return out
 
-    def tree(self, desired: list[TreeOption], live: list[TreeOption], path: Path) -> list[TreeOption]:
+    def tree(self, desired: list[TreeOption], live: list[TreeOption], path: TitlePath) -> list[TreeOption]:
         siblings = _Siblings(live, "title", self.explicit)
         out = []
         for item in desired:
             own = path + ("tree", item.title)
-            match = self.match(item.id, item.title, item.renamed_from, siblings, own)
+            match = self.match(item, item.title, siblings, own)
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
             out.append(evolve(item, {**self.adopted(item, match, own), "children": children, "value": value}))
         return out
 
-    def match(self, node_id: str | None, title: str, renamed_from: str | None, siblings: _Siblings,
-              own: Path) -> Any:
+    def match(self, item: Item, title: str, siblings: _Siblings, own: TitlePath) -> Any:
         """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
-        if node_id is not None:
-            found = self.live.by_id.get(node_id)
+        if item.id is not None:
+            found = self.live.by_id.get(item.id)
             if found is not None:
                 siblings.claimed.add(id(found))
             # An option whose id a tree node now carries (a radio turned tree dropdown) has nothing to
             # lend it: only a live node of the same family is a counterpart; the diff still pairs the ids.
-            return found if found is None or _family(found) == _FAMILIES.get(own[-2], "node") else None
+            return found if found is None or FAMILY[found.kind] == FAMILY[item.kind] else None
+        renamed_from = item.renamed_from
         for wanted in (title, renamed_from):
             found = siblings.take(wanted) if wanted is not None else None
             if found is not None:
@@ -228,18 +203,8 @@ def _link_parent(child: Classification, choices: Choices) -> Classification:
     return evolve(child, {"parent_option_id": choices.id_of(child.when)})
 
 
-_FAMILIES = {"option": "option", "tree": "tree"}
-
-
-def _family(item: Any) -> str:
-    """`option`, `tree` or `node` (tools, classifications and relations may turn into one another)."""
-    if isinstance(item, TreeOption):
-        return "tree"
-    return "option" if isinstance(item, Option) else "node"
-
-
 def explicit_ids(ontology: Ontology) -> set[str]:
-    return {node_id for item in iter_all(ontology) if (node_id := getattr(item, "id", None)) is not None}
+    return {item.id for item in ontology.walk() if item.id is not None}
 
 
 def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: bool = True) -> Ontology:
@@ -252,9 +217,8 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
     empty = Ontology()
     base = live or empty
     resolved = desired.model_copy(update={
-        "tools": resolver.nodes(desired.tools, base.tools, (), "tool"),
-        "classifications": resolver.nodes(desired.classifications, base.classifications, (), "classification"),
-        "relations": resolver.nodes(desired.relations, base.relations, (), "relation"),
+        section.name: resolver.nodes(desired.section(section.name), base.section(section.name), ())
+        for section in SECTIONS
     })
     if resolver.problems and live is not None:
         raise OntologyInvalid(resolver.problems)
@@ -266,10 +230,9 @@ def resolve_live(live: Ontology) -> Ontology:
 
     Re-resolving a large live schema costs seconds, so one whose every node has an id is returned as is.
     """
-    if all(item.id is not None for item in iter_all(live)):
+    if all(item.id is not None for item in live.walk()):
         return live
     return resolve(live, None, assign_colors=False)
 
 
-__all__ = ["Relation", "Tool", "breadcrumb", "deterministic_color", "deterministic_id", "iter_all",
-           "resolve", "resolve_live"]
+__all__ = ["breadcrumb", "deterministic_color", "deterministic_id", "index_by_id", "resolve", "resolve_live"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import runpy
-from pathlib import Path as FilePath
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,8 +19,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InputError, OntologyInvalid, Problem
 from .model import Ontology
-from .normalise import AliasBomb, Normaliser, Path, kind_of_value
-from .validate import INVALID, check
+from .normalise import INVALID, AliasBomb, DocPath, Normaliser, kind_of_value
+from .validate import check
 
 __all__ = ["load", "load_python", "load_text", "load_yaml", "max_bytes"]
 
@@ -35,14 +35,14 @@ def max_bytes() -> int:
 
 # --- pydantic ------------------------------------------------------------------------------------------
 
-def _build(doc: dict[str, Any]) -> tuple[Ontology, list[tuple[Path, str]]]:
+def _build(doc: dict[str, Any]) -> tuple[Ontology, list[tuple[DocPath, str]]]:
     """Models from the normalised document; a field pydantic rejects is reported and dropped, then retried."""
-    problems: list[tuple[Path, str]] = []
+    problems: list[tuple[DocPath, str]] = []
     for _ in range(5):
         try:
             return Ontology.model_validate(doc), problems
         except ValidationError as error:
-            by_place: dict[Path, list[Any]] = {}
+            by_place: dict[DocPath, list[Any]] = {}
             for item in error.errors(include_url=False):
                 by_place.setdefault(_in_document(doc, tuple(item["loc"])), []).append(item)
             for place, items in by_place.items():
@@ -51,7 +51,7 @@ def _build(doc: dict[str, Any]) -> tuple[Ontology, list[tuple[Path, str]]]:
     return Ontology(), problems  # pragma: no cover - every pass removes what failed
 
 
-def _in_document(doc: Any, loc: Path) -> Path:
+def _in_document(doc: Any, loc: DocPath) -> DocPath:
     """The part of pydantic's location that is in the document (without union members like `str`)."""
     node = doc
     for depth, part in enumerate(loc):
@@ -62,7 +62,7 @@ def _in_document(doc: Any, loc: Path) -> Path:
     return loc
 
 
-def _pydantic_message(items: list[Any], place: Path) -> str:
+def _pydantic_message(items: list[Any], place: DocPath) -> str:
     """One sentence for what pydantic found at one place (a union's several complaints made one)."""
     got = items[0].get("input")
     field = next((str(part) for part in reversed(place) if isinstance(part, str)), "value")
@@ -73,7 +73,7 @@ def _pydantic_message(items: list[Any], place: Path) -> str:
     return f"{field}: {items[0]['msg']}{shown}"
 
 
-def _repair(doc: Any, loc: Path) -> None:
+def _repair(doc: Any, loc: DocPath) -> None:
     """Drop what failed so the rest can still be checked (the failure is already reported)."""
     parent = doc
     for part in loc[:-1]:
@@ -96,7 +96,7 @@ def _repair(doc: Any, loc: Path) -> None:
 
 # --- positions and problems ----------------------------------------------------------------------------
 
-def _position(positions: dict[Path, tuple[int, int]], path: Path) -> tuple[int, int]:
+def _position(positions: dict[DocPath, tuple[int, int]], path: DocPath) -> tuple[int, int]:
     for end in range(len(path), -1, -1):
         found = positions.get(path[:end])
         if found is not None:
@@ -104,7 +104,7 @@ def _position(positions: dict[Path, tuple[int, int]], path: Path) -> tuple[int, 
     return (1, 1)
 
 
-def _breadcrumb(doc: dict[str, Any], path: Path) -> str:
+def _breadcrumb(doc: dict[str, Any], path: DocPath) -> str:
     parts: list[str] = []
     node: Any = doc
     for index, part in enumerate(path):
@@ -195,8 +195,8 @@ def load_text(text: str, filename: str = "<string>") -> Ontology:
     raise OntologyInvalid(problems)
 
 
-def _validated(parsed: _Parsed) -> tuple[Ontology, list[tuple[Path, str, str]], bool]:
-    findings: list[tuple[Path, str, str]] = [(p, "", m) for p, m in parsed.normaliser.findings]
+def _validated(parsed: _Parsed) -> tuple[Ontology, list[tuple[DocPath, str, str]], bool]:
+    findings: list[tuple[DocPath, str, str]] = [(p, "", m) for p, m in parsed.normaliser.findings]
     ontology, model_problems = _build(parsed.doc)
     findings += [(p, "", m) for p, m in model_problems]
     findings += [(f.path, f.breadcrumb, f.message) for f in check(ontology)]
@@ -268,6 +268,6 @@ def _user_line(error: BaseException, name: str) -> int:
 
 def load(path: str | os.PathLike[str]) -> Ontology:
     """An ontology from a `.py` definition or a YAML file; raises OntologyInvalid with every problem."""
-    if FilePath(path).suffix == ".py":
+    if Path(path).suffix == ".py":
         return load_python(path)
     return load_yaml(path)

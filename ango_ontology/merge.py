@@ -9,18 +9,18 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .diff_nodes import attributes as compared_attributes
+from .fmt import NODE_ORDER, give_trailing, ranker, round_trip_yaml, shorthand_key, take_trailing
 from .identity import resolve
-from .layout import NODE_ORDER, _ranker, _shorthand, _yaml, give_trailing, take_trailing
 from .loader import load_text
-from .model import TREE_TYPE, Classification, Option, _Node
+from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Node, Option
+from .model import attributes as plain_attributes
 from .normalise import ALIASES
-from .pull import SECTIONS, attributes, live_ontology, node_lines, option_flow, tree_lines
+from .pull import attributes, live_ontology, node_lines, option_flow, tree_lines
 from .wire import flatten_tree
 
-JSON = dict[str, Any]
 Choices = list[tuple[str, str | None]]
 # Model field -> the key pull writes for it.
-_KEYS = {"shortcut_key": "shortcut"}
+_KEYS = {a.name: a.file_key for a in plain_attributes(Classification)}
 _CONDITION_KEYS = ("when", "parent_option_id")
 
 
@@ -28,10 +28,10 @@ def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "
     """The file's text with the live label set's differences merged in; the rest kept byte for byte."""
     live = live_ontology(project_json_or_schema)
     resolved = resolve(load_text(text, filename), live)
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     doc = yaml.load(text)
     untouched = _dumped(yaml, yaml.load(text))
-    for section in SECTIONS:
+    for section in SECTION_NAMES:
         _merge_nodes(doc, section, section, getattr(resolved, section), getattr(live, section), [])
     merged = _dumped(yaml, doc)
     # Nothing merged: the file stays byte for byte (line endings, indentation, comments' columns).
@@ -45,7 +45,7 @@ def _dumped(yaml: Any, doc: Any) -> str:
 
 
 def _parse(lines: list[str]) -> Any:
-    return _yaml().load("\n".join(lines) + "\n")
+    return round_trip_yaml().load("\n".join(lines) + "\n")
 
 
 def _key_for(raw: CommentedMap, field: str) -> Any:
@@ -60,7 +60,7 @@ def _seq(parent: CommentedMap, field: str, section: str) -> CommentedSeq:
         return value
     seq = CommentedSeq()
     if key is None:
-        rank = _ranker(NODE_ORDER)
+        rank = ranker(NODE_ORDER)
         position = sum(1 for k in parent if rank(k) <= rank(field))
         parent.insert(position, section, seq)
     else:
@@ -68,7 +68,7 @@ def _seq(parent: CommentedMap, field: str, section: str) -> CommentedSeq:
     return seq
 
 
-def _merge_nodes(parent: CommentedMap, field: str, section: str, mine: Sequence[Any], live: Sequence[_Node],
+def _merge_nodes(parent: CommentedMap, field: str, section: str, mine: Sequence[Any], live: Sequence[Node],
                  choices: Choices) -> None:
     """Delete, update, insert and reorder one list of nodes so it matches the live list."""
     if not mine and not live:
@@ -111,12 +111,12 @@ def _place(seq: CommentedSeq, kept: dict[Any, Any], live: Sequence[Any], render:
             seq.insert(index, seq.pop(_at(seq, raw)))
 
 
-def _merge_node(raw: Any, mine: _Node, live: _Node, choices: Choices, section: str) -> None:
+def _merge_node(raw: Any, mine: Node, live: Node, choices: Choices, section: str) -> None:
     if not isinstance(raw, CommentedMap) or mine.type != live.type:
         raise _Replace
     if mine.title != live.title:
         key = _key_for(raw, "title")
-        raw[_shorthand(raw, section) if key is None else key] = live.title
+        raw[shorthand_key(raw, section) if key is None else key] = live.title
     _merge_attributes(raw, mine, live, choices, section)
     own: Choices = [(o.value, o.id) for o in live.options]
     if isinstance(live, Classification) and live.type == TREE_TYPE:
@@ -133,7 +133,7 @@ class _Replace(Exception):
     """A node whose kind changed: written anew from the live side."""
 
 
-def _merge_attributes(raw: CommentedMap, mine: _Node, live: _Node, choices: Choices, section: str) -> None:
+def _merge_attributes(raw: CommentedMap, mine: Node, live: Node, choices: Choices, section: str) -> None:
     rendered = dict(attributes(live, choices))
     before, after = compared_attributes(mine), compared_attributes(live)
     changed = [name for name in after if before.get(name) != after[name]]
@@ -148,7 +148,7 @@ def _merge_attributes(raw: CommentedMap, mine: _Node, live: _Node, choices: Choi
         if written in rendered:
             value = _parse([f"v: {rendered[written]}"])["v"]
             if key is None:
-                rank = _ranker(NODE_ORDER, _shorthand(raw, section))
+                rank = ranker(NODE_ORDER, shorthand_key(raw, section))
                 raw.insert(sum(1 for k in raw if rank(k) <= rank(name)), written, value)
             else:
                 raw[key] = value

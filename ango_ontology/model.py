@@ -1,10 +1,22 @@
-"""The label-set models: an Ontology of tools, classifications and relations, with options and tree options."""
+"""The label-set models, and the one table of what each node kind holds and how Ango names it.
+
+Every attribute a node carries is declared once, on its model, with its key in Ango's
+categorySchema (`Wire`). The loader, the wire format, the diff, `fmt` and `pull` read that table
+(`attributes`, `wire_keys`, `SECTIONS`, `FAMILY`): adding an Ango attribute is one line here.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+JSON = dict[str, Any]
+"""A JSON object as Python reads it."""
+Scalar = str | int | float | bool | None
 
 TOOL_TYPES = (
     "bounding-box",
@@ -36,8 +48,71 @@ TREE_TYPE = "tree-dropdown"
 TEXT_TYPE = "text"
 COLUMN_TYPES = ("instance",)
 
-Scalar = str | int | float | bool | None
+Kind = Literal["tool", "classification", "relation", "option", "tree-option"]
+Family = Literal["node", "option", "tree"]
+# Tools, classifications and relations share one id space: a tool that became a classification keeps
+# its id (a replacement), while an option that shares an id with a tool is unrelated.
+FAMILY: dict[str, Family] = {"tool": "node", "classification": "node", "relation": "node",
+                             "option": "option", "tree-option": "tree"}
 
+
+# --- the table --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Wire:
+    """Field metadata: the field's key in Ango's categorySchema, and how files and the wire write it.
+
+    `plain` marks an attribute that is a plain value (compared by the diff, written by `pull` when not
+    at its default); the others are a node's identity and structure, each handled by name.
+    """
+
+    key: str
+    plain: bool = True
+    file_key: str | None = None  # the key `pull` writes, when shorter than the field's name
+    omit_default: bool = False  # left out of the categorySchema while it holds its default
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One plain-valued attribute of a node kind: its field, wire key, default and form of value."""
+
+    name: str
+    wire: str
+    default: Any
+    form: Literal["flag", "text", "value"]  # a boolean; text (or null); any JSON scalar
+    file_key: str
+    omit_default: bool
+
+
+def _wire_of(model: type[BaseModel], name: str) -> Wire | None:
+    return next((m for m in model.model_fields[name].metadata if isinstance(m, Wire)), None)
+
+
+def _form(annotation: Any) -> Literal["flag", "text", "value"]:
+    if annotation is bool:
+        return "flag"
+    return "text" if annotation in (str, str | None) else "value"
+
+
+@cache
+def attributes(model: type[BaseModel]) -> tuple[Attribute, ...]:
+    """The plain-valued attributes of a model class, in the order files list them."""
+    out = []
+    for name, info in model.model_fields.items():
+        wire = _wire_of(model, name)
+        if wire is not None and wire.plain:
+            out.append(Attribute(name, wire.key, info.default, _form(info.annotation), wire.file_key or name,
+                                 wire.omit_default))
+    return tuple(out)
+
+
+@cache
+def wire_keys(model: type[BaseModel]) -> dict[str, str]:
+    """Every modelled wire key of a model class (structure included) -> its field."""
+    return {wire.key: name for name in model.model_fields if (wire := _wire_of(model, name)) is not None}
+
+
+# --- the models -------------------------------------------------------------------------------------------
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
@@ -46,45 +121,59 @@ class _Model(BaseModel):
 class Option(_Model):
     """An answer of a radio, checkbox, dropdown or rank classification."""
 
-    value: str
-    id: str | None = None
+    kind: ClassVar[Kind] = "option"
+
+    value: Annotated[str, Wire("value", plain=False)]
+    id: Annotated[str | None, Wire("schemaId", plain=False)] = None
     renamed_from: str | None = None
     protect: bool = False
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: JSON = Field(default_factory=dict)
+
+    def walk(self) -> Iterator[Item]:
+        yield self
 
 
 class TreeOption(_Model):
     """A node of a tree dropdown; its `id` is the wire `key`."""
 
-    title: str
-    id: str | None = None
-    value: str | None = None
-    children: list[TreeOption] = Field(default_factory=list)
+    kind: ClassVar[Kind] = "tree-option"
+
+    title: Annotated[str, Wire("title", plain=False)]
+    id: Annotated[str | None, Wire("key", plain=False)] = None
+    value: Annotated[str | None, Wire("value", plain=False)] = None
+    children: Annotated[list[TreeOption], Wire("children", plain=False)] = Field(default_factory=list)
     renamed_from: str | None = None
     protect: bool = False
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: JSON = Field(default_factory=dict)
 
     @field_validator("children", mode="before")
     @classmethod
     def _titles_as_nodes(cls, value: Any) -> Any:
         return _tree_shorthand(value)
 
+    def walk(self) -> Iterator[Item]:
+        """This tree node and every one below it, depth first."""
+        return _walk([self])
 
-class _Node(_Model):
-    """What tools, classifications and relations share."""
 
-    type: str
-    title: str
-    id: str | None = None
-    required: bool = False
-    column_field: bool = False
-    color: str | None = None
-    shortcut_key: str = ""
-    classifications: list[Classification] = Field(default_factory=list)
-    options: list[Option] = Field(default_factory=list)
+class Node(_Model):
+    """What tools, classifications and relations share; `kind` says which one a node is."""
+
+    kind: ClassVar[Kind]
+
+    type: Annotated[str, Wire("tool", plain=False)]
+    title: Annotated[str, Wire("title", plain=False)]
+    id: Annotated[str | None, Wire("schemaId", plain=False)] = None
+    required: Annotated[bool, Wire("required")] = False
+    color: Annotated[str | None, Wire("color", omit_default=True)] = None
+    shortcut_key: Annotated[str, Wire("shortcutKey", file_key="shortcut")] = ""
+    column_field: Annotated[bool, Wire("columnField")] = False
+    classifications: Annotated[list[Classification], Wire("classifications", plain=False)] = \
+        Field(default_factory=list)
+    options: Annotated[list[Option], Wire("options", plain=False)] = Field(default_factory=list)
     renamed_from: str | None = None
     protect: bool = False
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: JSON = Field(default_factory=dict)
 
     @field_validator("options", mode="before")
     @classmethod
@@ -93,31 +182,41 @@ class _Node(_Model):
             return [{"value": item} if isinstance(item, str) else item for item in value]
         return value
 
+    def walk(self) -> Iterator[Item]:
+        """This node and everything inside it — options, tree, nested questions — depth first, in file order."""
+        return _walk([self])
 
-class Tool(_Node):
+
+class Tool(Node):
     """A drawing or marking tool: bounding box, polygon, NER span…"""
 
+    kind: ClassVar[Kind] = "tool"
 
-class Relation(_Node):
+
+class Relation(Node):
     """A relation between objects: one-to-one, one-to-many or group."""
 
+    kind: ClassVar[Kind] = "relation"
 
-class Classification(_Node):
+
+class Classification(Node):
     """A question: radio, checkbox, dropdowns, tree dropdown, text, instance, boolean, rank."""
 
-    tree_options: list[TreeOption] = Field(default_factory=list)
+    kind: ClassVar[Kind] = "classification"
+
+    tree_options: Annotated[list[TreeOption], Wire("treeOptions", plain=False)] = Field(default_factory=list)
     when: str | None = None
-    parent_option_id: str | None = None
-    regex: str | None = None
-    frame_specific: bool = False
-    show_dropdown: bool = False
-    rich_text: bool = False
-    multiple: bool = False
-    export_name: str | None = None
-    display_name: str | None = None
-    abbreviated_name: str | None = None
-    attribute_type: str | None = None
-    default_value: Scalar = None
+    parent_option_id: Annotated[str | None, Wire("parentOptionId", plain=False)] = None
+    regex: Annotated[str | None, Wire("regex")] = None
+    rich_text: Annotated[bool, Wire("richText")] = False
+    frame_specific: Annotated[bool, Wire("frameSpecific")] = False
+    show_dropdown: Annotated[bool, Wire("showDropdown")] = False
+    multiple: Annotated[bool, Wire("multiple", omit_default=True)] = False
+    export_name: Annotated[str | None, Wire("exportName")] = None
+    display_name: Annotated[str | None, Wire("displayName")] = None
+    abbreviated_name: Annotated[str | None, Wire("abbreviatedName")] = None
+    attribute_type: Annotated[str | None, Wire("attributeType")] = None
+    default_value: Annotated[Scalar, Wire("defaultValue")] = None
 
     @field_validator("tree_options", mode="before")
     @classmethod
@@ -125,7 +224,45 @@ class Classification(_Node):
         return _tree_shorthand(value)
 
 
-Node = Tool | Classification | Relation
+Item = Node | Option | TreeOption
+"""Anything that has an id in a label set: a tool, classification or relation, an option, a tree node."""
+
+
+def children_of(item: Item) -> Iterator[Item]:
+    """The items directly inside one: a node's options, tree and nested questions; a tree node's children."""
+    if isinstance(item, TreeOption):
+        yield from item.children
+    elif isinstance(item, Node):
+        yield from item.options
+        if isinstance(item, Classification):
+            yield from item.tree_options
+        yield from item.classifications
+
+
+def _walk(roots: list[Any]) -> Iterator[Item]:
+    stack = list(reversed(roots))
+    while stack:  # a stack, not recursion: a tree may be deeper than Python's recursion limit
+        item = stack.pop()
+        yield item
+        stack.extend(reversed(list(children_of(item))))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of an ontology's three top-level lists: its name, the kind and model of its nodes, its types."""
+
+    name: str
+    kind: Kind
+    model: type[Node]
+    types: tuple[str, ...]
+
+
+SECTIONS = (
+    Section("tools", "tool", Tool, TOOL_TYPES),
+    Section("classifications", "classification", Classification, CLASSIFICATION_TYPES),
+    Section("relations", "relation", Relation, RELATION_TYPES),
+)
+SECTION_NAMES = tuple(section.name for section in SECTIONS)
 
 
 class ProjectRef(_Model):
@@ -158,22 +295,33 @@ class Ontology(_Model):
             return [{"id": item} if isinstance(item, str) else item for item in value]
         return value
 
+    def section(self, name: str) -> list[Node]:
+        """The nodes of one section (`tools`, `classifications` or `relations`)."""
+        nodes: list[Node] = getattr(self, name)
+        return nodes
+
+    def nodes(self) -> list[Node]:
+        """The top-level nodes of every section, in section order."""
+        return [*self.tools, *self.classifications, *self.relations]
+
+    def walk(self) -> Iterator[Item]:
+        """Every node of the label set, options and tree nodes included, depth first, in file order."""
+        return _walk(self.nodes())
+
+    def is_empty(self) -> bool:
+        return not (self.tools or self.classifications or self.relations)
+
     def targets(self) -> list[ProjectRef]:
         """Every project this label set is meant for, in file order."""
         return ([self.project] if self.project else []) + list(self.projects)
 
     def counts(self) -> dict[str, int]:
         """How many tools, classifications (nested included), relations, options and tree nodes."""
-        counts = {"tools": len(self.tools), "classifications": len(self.classifications),
-                  "relations": len(self.relations), "options": 0, "tree_options": 0}
-        stack: list[_Node] = [*self.tools, *self.classifications, *self.relations]
-        while stack:
-            node = stack.pop()
-            counts["options"] += len(node.options)
-            if isinstance(node, Classification):
-                counts["tree_options"] += _count_tree(node.tree_options)
-            counts["classifications"] += len(node.classifications)
-            stack.extend(node.classifications)
+        counts = dict.fromkeys(("tools", "classifications", "relations", "options", "tree_options"), 0)
+        names = {"tool": "tools", "classification": "classifications", "relation": "relations",
+                 "option": "options", "tree-option": "tree_options"}
+        for item in self.walk():
+            counts[names[item.kind]] += 1
         return counts
 
 
@@ -189,16 +337,6 @@ def evolve(model: M, update: dict[str, Any]) -> M:
     copied = model.model_copy(update=update)
     object.__setattr__(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__)
     return copied
-
-
-def _count_tree(nodes: list[TreeOption]) -> int:
-    total = 0
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        total += 1
-        stack.extend(node.children)
-    return total
 
 
 def _tree_shorthand(value: Any) -> Any:
@@ -218,7 +356,7 @@ def _tree_item(item: Any) -> Any:
     return item
 
 
-_Node.model_rebuild()
+Node.model_rebuild()
 Tool.model_rebuild()
 Relation.model_rebuild()
 Classification.model_rebuild()

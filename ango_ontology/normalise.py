@@ -6,36 +6,55 @@ loader can report every problem as `file:line:col`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, TREE_TYPE
-from .validate import INVALID, did_you_mean
+from .model import (
+    SECTIONS,
+    TREE_TYPE,
+    Classification,
+    Ontology,
+    Option,
+    ProjectRef,
+    Tool,
+    TreeOption,
+    attributes,
+    wire_keys,
+)
 
-Path = tuple[Any, ...]
+DocPath = tuple[Any, ...]
+"""Where a value sits in the document: the keys and indices from the top, with the models' field names."""
 
-NODE_FIELDS = ("type", "title", "id", "required", "column_field", "color", "shortcut_key", "classifications",
-               "options", "renamed_from", "protect", "extra")
-CLASSIFICATION_FIELDS = NODE_FIELDS + ("tree_options", "when", "parent_option_id", "regex", "frame_specific",
-                                       "show_dropdown", "rich_text", "multiple", "export_name", "display_name",
-                                       "abbreviated_name", "attribute_type", "default_value")
-OPTION_FIELDS = ("value", "id", "renamed_from", "protect", "extra")
-TREE_FIELDS = ("title", "id", "value", "children", "renamed_from", "protect", "extra")
-PROJECT_FIELDS = ("id", "name", "description")
-TOP_FIELDS = ("project", "projects", "batches", "tools", "classifications", "relations")
+INVALID = "\x00invalid"
+"""Marks a node the loader could not read; its problem is already reported, so checks skip it."""
+
+NODE_FIELDS = tuple(Tool.model_fields)
+CLASSIFICATION_FIELDS = tuple(Classification.model_fields)
+OPTION_FIELDS = tuple(Option.model_fields)
+TREE_FIELDS = tuple(TreeOption.model_fields)
+PROJECT_FIELDS = tuple(ProjectRef.model_fields)
+TOP_FIELDS = tuple(Ontology.model_fields)
+# Ango's wire keys and the file's short keys, each meaning a model field.
 ALIASES = {
-    "schemaId": "id", "schema_id": "id", "key": "id", "_id": "id",
-    "tool": "type", "classification": "type", "relation": "type",
-    "columnField": "column_field", "shortcutKey": "shortcut_key", "shortcut": "shortcut_key",
-    "treeOptions": "tree_options", "tree": "tree_options", "parentOptionId": "parent_option_id",
-    "frameSpecific": "frame_specific", "showDropdown": "show_dropdown", "richText": "rich_text",
-    "exportName": "export_name", "displayName": "display_name", "abbreviatedName": "abbreviated_name",
-    "attributeType": "attribute_type", "defaultValue": "default_value", "renamedFrom": "renamed_from",
+    **{key: field for model in (Classification, Option, TreeOption)
+       for key, field in wire_keys(model).items() if key != field},
+    **{a.file_key: a.name for a in attributes(Classification) if a.file_key != a.name},
+    "schema_id": "id", "_id": "id", "classification": "type", "relation": "type", "tree": "tree_options",
+    "renamedFrom": "renamed_from",
 }
-_SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
+# Fields whose value is text: a YAML number there is read as the text it was written with.
+TEXT_FIELDS = frozenset({"title", "when", "renamed_from", "id", "parent_option_id"}
+                        | {a.name for a in attributes(Classification) if a.form == "text"})
+_SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when a choice is close, else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class AliasBomb(Exception):
@@ -48,33 +67,33 @@ class Normaliser:
     def __init__(self, budget: int, track: bool) -> None:
         self.budget = budget
         self.track = track
-        self.findings: list[tuple[Path, str]] = []
-        self.positions: dict[Path, tuple[int, int]] = {}
+        self.findings: list[tuple[DocPath, str]] = []
+        self.positions: dict[DocPath, tuple[int, int]] = {}
 
     def spend(self) -> None:
         self.budget -= 1
         if self.budget < 0:
             raise AliasBomb
 
-    def note(self, path: Path, message: str) -> None:
+    def note(self, path: DocPath, message: str) -> None:
         self.findings.append((path, message))
 
-    def at_key(self, raw: Any, key: Any, path: Path) -> None:
+    def at_key(self, raw: Any, key: Any, path: DocPath) -> None:
         if self.track and isinstance(raw, CommentedMap):
             self._at(raw.lc.key, key, path)
 
-    def at_value(self, raw: Any, key: Any, path: Path) -> None:
+    def at_value(self, raw: Any, key: Any, path: DocPath) -> None:
         if self.track and isinstance(raw, CommentedMap):
             self._at(raw.lc.value, key, path)
 
-    def _at(self, where: Any, key: Any, path: Path) -> None:
+    def _at(self, where: Any, key: Any, path: DocPath) -> None:
         try:
             line, col = where(key)
         except KeyError:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
             return
         self.positions[path] = (line + 1, col + 1)
 
-    def at_item(self, raw: Any, index: int, path: Path) -> None:
+    def at_item(self, raw: Any, index: int, path: DocPath) -> None:
         if self.track and isinstance(raw, CommentedSeq):
             line, col = raw.lc.item(index)
             self.positions[path] = (line + 1, col + 1)
@@ -91,7 +110,7 @@ class Normaliser:
         out: dict[str, Any] = {}
         for key, value, field in self.fields(raw, (), TOP_FIELDS, {}):
             path = (field,)
-            if field in ("tools", "classifications", "relations"):
+            if field in _SECTION_TYPES:
                 out[field] = self.nodes(value, path, field)
             elif field == "project":
                 out[field] = value if isinstance(value, (str, int)) else self.mapping(value, path, PROJECT_FIELDS)
@@ -103,7 +122,7 @@ class Normaliser:
             del key
         return out
 
-    def fields(self, raw: dict[Any, Any], path: Path, allowed: tuple[str, ...],
+    def fields(self, raw: dict[Any, Any], path: DocPath, allowed: tuple[str, ...],
                aliases: dict[str, str]) -> list[tuple[Any, Any, str]]:
         """(raw key, value, canonical field) for the known keys; unknown keys are noted with a hint."""
         known = []
@@ -119,7 +138,7 @@ class Normaliser:
                 self.note(path + (f"<{key}>",), f"unknown key '{key}'{hint}")
         return known
 
-    def items(self, value: Any, path: Path, convert: Callable[[Any, Path], Any]) -> list[Any]:
+    def items(self, value: Any, path: DocPath, convert: Callable[[Any, DocPath], Any]) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
@@ -132,24 +151,24 @@ class Normaliser:
             out.append(convert(item, path + (index,)))
         return out
 
-    def mapping(self, raw: Any, path: Path, allowed: tuple[str, ...]) -> dict[str, Any]:
+    def mapping(self, raw: Any, path: DocPath, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(raw, dict):
             self.note(path, f"expected a mapping, not a {kind_of_value(raw)}")
             return {}
         known = self.fields(raw, path, allowed, ALIASES)
         return {field: self.plain(value, path + (field,)) for _, value, field in known}
 
-    def batch(self, item: Any, path: Path) -> Any:
+    def batch(self, item: Any, path: DocPath) -> Any:
         if isinstance(item, dict) and set(item) == {"name"}:
             item = item["name"]
         return self.text(item, path) if item is not None else item
 
     # --- nodes -------------------------------------------------------------------------------------------
 
-    def nodes(self, value: Any, path: Path, section: str) -> list[Any]:
+    def nodes(self, value: Any, path: DocPath, section: str) -> list[Any]:
         return self.items(value, path, lambda item, p: self.node(item, p, section))
 
-    def node(self, raw: Any, path: Path, section: str) -> dict[str, Any]:
+    def node(self, raw: Any, path: DocPath, section: str) -> dict[str, Any]:
         singular = section[:-1]
         if not isinstance(raw, dict):
             example = _SECTION_TYPES[section][0]
@@ -175,7 +194,7 @@ class Normaliser:
             out.pop("options", None)
         return out
 
-    def node_keys(self, raw: dict[Any, Any], path: Path, allowed: tuple[str, ...],
+    def node_keys(self, raw: dict[Any, Any], path: DocPath, allowed: tuple[str, ...],
                   section: str) -> tuple[list[tuple[Any, Any, str]], Any]:
         """Split keys into known fields and the `<type>: <title>` shorthand key (if any)."""
         known: list[tuple[Any, Any, Any]] = []
@@ -203,7 +222,7 @@ class Normaliser:
             self.note(path + (f"<{key}>",), f"unknown key '{key}'{hint}")
         return known, shorthand
 
-    def title(self, raw: dict[Any, Any], key: Any, path: Path) -> str:
+    def title(self, raw: dict[Any, Any], key: Any, path: DocPath) -> str:
         self.at_value(raw, key, path + ("title",))
         value = raw[key]
         if value is None:
@@ -211,7 +230,7 @@ class Normaliser:
             return f"{INVALID}{path}"
         return str(self.text(value, path + ("title",)))
 
-    def text(self, value: Any, path: Path) -> Any:
+    def text(self, value: Any, path: DocPath) -> Any:
         if isinstance(value, (bool, float)):
             self.note(path, f"{value!r} reads as a {kind_of_value(value)} in YAML; put it in quotes")
             return str(value)
@@ -222,7 +241,7 @@ class Normaliser:
         self.note(path, f"expected text here, not a {kind_of_value(value)}")
         return f"{INVALID}{path}"
 
-    def attribute(self, raw: dict[Any, Any], key: Any, value: Any, path: Path) -> Any:
+    def attribute(self, raw: dict[Any, Any], key: Any, value: Any, path: DocPath) -> Any:
         field = path[-1]
         if field == "classifications":
             return self.nodes(value, path, "classifications")
@@ -230,12 +249,11 @@ class Normaliser:
             return self.items(value, path, self.option)
         if field == "tree_options":
             return self.items(value, path, self.tree)
-        if field in ("title", "when", "renamed_from", "id", "parent_option_id", "shortcut_key") and \
-                value is not None:
+        if field in TEXT_FIELDS and value is not None:
             return self.text(value, path)
         return self.plain(value, path)
 
-    def option(self, raw: Any, path: Path) -> Any:
+    def option(self, raw: Any, path: DocPath) -> Any:
         if isinstance(raw, dict):
             out = self.mapping(raw, path, OPTION_FIELDS)
             for field in ("value", "id", "renamed_from"):
@@ -250,7 +268,7 @@ class Normaliser:
             return {"value": f"{INVALID}{path}"}
         return {"value": self.text(raw, path)}
 
-    def tree(self, raw: Any, path: Path) -> Any:
+    def tree(self, raw: Any, path: DocPath) -> Any:
         if isinstance(raw, dict) and len(raw) == 1 and next(iter(raw)) not in TREE_FIELDS + ("key", "schemaId"):
             ((title, children),) = raw.items()
             self.at_key(raw, title, path + ("title",))
@@ -278,7 +296,7 @@ class Normaliser:
             return {"title": f"{INVALID}{path}"}
         return {"title": self.text(raw, path)}
 
-    def plain(self, value: Any, path: Path) -> Any:
+    def plain(self, value: Any, path: DocPath) -> Any:
         """A copy made of JSON values (plain dicts, lists, scalars), counting every node against the budget."""
         self.spend()
         if isinstance(value, dict):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .errors import InputError, NotFoundError
 from .hub.base import Hub
-from .model import Ontology, ProjectRef
+from .model import JSON, Ontology, ProjectRef
 
 
 @dataclass(frozen=True)
@@ -48,11 +47,15 @@ def find(hub: Hub, ref: ProjectRef) -> Target:
     return Target(ref, str(matches[0]["_id"]) if matches else None)
 
 
-def live_schema(hub: Hub, target: Target) -> dict[str, Any] | None:
+def live_schema(hub: Hub, target: Target) -> JSON | None:
     """The project's categorySchema, or None for a project that does not exist yet."""
     if target.project_id is None:
         return None
-    project = hub.get_project(target.project_id)
+    return schema_of(hub.get_project(target.project_id))
+
+
+def schema_of(project: JSON) -> JSON | None:
+    """A project object's categorySchema; None when it holds none (or something that is not one)."""
     schema = project.get("categorySchema")
     return schema if isinstance(schema, dict) else None
 

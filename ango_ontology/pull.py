@@ -7,18 +7,15 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from .identity import iter_all, resolve_live
-from .model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from .identity import resolve_live
+from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
+from .model import attributes as plain_attributes
 from .wire import flatten_tree, from_category_schema
 
-JSON = dict[str, Any]
 SCHEMA_URL = "https://ango-ontology.dev/schemas/ontology.schema.json"
-SECTIONS = ("tools", "classifications", "relations")
 # Text safe to write unquoted in block and flow context, under both YAML 1.1 and 1.2 resolvers.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .\-/()']*")
 _RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-_CLASSIFICATION_FLAGS = ("rich_text", "frame_specific", "show_dropdown", "multiple")
-_CLASSIFICATION_TEXTS = ("export_name", "display_name", "abbreviated_name", "attribute_type")
 
 
 def scalar(value: Any) -> str:
@@ -59,9 +56,7 @@ def live_ontology(project_json_or_schema: JSON | None) -> Ontology:
     data = project_json_or_schema or {}
     schema = data.get("categorySchema") if "categorySchema" in data else data
     live = from_category_schema(schema if isinstance(schema, dict) else None)
-    if any(getattr(item, "id", None) is None for item in iter_all(live)):
-        live = resolve_live(live)
-    return live
+    return resolve_live(live)
 
 
 def pull_yaml(project_json_or_schema: JSON | None, *, project_id: str, hub_name: str,
@@ -72,8 +67,8 @@ def pull_yaml(project_json_or_schema: JSON | None, *, project_id: str, hub_name:
              f"# Pulled from project {project_id} on {hub_name} at {when} by ango-ontology",
              f"project: {scalar(project_id)}"]
     live = live_ontology(project_json_or_schema)
-    for section in SECTIONS:
-        nodes = getattr(live, section)
+    for section in SECTION_NAMES:
+        nodes = live.section(section)
         if nodes:
             lines += ["", f"{section}:"]
             for node in nodes:
@@ -81,7 +76,7 @@ def pull_yaml(project_json_or_schema: JSON | None, *, project_id: str, hub_name:
     return "\n".join(lines) + "\n"
 
 
-def node_lines(node: _Node, pad: str, choices: list[tuple[str, str | None]]) -> list[str]:
+def node_lines(node: Node, pad: str, choices: list[tuple[str, str | None]]) -> list[str]:
     """A tool, classification or relation as a `- <type>: <title>` item and everything under it."""
     inner = pad + "  "
     lines = [f"{pad}- {scalar(node.type)}: {scalar(node.title)}"]
@@ -100,27 +95,15 @@ def node_lines(node: _Node, pad: str, choices: list[tuple[str, str | None]]) -> 
     return lines
 
 
-def attributes(node: _Node, choices: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+def attributes(node: Node, choices: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """(key, rendered value) for the id and every attribute that differs from its default."""
     out = [("id", scalar(node.id))]
     if isinstance(node, Classification):
         out += _condition(node, choices)
-    if node.required:
-        out.append(("required", "true"))
-    if node.color is not None:
-        out.append(("color", scalar(node.color)))
-    if node.shortcut_key:
-        out.append(("shortcut", _quoted(node.shortcut_key)))
-    if node.column_field:
-        out.append(("column_field", "true"))
-    if isinstance(node, Classification):
-        if node.regex is not None:
-            out.append(("regex", scalar(node.regex)))
-        out += [(name, "true") for name in _CLASSIFICATION_FLAGS if getattr(node, name)]
-        out += [(name, scalar(getattr(node, name))) for name in _CLASSIFICATION_TEXTS
-                if getattr(node, name) is not None]
-        if node.default_value is not None:
-            out.append(("default_value", scalar(node.default_value)))
+    for attribute in plain_attributes(type(node)):
+        value = getattr(node, attribute.name)
+        if value != attribute.default:
+            out.append((attribute.file_key, scalar(value)))
     if node.extra:
         out.append(("extra", flow(node.extra)))
     return out

@@ -9,11 +9,12 @@ from typing import TypeVar
 
 from .apply import Outcome, apply_plan, count_impact
 from .backups import BackupStore
-from .changes import Plan
 from .diff import make_plan
 from .errors import AngoOntologyError, InternalError
 from .hub.base import Hub
+from .live import Live
 from .model import Ontology, ProjectRef
+from .plan import Plan
 from .projects import Target, find, live_schema
 
 MAX_WORKERS = 4
@@ -23,13 +24,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ProjectRun:
-    """One project's part of a run: its target, its plan, what apply did, or the error that stopped it."""
+    """One project's part of a run: its target, the live state and plan, what apply did, or the error that
+    stopped it."""
 
     ref: ProjectRef
     target: Target | None = None
     plan: Plan | None = None
     outcome: Outcome | None = None
     error: AngoOntologyError | None = None
+    live: Live | None = None
 
     @property
     def label(self) -> str:
@@ -63,11 +66,11 @@ def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool
     """Find the project and plan the label set against it; errors are kept, not raised."""
     try:
         target = find(hub, ref)
-        live = live_schema(hub, target)
+        live = Live.read(live_schema(hub, target))
         plan = make_plan(ontology, live, project=target.project_id, project_name=ref.name, hub=hub.name)
         if check_usage:
             plan = count_impact(hub, plan, live)
-        return ProjectRun(ref, target, plan)
+        return ProjectRun(ref, target, plan, live=live)
     except AngoOntologyError as error:
         return ProjectRun(ref, error=error)
     except Exception as error:  # a bug in one project must not hide the others' results
@@ -89,8 +92,8 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
         if run.error is not None or run.plan is None or run.target is None:
             return run
         try:
-            outcome = apply_plan(hub, run.plan, run.target, store=store, source=source, batches=batches,
-                                 allow_destructive=allow_destructive)
+            outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live, source=source,
+                                 batches=batches, allow_destructive=allow_destructive)
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
             return replace(run, error=error)

@@ -10,12 +10,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .changes import Change, Impact, Plan
 from .identity import index_by_id
-from .model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from .model import JSON, SECTIONS, Classification, Node, Ontology, Option, TreeOption
+from .plan import Change, Impact, Plan
 from .wire import Choices
 
-JSON = dict[str, Any]
 SUBTREE_ACTIONS = frozenset({"delete", "move"})
 
 
@@ -45,12 +44,11 @@ class _Schema:
     def __init__(self, live: Ontology) -> None:
         self.by_id = index_by_id(live)
         self._choices: dict[int, Choices] = {}
-        self.top = {"tools": _titles(live.tools), "classifications": _titles(live.classifications),
-                    "relations": _titles(live.relations)}
+        self.top = {section.name: _titles(live.section(section.name)) for section in SECTIONS}
 
-    def node(self, answer: JSON, siblings: dict[str, _Node]) -> _Node | None:
+    def node(self, answer: JSON, siblings: dict[str, Node]) -> Node | None:
         found = self.by_id.get(str(answer.get("schemaId")))
-        if isinstance(found, _Node):
+        if isinstance(found, Node):
             return found
         return siblings.get(str(answer.get("title")))
 
@@ -59,7 +57,7 @@ class _Schema:
         # One lookup table per classification for the whole export, not one per answer.
         options = self._choices.get(id(node))
         if options is None:
-            options = self._choices[id(node)] = Choices(node.options, _tree_of(node))
+            options = self._choices[id(node)] = Choices.of(node)
         for value in values:
             if isinstance(value, dict):  # some clients send {"schemaId"/"value": …}
                 value = value.get("schemaId") or value.get("value")
@@ -70,12 +68,8 @@ class _Schema:
                 yield option_id
 
 
-def _titles(nodes: Iterable[_Node]) -> dict[str, _Node]:
+def _titles(nodes: Iterable[Node]) -> dict[str, Node]:
     return {node.title: node for node in nodes}
-
-
-def _tree_of(node: Classification) -> list[TreeOption] | None:
-    return node.tree_options if node.type == TREE_TYPE else None
 
 
 class _Counter:
@@ -93,7 +87,7 @@ class _Counter:
                 self.object(item, self.schema.top[key], task)
         self.classifications(answer.get("classifications"), self.schema.top["classifications"], task)
 
-    def object(self, item: JSON, siblings: dict[str, _Node], task: str) -> None:
+    def object(self, item: JSON, siblings: dict[str, Node], task: str) -> None:
         node = self.schema.node(item, siblings)
         if node is not None and node.id is not None:
             self.usage.add(node.id, task)
@@ -124,22 +118,6 @@ def count_usage(live: Ontology, records: Iterable[JSON]) -> Usage:
     return counter.usage
 
 
-def subtree_ids(item: Any) -> Iterator[str]:
-    """The ids of a live node and of everything inside it (nested classifications, options, tree)."""
-    stack = [item]
-    while stack:
-        current = stack.pop()
-        if current.id is not None:
-            yield current.id
-        if isinstance(current, TreeOption):
-            stack.extend(current.children)
-        elif isinstance(current, _Node):
-            stack.extend(current.classifications)
-            stack.extend(current.options)
-            if isinstance(current, Classification):
-                stack.extend(current.tree_options)
-
-
 def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
     """The plan with `impact` on every destructive change: a delete or move counts the whole subtree."""
     by_id = index_by_id(live)
@@ -148,7 +126,7 @@ def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
         if not change.destructive or change.id is None or change.id not in by_id:
             return change
         node = by_id[change.id]
-        ids = subtree_ids(node) if change.action in SUBTREE_ACTIONS else [change.id]
+        ids = [item.id for item in node.walk() if item.id] if change.action in SUBTREE_ACTIONS else [change.id]
         return replace(change, impact=usage.impact(ids))
 
     return replace(plan, changes=tuple(counted(change) for change in plan.changes))

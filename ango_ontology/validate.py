@@ -2,52 +2,40 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .model import (
-    CLASSIFICATION_TYPES,
     COLUMN_TYPES,
     OPTION_TYPES,
-    RELATION_TYPES,
+    SECTIONS,
     TEXT_TYPE,
-    TOOL_TYPES,
     TREE_TYPE,
     Classification,
+    Node,
     Ontology,
     Option,
     ProjectRef,
     TreeOption,
-    _Node,
+    wire_keys,
 )
-from .wire import BASE_KEYS, CLASSIFICATION_KEYS, OPTION_KEYS, TREE_KEYS, flatten_tree
+from .normalise import INVALID, DocPath, did_you_mean
+from .wire import flatten_tree
 
-INVALID = "\x00invalid"
-"""Marks a node the loader could not read; its problem is already reported, so checks skip it."""
-
-Path = tuple[Any, ...]
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 SHORTCUT_KEYS = frozenset([str(d) for d in range(10)] + [f"ctrl+{d}" for d in range(10)] + list("abcdefghijk"))
-_SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
-_SINGULAR = {"tools": "tool", "classifications": "classification", "relations": "relation"}
+_SECTIONS = {section.name: section for section in SECTIONS}
 
 
 @dataclass(frozen=True)
 class Finding:
     """A problem found in the models: the path of fields and indices, a breadcrumb and a message."""
 
-    path: Path
+    path: DocPath
     breadcrumb: str
     message: str
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """` (did you mean 'x'?)` when a choice is close, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class _Checker:
@@ -56,10 +44,10 @@ class _Checker:
         self.ids: dict[str, str] = {}
         self._choices: dict[int, tuple[list[str], set[str], set[str | None]]] = {}
 
-    def add(self, path: Path, crumb: str, message: str) -> None:
+    def add(self, path: DocPath, crumb: str, message: str) -> None:
         self.findings.append(Finding(path, crumb, message))
 
-    def claim_id(self, node_id: str | None, path: Path, crumb: str) -> None:
+    def claim_id(self, node_id: str | None, path: DocPath, crumb: str) -> None:
         if node_id is None:
             return
         if not node_id.strip():
@@ -71,8 +59,8 @@ class _Checker:
 
     # --- nodes -------------------------------------------------------------------------------------------
 
-    def section(self, nodes: list[Any], path: Path, crumb: str, section: str,
-                parent: _Node | None) -> None:
+    def section(self, nodes: list[Any], path: DocPath, crumb: str, section: str,
+                parent: Node | None) -> None:
         seen: dict[str, int] = {}
         for index, node in enumerate(nodes):
             if node.type == INVALID:
@@ -85,11 +73,11 @@ class _Checker:
             seen[node.title] = index
             self.node(node, own_path, own_crumb, section, parent)
 
-    def node(self, node: _Node, path: Path, crumb: str, section: str, parent: _Node | None) -> None:
-        kinds = _SECTION_TYPES[section]
+    def node(self, node: Node, path: DocPath, crumb: str, section: str, parent: Node | None) -> None:
+        kinds = _SECTIONS[section].types
         known_type = node.type in kinds
         if not known_type:
-            self.add(path + ("type",), crumb, f"unknown {_SINGULAR[section]} type '{node.type}'"
+            self.add(path + ("type",), crumb, f"unknown {_SECTIONS[section].kind} type '{node.type}'"
                      f"{did_you_mean(node.type, kinds)}; expected one of: {', '.join(kinds)}")
         if not node.title.strip():
             self.add(path + ("title",), crumb, "the title is empty")
@@ -99,13 +87,12 @@ class _Checker:
             self.option_rules(node, path, crumb)
         if isinstance(node, Classification):
             self.classification(node, path, crumb, parent)
-        self.extra_keys(node.extra, path, crumb, BASE_KEYS + (CLASSIFICATION_KEYS if
-                        isinstance(node, Classification) else ()))
+        self.extra_keys(node.extra, path, crumb, wire_keys(type(node)))
         self.section(node.classifications, path, crumb, "classifications", node)
         nested = [(path + ("classifications", i), child) for i, child in enumerate(node.classifications)]
         self.shortcut_clashes(nested, crumb)
 
-    def attributes(self, node: _Node, path: Path, crumb: str) -> None:
+    def attributes(self, node: Node, path: DocPath, crumb: str) -> None:
         if node.color is not None and not _COLOR.fullmatch(node.color):
             self.add(path + ("color",), crumb, f"color '{node.color}' is not a colour like '#1F77B4'")
         if node.shortcut_key and node.shortcut_key not in SHORTCUT_KEYS:
@@ -115,7 +102,7 @@ class _Checker:
             self.add(path + ("column_field",), crumb,
                      f"column_field is only allowed on instance classifications, not on a {node.type}")
 
-    def option_rules(self, node: _Node, path: Path, crumb: str) -> None:
+    def option_rules(self, node: Node, path: DocPath, crumb: str) -> None:
         takes_options = isinstance(node, Classification) and node.type in OPTION_TYPES
         if node.options and not takes_options:
             hint = " (a tree dropdown takes `tree:`)" if node.type == TREE_TYPE else ""
@@ -125,7 +112,7 @@ class _Checker:
             self.add(path + ("options",), crumb, f"a {node.type} needs at least one option")
         self.options(node.options, path + ("options",), crumb)
 
-    def options(self, options: list[Option], path: Path, crumb: str) -> None:
+    def options(self, options: list[Option], path: DocPath, crumb: str) -> None:
         seen: set[str] = set()
         for index, option in enumerate(options):
             if option.value.startswith(INVALID):
@@ -137,9 +124,9 @@ class _Checker:
                 self.add(path + (index, "value"), own, f"duplicate option value '{option.value}'")
             seen.add(option.value)
             self.claim_id(option.id, path + (index,), own)
-            self.extra_keys(option.extra, path + (index,), own, OPTION_KEYS)
+            self.extra_keys(option.extra, path + (index,), own, wire_keys(Option))
 
-    def classification(self, node: Classification, path: Path, crumb: str, parent: _Node | None) -> None:
+    def classification(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
         if node.tree_options and node.type != TREE_TYPE:
             self.add(path + ("tree_options",), crumb, f"a {node.type} takes no tree; only tree-dropdown does")
         if node.type == TREE_TYPE and not node.tree_options:
@@ -151,7 +138,7 @@ class _Checker:
             self.add(path + ("rich_text",), crumb, f"rich_text is only for text classifications, not {node.type}")
         self.condition(node, path, crumb, parent)
 
-    def regex(self, node: Classification, path: Path, crumb: str) -> None:
+    def regex(self, node: Classification, path: DocPath, crumb: str) -> None:
         if node.type != TEXT_TYPE:
             self.add(path + ("regex",), crumb, f"regex is only for text classifications, not {node.type}")
         try:
@@ -159,7 +146,7 @@ class _Checker:
         except re.error as error:
             self.add(path + ("regex",), crumb, f"regex {node.regex!r} does not compile: {error}")
 
-    def condition(self, node: Classification, path: Path, crumb: str, parent: _Node | None) -> None:
+    def condition(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
         if node.when is None and node.parent_option_id is None:
             return
         field = "when" if node.when is not None else "parent_option_id"
@@ -179,7 +166,7 @@ class _Checker:
             self.add(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
                      f"not the id of an option of the parent {parent.type} '{parent.title}'")
 
-    def choices(self, parent: _Node | None) -> tuple[list[str], set[str], set[str | None]]:
+    def choices(self, parent: Node | None) -> tuple[list[str], set[str], set[str | None]]:
         """The parent's answer values (listed, as a set) and ids, once per parent however many it reveals."""
         key = id(parent)
         if key not in self._choices:
@@ -188,7 +175,7 @@ class _Checker:
             self._choices[key] = (values, set(values), {option_id for _, option_id in pairs})
         return self._choices[key]
 
-    def tree(self, nodes: list[TreeOption], path: Path, crumb: str) -> None:
+    def tree(self, nodes: list[TreeOption], path: DocPath, crumb: str) -> None:
         seen: set[str] = set()
         for index, item in enumerate(nodes):
             if item.title.startswith(INVALID):
@@ -204,15 +191,15 @@ class _Checker:
                 self.add(here + ("title",), own, f"duplicate tree node '{item.title}' among its siblings")
             seen.add(item.title)
             self.claim_id(item.id, here, own)
-            self.extra_keys(item.extra, here, own, TREE_KEYS)
+            self.extra_keys(item.extra, here, own, wire_keys(TreeOption))
             self.tree(item.children, here + ("children",), own)
 
-    def extra_keys(self, extra: dict[str, Any], path: Path, crumb: str, modelled: tuple[str, ...]) -> None:
+    def extra_keys(self, extra: dict[str, Any], path: DocPath, crumb: str, modelled: Mapping[str, str]) -> None:
         for key in extra:
             if key in modelled:
                 self.add(path + ("extra", key), crumb, f"extra.{key} is a modelled attribute; set it directly")
 
-    def shortcut_clashes(self, nodes: list[tuple[Path, Any]], crumb: str) -> None:
+    def shortcut_clashes(self, nodes: list[tuple[DocPath, Any]], crumb: str) -> None:
         seen: dict[str, str] = {}
         for item_path, item in nodes:
             key = item.shortcut_key
@@ -225,7 +212,7 @@ class _Checker:
                 seen[key] = item.title
 
 
-def _choices(parent: _Node | None) -> list[tuple[str, str | None]]:
+def _choices(parent: Node | None) -> list[tuple[str, str | None]]:
     if parent is None:
         return []
     if isinstance(parent, Classification) and parent.type == TREE_TYPE:
@@ -242,17 +229,16 @@ def _join(crumb: str, part: str) -> str:
 def check(ontology: Ontology) -> list[Finding]:
     """Every semantic problem of the ontology (types, duplicates, conditions, colours, shortcuts…)."""
     checker = _Checker()
-    for section in ("tools", "classifications", "relations"):
-        checker.section(getattr(ontology, section), (), "", section, None)
-    top = [((section, i), node) for section in ("tools", "classifications", "relations")
-           for i, node in enumerate(getattr(ontology, section))]
+    for section in SECTIONS:
+        checker.section(ontology.section(section.name), (), "", section.name, None)
+    top = [((section.name, i), node) for section in SECTIONS for i, node in enumerate(ontology.section(section.name))]
     checker.shortcut_clashes(top, "")
     _check_targets(checker, ontology)
     return checker.findings
 
 
 def _check_targets(checker: _Checker, ontology: Ontology) -> None:
-    refs: list[tuple[Path, ProjectRef]] = [(("project",), ontology.project)] if ontology.project else []
+    refs: list[tuple[DocPath, ProjectRef]] = [(("project",), ontology.project)] if ontology.project else []
     refs += [(("projects", i), ref) for i, ref in enumerate(ontology.projects)]
     targets: set[tuple[str | None, str | None]] = set()
     for path, ref in refs:

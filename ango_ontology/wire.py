@@ -11,90 +11,68 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import (
+    JSON,
+    SECTION_NAMES,
+    SECTIONS,
     TREE_TYPE,
     Classification,
+    Node,
     Ontology,
     Option,
     Relation,
     Tool,
     TreeOption,
-    _Node,
+    attributes,
+    wire_keys,
 )
 
-JSON = dict[str, Any]
-
-BASE_KEYS = ("tool", "title", "required", "schemaId", "columnField", "color", "shortcutKey",
-             "classifications", "options")
-CLASSIFICATION_KEYS = ("treeOptions", "regex", "parentOptionId", "frameSpecific", "showDropdown", "richText",
-                       "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue",
-                       "multiple")
-OPTION_KEYS = ("value", "schemaId")
-TREE_KEYS = ("title", "key", "value", "children")
-# Wire key -> model field, for the attributes that are plain values.
-_BASE_FIELDS = {"required": "required", "columnField": "column_field", "color": "color",
-                "shortcutKey": "shortcut_key"}
-_CLASSIFICATION_FIELDS = {"regex": "regex", "frameSpecific": "frame_specific",
-                          "showDropdown": "show_dropdown", "richText": "rich_text", "multiple": "multiple",
-                          "exportName": "export_name", "displayName": "display_name",
-                          "abbreviatedName": "abbreviated_name", "attributeType": "attribute_type",
-                          "defaultValue": "default_value"}
-WIRE_TO_FIELD = {**_BASE_FIELDS, **_CLASSIFICATION_FIELDS, "schemaId": "id", "tool": "type",
-                 "treeOptions": "tree_options", "parentOptionId": "parent_option_id"}
-SECTIONS = ("tools", "classifications", "relations")
+# The order in which the official SDK (1.4.10) writes a node's keys; attributes it does not know follow.
+SDK_ORDER = ("tool", "title", "required", "schemaId", "columnField", "color", "shortcutKey", "classifications",
+             "options", "treeOptions", "regex", "parentOptionId", "frameSpecific", "showDropdown", "richText",
+             "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue", "multiple")
+OPTION_KEYS = tuple(wire_keys(Option))
+TREE_KEYS = tuple(wire_keys(TreeOption))
 
 
 # --- models -> wire -------------------------------------------------------------------------------------
 
 def to_category_schema(ontology: Ontology) -> JSON:
     """The categorySchema for a label set; ids and colours must already be resolved (see `identity.resolve`)."""
-    return {
-        "tools": [node_to_wire(tool) for tool in ontology.tools],
-        "classifications": [node_to_wire(c) for c in ontology.classifications],
-        "relations": [node_to_wire(r) for r in ontology.relations],
-    }
+    return {section.name: [node_to_wire(node) for node in ontology.section(section.name)] for section in SECTIONS}
 
 
-def node_to_wire(node: _Node) -> JSON:
+@cache
+def _writers(model: type[Node]) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(wire key, field, omitted at its default?, default) for each key of a node kind, in SDK order."""
+    omitted = {a.wire: a.default for a in attributes(model) if a.omit_default}
+    rank = {key: index for index, key in enumerate(SDK_ORDER)}
+    keys = sorted(wire_keys(model).items(), key=lambda item: rank.get(item[0], len(SDK_ORDER)))
+    return tuple((key, field, key in omitted, omitted.get(key)) for key, field in keys)
+
+
+def node_to_wire(node: Node) -> JSON:
     """One tool, classification or relation with its nested classifications and options."""
-    out: JSON = {
-        "tool": node.type,
-        "title": node.title,
-        "required": node.required,
-        "schemaId": node.id,
-        "columnField": node.column_field,
-    }
-    if node.color is not None:
-        out["color"] = node.color
-    out["shortcutKey"] = node.shortcut_key
-    out["classifications"] = [node_to_wire(child) for child in node.classifications]
-    if isinstance(node, Classification) and node.type == TREE_TYPE:
-        out["options"] = [{"value": value, "schemaId": key} for value, key in flatten_tree(node.tree_options)]
-    else:
-        out["options"] = [option_to_wire(option) for option in node.options]
-    if isinstance(node, Classification):
-        out.update(_classification_wire(node))
+    out: JSON = {}
+    for key, field, omit, default in _writers(type(node)):
+        if key == "classifications":
+            value: Any = [node_to_wire(child) for child in node.classifications]
+        elif key == "options":
+            value = _options_to_wire(node)
+        elif key == "treeOptions":
+            value = [tree_to_wire(child) for child in getattr(node, field)]
+        else:
+            value = getattr(node, field)
+        if not (omit and value == default):
+            out[key] = value
     for key, value in node.extra.items():
         out.setdefault(key, value)
     return out
 
 
-def _classification_wire(node: Classification) -> JSON:
-    out: JSON = {
-        "treeOptions": [tree_to_wire(child) for child in node.tree_options],
-        "regex": node.regex,
-        "parentOptionId": node.parent_option_id,
-        "frameSpecific": node.frame_specific,
-        "showDropdown": node.show_dropdown,
-        "richText": node.rich_text,
-        "exportName": node.export_name,
-        "displayName": node.display_name,
-        "abbreviatedName": node.abbreviated_name,
-        "attributeType": node.attribute_type,
-        "defaultValue": node.default_value,
-    }
-    if node.multiple:
-        out["multiple"] = True
-    return out
+def _options_to_wire(node: Node) -> list[JSON]:
+    if isinstance(node, Classification) and node.type == TREE_TYPE:
+        return [{"value": value, "schemaId": key} for value, key in flatten_tree(node.tree_options)]
+    return [option_to_wire(option) for option in node.options]
 
 
 def option_to_wire(option: Option) -> JSON:
@@ -137,7 +115,16 @@ class Choices:
         self._by_id: dict[str, str] | None = None
         self._by_value: dict[str, str | None] | None = None
 
-    def _pairs(self) -> Iterator[tuple[str, str | None]]:
+    @classmethod
+    def of(cls, node: Node | None) -> Choices:
+        """The answers of a node: a tree dropdown's paths, a choice question's options, else none."""
+        if node is None:
+            return cls([])
+        if isinstance(node, Classification) and node.type == TREE_TYPE:
+            return cls(node.options, node.tree_options)
+        return cls(node.options)
+
+    def pairs(self) -> Iterator[tuple[str, str | None]]:
         if self._tree is not None:
             return flatten_tree(self._tree)
         return ((option.value, option.id) for option in self._options)
@@ -147,7 +134,7 @@ class Choices:
             return None
         if self._by_id is None:
             self._by_id = {}
-            for value, key in self._pairs():
+            for value, key in self.pairs():
                 if key is not None:
                     self._by_id.setdefault(key, value)
         return self._by_id.get(option_id)
@@ -155,7 +142,7 @@ class Choices:
     def id_of(self, value: str) -> str | None:
         if self._by_value is None:
             self._by_value = {}
-            for found, key in self._pairs():
+            for found, key in self.pairs():
                 self._by_value.setdefault(found, key)
         return self._by_value.get(value)
 
@@ -179,9 +166,9 @@ def from_category_schema(data: JSON | None) -> Ontology:
         project=None,
         projects=[],
         batches=[],
-        tools=[_parse_node(item, Tool) for item in _list(data.get("tools"))],
-        classifications=[_parse_classification(item, None) for item in _list(data.get("classifications"))],
-        relations=[_parse_node(item, Relation) for item in _list(data.get("relations"))],
+        tools=[_parse_node(item, Tool, None) for item in _list(data.get("tools"))],
+        classifications=[_parse_node(item, Classification, None) for item in _list(data.get("classifications"))],
+        relations=[_parse_node(item, Relation, None) for item in _list(data.get("relations"))],
     )
 
 
@@ -195,54 +182,52 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _base_fields(item: JSON) -> dict[str, Any]:
-    return {
-        "type": _text(item.get("tool")) or "",
-        "title": _text(item.get("title")) or "",
-        "id": _text(item.get("schemaId")),
-        "required": bool(item.get("required")),
-        "column_field": bool(item.get("columnField")),
-        "color": _text(item.get("color")),
-        "shortcut_key": _text(item.get("shortcutKey")) or "",
-        "renamed_from": None,
-        "protect": False,
-    }
+@cache
+def _readers(model: type[Node]) -> tuple[tuple[str, str, str, Any], ...]:
+    """(wire key, field, form, default) of each plain attribute of a node kind."""
+    return tuple((a.wire, a.name, a.form, a.default) for a in attributes(model))
 
 
-def _parse_node(item: JSON, cls: type[Tool] | type[Relation]) -> Any:
-    fields = _base_fields(item)
-    fields["options"] = [_parse_option(o) for o in _list(item.get("options"))]
-    choices = Choices(fields["options"])
-    fields["classifications"] = [
-        _parse_classification(child, choices) for child in _list(item.get("classifications"))
-    ]
-    fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS}
-    return cls.model_construct(_fields_set=_all_fields(cls), **fields)
+def _plain_fields(item: JSON, model: type[Node]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, name, form, default in _readers(model):
+        value = item.get(key)
+        if form == "flag":
+            value = bool(value)
+        elif form == "text":
+            value = _text(value)
+            value = default if value is None else value
+        fields[name] = value
+    return fields
 
 
-def _parse_classification(item: JSON, parent: Choices | None) -> Classification:
-    fields = _base_fields(item)
+def _parse_node(item: JSON, model: type[Node], parent: Choices | None) -> Any:
+    fields = _plain_fields(item, model)
+    fields.update(type=_text(item.get("tool")) or "", title=_text(item.get("title")) or "",
+                  id=_text(item.get("schemaId")), renamed_from=None, protect=False)
+    if model is Classification:
+        own = _classification_fields(item, fields, parent)
+    else:
+        fields["options"] = [_parse_option(o) for o in _list(item.get("options"))]
+        own = Choices(fields["options"])
+    fields["classifications"] = [_parse_node(child, Classification, own)
+                                 for child in _list(item.get("classifications"))]
+    known = wire_keys(model)
+    fields["extra"] = {k: v for k, v in item.items() if k not in known}
+    return model.model_construct(_fields_set=_all_fields(model), **fields)
+
+
+def _classification_fields(item: JSON, fields: dict[str, Any], parent: Choices | None) -> Choices:
+    """Fill a classification's tree, options and condition; the answers its own nested questions refer to."""
     tree = [_parse_tree(t) for t in _list(item.get("treeOptions"))]
     is_tree = fields["type"] == TREE_TYPE and (tree or not item.get("options"))
     # A tree dropdown's options are the flattened tree: derived, so not kept separately.
     fields["options"] = [] if is_tree else [_parse_option(o) for o in _list(item.get("options"))]
     fields["tree_options"] = tree
-    for wire_key, field in _CLASSIFICATION_FIELDS.items():
-        value = item.get(wire_key)
-        if field in ("frame_specific", "show_dropdown", "rich_text", "multiple"):
-            value = bool(value)
-        elif wire_key != "defaultValue":
-            value = _text(value)
-        fields[field] = value
     parent_id = _text(item.get("parentOptionId")) or None
     fields["parent_option_id"] = parent_id
     fields["when"] = parent.value_of(parent_id) if parent is not None else None
-    own = Choices(fields["options"], tree if is_tree else None)
-    fields["classifications"] = [
-        _parse_classification(child, own) for child in _list(item.get("classifications"))
-    ]
-    fields["extra"] = {k: v for k, v in item.items() if k not in BASE_KEYS and k not in CLASSIFICATION_KEYS}
-    return Classification.model_construct(_fields_set=_all_fields(Classification), **fields)
+    return Choices(fields["options"], tree if is_tree else None)
 
 
 def _parse_option(item: JSON) -> Option:
@@ -282,8 +267,8 @@ def canonical_json(data: Any) -> bytes:
 def fingerprint(category_schema: JSON | None) -> str:
     """A hash of the canonical categorySchema; a missing or empty project has one too."""
     normal = category_schema or {}
-    normal = {section: normal.get(section) or [] for section in SECTIONS} | {
-        k: v for k, v in normal.items() if k not in SECTIONS
+    normal = {name: normal.get(name) or [] for name in SECTION_NAMES} | {
+        k: v for k, v in normal.items() if k not in SECTION_NAMES
     }
     return "sha256:" + hashlib.sha256(canonical_json(normal)).hexdigest()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.model import JSON
 
 # ============================================================================================
 # Hub fixtures (issue 3): the local hub, the emulator over loopback, a client pointed at it.

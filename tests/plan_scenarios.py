@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ango_ontology.changes import Plan
 from ango_ontology.diff import make_plan
 from ango_ontology.identity import resolve
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
+from ango_ontology.plan import Plan
 from ango_ontology.wire import to_category_schema
 
 JSON = dict[str, Any]

@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ango_ontology.changes import plan_schema
 from ango_ontology.cli import main
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.plan import plan_schema
 
 BASE = """project: PROJECT
 classifications:

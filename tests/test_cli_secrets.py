@@ -50,7 +50,7 @@ def test_unexpected_errors_exit_3_and_show_a_traceback_only_with_debug(
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ango_ontology.cli.load", broken)
+    monkeypatch.setattr("ango_ontology.api.load", broken)
     path = str(tmp_path / "x.yaml")
     assert main(["validate", path]) == 3
     assert "Traceback" not in capsys.readouterr().err
@@ -64,5 +64,5 @@ def test_ctrl_c_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ango_ontology.cli.load", interrupted)
+    monkeypatch.setattr("ango_ontology.api.load", interrupted)
     assert main(["validate", str(tmp_path / "x.yaml")]) == 130

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plan_scenarios import applied, live_id, plan_for, vehicles
 
-from ango_ontology.changes import Change, Plan
 from ango_ontology.diff import diff, make_plan
 from ango_ontology.errors import OntologyInvalid
 from ango_ontology.identity import resolve, resolve_live
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
+from ango_ontology.plan import Change, Plan
 from ango_ontology.wire import fingerprint, from_category_schema
 
 

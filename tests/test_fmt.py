@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ango_ontology.cli import main
-from ango_ontology.layout import format_text
+from ango_ontology.fmt import format_text
 from ango_ontology.loader import load_text
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"

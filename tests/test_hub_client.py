@@ -26,11 +26,11 @@ from ango_ontology.errors import (
     ServerError,
 )
 from ango_ontology.hub import Hub
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.hub.pacing import RateLimiter, RetryPolicy
+from ango_ontology.model import JSON
 
 SCHEMA: JSON = {
     "tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car", "color": "#112233"}],

@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ango_ontology.commands.hub import register as add_hub_parser
+from ango_ontology.commands.hub import serve_command
 from ango_ontology.errors import ServerError
-from ango_ontology.hub.base import JSON
-from ango_ontology.hub.cli import add_hub_parser, serve_command
 from ango_ontology.hub.emulator import DEFAULT_API_KEY, Emulator, Faults
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.model import JSON
 
 
 class Raw:
@@ -431,7 +432,7 @@ def test_serve_on_a_busy_port_fails_with_exit_1(
 
 SERVE = """
 import argparse, sys
-from ango_ontology.hub.cli import add_hub_parser
+from ango_ontology.commands.hub import register as add_hub_parser
 parser = argparse.ArgumentParser()
 add_hub_parser(parser.add_subparsers())
 args = parser.parse_args(sys.argv[1:])

@@ -16,8 +16,8 @@ import pytest
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
 from ango_ontology.hub import Hub
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.local import LocalHub, category_schema_problems, is_object_id
+from ango_ontology.model import JSON
 
 CAR_SCHEMA: JSON = {
     "tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car", "color": "#ff0000"}],

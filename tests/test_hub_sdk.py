@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.model import JSON
 
 sdk_module = pytest.importorskip("imerit_ango.sdk")
 label_category = pytest.importorskip("imerit_ango.models.label_category")

@@ -20,10 +20,10 @@ import requests
 
 from ango_ontology.errors import BadResponseError, HubError
 from ango_ontology.hub import Hub, export_zip
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.model import JSON
 
 SCHEMA: JSON = {
     "tools": [

@@ -10,8 +10,8 @@ import pytest
 
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
+from ango_ontology.fmt import format_text
 from ango_ontology.hub.local import LocalHub
-from ango_ontology.layout import format_text
 from ango_ontology.loader import load_text
 from ango_ontology.pull import pull_yaml, scalar
 from ango_ontology.wire import from_category_schema

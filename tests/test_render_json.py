@@ -10,7 +10,7 @@ import pytest
 from golden_files import assert_golden
 from plan_scenarios import SCENARIOS, plan_for
 
-from ango_ontology.changes import Plan
+from ango_ontology.plan import Plan
 from ango_ontology.render import render_to_string
 
 ROOT_SCHEMA = Path(__file__).parent.parent / "schemas" / "plan.schema.json"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ango_ontology.changes import Impact
 from ango_ontology.diff import make_plan
 from ango_ontology.identity import resolve_live
 from ango_ontology.loader import load_text
+from ango_ontology.plan import Impact
 from ango_ontology.render import render_to_string
 from ango_ontology.usage import count_usage, with_impact
 from ango_ontology.wire import from_category_schema

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ango_ontology.errors import HubConfigError
-from ango_ontology.hub.base import DEFAULT_HOST, JSON, Hub
+from ango_ontology.hub.base import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_LOCAL_PATH, Hub
 from ango_ontology.hub.pacing import is_loopback
+from ango_ontology.model import JSON
 
 if TYPE_CHECKING:
     from ango_ontology.hub.client import HttpHub
@@ -79,15 +80,12 @@ def _rate_limit(env: Mapping[str, str]) -> int:
 
 
 def _local_path(spec: str) -> Path:
-    from ango_ontology.hub.local import DEFAULT_PATH
-
     path = spec[len("local:") :] if spec.startswith("local:") else ""
-    return Path(path) if path else DEFAULT_PATH
+    return Path(path) if path else DEFAULT_LOCAL_PATH
 
 
 def _http_hub(spec: str, key: str | None, insecure: bool, rate_limit: int) -> HttpHub:
     from ango_ontology.hub.client import HttpHub
-    from ango_ontology.hub.emulator import DEFAULT_API_KEY
 
     try:
         url = urlsplit(spec)

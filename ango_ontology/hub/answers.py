@@ -21,7 +21,7 @@ import secrets
 from typing import Any
 
 from ango_ontology.errors import HubError
-from ango_ontology.hub.base import JSON
+from ango_ontology.model import JSON
 
 SINGLE_CHOICE = frozenset({"radio", "single-dropdown"})
 MULTI_CHOICE = frozenset({"checkbox", "multi-dropdown", "tree-dropdown"})

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-JSON = dict[str, Any]
+from ango_ontology.model import JSON
+
 DEFAULT_HOST = "https://imeritapi.ango.ai"
+# The key the emulator accepts when it was given none: known to both sides, so it is no secret.
+DEFAULT_API_KEY = "ango-emulator-key"
+DEFAULT_PORT = 8765
+DEFAULT_LOCAL_PATH = Path(".ango-hub") / "hub.db"
 
 
 @runtime_checkable

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ango_ontology.errors import BadResponseError, HubError
-from ango_ontology.hub.base import JSON
+from ango_ontology.model import JSON
 
 
 class Secret:
@@ -78,3 +78,11 @@ def created_batch(data: JSON, name: str) -> JSON:
     if not isinstance(created, dict):
         raise BadResponseError("POST /v2/batches/{id}: the answer holds no batch")
     return dict(created)
+
+
+def stage_names(project: JSON) -> list[str]:
+    """The names of the project's workflow stages, in order; [] when the project reports none."""
+    stages = project.get("stages")
+    if not isinstance(stages, list):
+        return []
+    return [str(s["name"]) for s in stages if isinstance(s, dict) and s.get("name")]

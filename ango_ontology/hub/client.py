@@ -35,11 +35,11 @@ from ango_ontology.errors import (
     RateLimitedError,
     ServerError,
 )
-from ango_ontology.hub.base import DEFAULT_HOST, JSON
-from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg
+from ango_ontology.hub.base import DEFAULT_HOST
+from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg, stage_names
 from ango_ontology.hub.export_zip import export_params, unpack
 from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter, retry_after_seconds
-from ango_ontology.hub.tasks import stage_names
+from ango_ontology.model import JSON
 
 __all__ = ["DEFAULT_HOST", "PAGE_LIMIT", "HttpHub", "RateLimiter", "RetryPolicy"]
 

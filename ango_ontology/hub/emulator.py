@@ -17,13 +17,12 @@ from ipaddress import ip_address
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ango_ontology.hub.base import JSON
+from ango_ontology.hub.base import DEFAULT_API_KEY
 from ango_ontology.hub.exports import EXPORTS_PREFIX, ExportFiles, export_file
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.hub.routes import ROUTES, Rejection, json_object, run_route
+from ango_ontology.model import JSON
 
-DEFAULT_API_KEY = "ango-emulator-key"
-DEFAULT_PORT = 8765
 FAULTS_PATH = "/__faults"
 EXPORT_PATH = "/v2/export"
 

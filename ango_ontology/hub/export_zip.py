@@ -13,7 +13,7 @@ import zipfile
 from typing import Any
 
 from ango_ontology.errors import BadResponseError
-from ango_ontology.hub.base import JSON
+from ango_ontology.model import JSON
 
 TASK_TYPES = ("default", "consensus", "benchmark")
 

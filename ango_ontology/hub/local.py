@@ -17,7 +17,7 @@ from typing import Any
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
 from ango_ontology.hub.answers import SchemaIndex
-from ango_ontology.hub.base import JSON
+from ango_ontology.hub.base import DEFAULT_LOCAL_PATH
 from ango_ontology.hub.tasks import (
     DEFAULT_STAGES,
     check_stages,
@@ -26,8 +26,8 @@ from ango_ontology.hub.tasks import (
     insert_task,
     selected,
 )
+from ango_ontology.model import JSON
 
-DEFAULT_PATH = Path(".ango-hub") / "hub.db"
 BUSY_TIMEOUT_MS = 30_000
 # Read from beside the package (it ships as package data), the same in a checkout and in a wheel.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "category-schema.schema.json"
@@ -121,7 +121,7 @@ def project_summary(project: JSON) -> JSON:
 class LocalHub:
     """The `Hub` interface over a SQLite file; safe for threads of one process and for several processes."""
 
-    def __init__(self, path: Path | str = DEFAULT_PATH) -> None:
+    def __init__(self, path: Path | str = DEFAULT_LOCAL_PATH) -> None:
         self.path = Path(path).expanduser().resolve()
         self._lock = threading.RLock()
         self._conn = self._connect()

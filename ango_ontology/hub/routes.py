@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
-from ango_ontology.hub.base import JSON
 from ango_ontology.hub.local import LocalHub, is_object_id
+from ango_ontology.model import JSON
 
 MAX_PAGE = 100
 

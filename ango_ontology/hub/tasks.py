@@ -13,7 +13,8 @@ from typing import Any
 
 from ango_ontology.errors import HubError
 from ango_ontology.hub.answers import SchemaIndex, answer_to_export, label_to_answer
-from ango_ontology.hub.base import JSON
+from ango_ontology.hub.calls import stage_names
+from ango_ontology.model import JSON
 
 EMPTY_ANSWER: JSON = {"tools": [], "classifications": [], "relations": []}
 START_STAGE = "Start"
@@ -25,14 +26,6 @@ DEFAULT_STAGES: list[JSON] = [
     {"id": "Review", "name": "Review", "type": "Review", "next": ["Complete"]},
     {"id": "Complete", "name": "Complete", "type": "Complete", "next": []},
 ]
-
-
-def stage_names(project: JSON) -> list[str]:
-    """The names of the project's workflow stages, in order; [] when the project reports none."""
-    stages = project.get("stages")
-    if not isinstance(stages, list):
-        return []
-    return [str(s["name"]) for s in stages if isinstance(s, dict) and s.get("name")]
 
 
 def complete_stage(project: JSON) -> str:

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from typing import TextIO
 
-from ..changes import Plan
+from ..plan import Plan
 from . import json, markdown, text
 from .wording import summary_line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..changes import Plan
+from ..plan import Plan
 
 
 def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:

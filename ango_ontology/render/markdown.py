@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..changes import Change, Plan
+from ..plan import Change, Plan
 from .text import tree_lines
-from .wording import attribute_lines, heading, impact_note, join_path, nested_lines, notes, summary_line
+from .wording import attribute_lines, heading, join_path, nested_lines, notes, summary_line
 
 # GitHub refuses comments of 65,536 characters or more; stay clear of it with room for a wrapper.
 COMMENT_LIMIT = 65_000
@@ -61,7 +61,7 @@ def _detail(change: Change) -> str:
         nested = len(nested_lines(node))
         words = [str(node["type"])] if "type" in node else []
         parts.append(", ".join(words + ([f"{nested} nested"] if nested else [])))
-    return "; ".join(part for part in [*parts, impact_note(change).strip(" ()"), *notes(change)] if part)
+    return "; ".join(part for part in [*parts, change.impact_note.strip(" ()"), *notes(change)] if part)
 
 
 def _escape(text: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from ..changes import Change, Plan
+from ..plan import Change, Plan
 from .wording import (
     DESTRUCTIVE_HEADING,
     MARKERS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..changes import ACTIONS, Change, Plan
+from ..plan import ACTIONS, Change, Plan, count_of
 
 MARKERS = {"create": "+", "delete": "-", "rename": "~", "update": "~", "replace": "±", "move": ">",
            "reorder": "↕"}
@@ -24,21 +24,8 @@ def summary_line(plan: Plan) -> str:
     parts = [f"{counts[action]} to {action}" for action in ACTIONS if counts[action]]
     orphans = ""
     if plan.usage_checked:
-        orphans = f", would orphan {_count(plan.orphaned_annotations, 'annotation')}"
+        orphans = f", would orphan {count_of(plan.orphaned_annotations, 'annotation')}"
     return f"Plan: {', '.join(parts)} — {plan.destructive} destructive{orphans}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def impact_note(change: Change) -> str:
-    """` (412 annotations in 97 tasks)`, ` (no annotations — safe)`, or nothing when not counted."""
-    if change.impact is None:
-        return ""
-    if change.impact.annotations == 0:
-        return " (no annotations — safe)"
-    return f" ({_count(change.impact.annotations, 'annotation')} in {_count(change.impact.tasks, 'task')})"
 
 
 def heading(plan: Plan) -> str:
@@ -54,7 +41,7 @@ def headline(change: Change) -> str:
     if change.action == "reorder":
         return f"reorder {PLURALS[change.kind]}"
     node = change.after if change.action == "create" else change.before if change.action == "delete" else None
-    return f"{change.action} {change.kind} {change.title}{_type_note(node)}{impact_note(change)}"
+    return f"{change.action} {change.kind} {change.title}{_type_note(node)}{change.impact_note}"
 
 
 def _type_note(node: dict[str, Any] | None) -> str:

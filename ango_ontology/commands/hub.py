@@ -1,4 +1,4 @@
-"""The `hub` command group: `hub serve` runs the Ango Hub emulator over the local hub."""
+"""`hub serve`: the Ango Hub emulator over the local hub, at Ango's REST paths on loopback."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ango_ontology.errors import HubError
-from ango_ontology.hub import is_loopback
-from ango_ontology.hub.emulator import DEFAULT_API_KEY, DEFAULT_PORT, Emulator, Faults
-from ango_ontology.hub.local import DEFAULT_PATH, LocalHub
+from ..errors import HubError
+from ..hub import is_loopback
+from ..hub.base import DEFAULT_API_KEY, DEFAULT_LOCAL_PATH, DEFAULT_PORT
 
 
-def add_hub_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `hub serve` on the main parser's subcommands."""
     hub = subparsers.add_parser("hub", help="the local hub and its Ango Hub emulator")
     verbs = hub.add_subparsers(dest="hub_command", metavar="COMMAND", required=True)
@@ -26,7 +25,8 @@ def add_hub_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any)")
-    serve.add_argument("--db", type=Path, default=DEFAULT_PATH, help=f"the local hub (default: {DEFAULT_PATH})")
+    serve.add_argument("--db", type=Path, default=DEFAULT_LOCAL_PATH,
+                       help=f"the local hub (default: {DEFAULT_LOCAL_PATH})")
     serve.add_argument("--api-key", help="the key clients must send (default: ANGO_API_KEY)")
     serve.add_argument("--latency", type=float, default=0.0, metavar="S", help="seconds added to each answer")
     serve.add_argument("--fail-rate", type=float, default=0.0, metavar="R", help="share of requests answered 500")
@@ -37,6 +37,10 @@ def add_hub_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
 
 def serve_command(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     """Run the emulator until interrupted; 0 on Ctrl-C, 1 when it cannot start."""
+    # The emulator and SQLite are loaded only here: no other command pays for them at start-up.
+    from ..hub.emulator import Emulator, Faults
+    from ..hub.local import LocalHub
+
     out = stdout or sys.stdout
     key, source = _api_key(args.api_key)
     faults = Faults(

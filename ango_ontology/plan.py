@@ -7,22 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
 from .errors import PlanFileInvalid
+from .model import JSON, Kind
 from .wire import fingerprint
 
-JSON = dict[str, Any]
-
 FORMAT_VERSION = 1
+Action = Literal["create", "rename", "update", "replace", "move", "reorder", "delete"]
 # The order in which counts are summed up and said ("Plan: 3 to create, 1 to rename, …").
-ACTIONS = ("create", "rename", "update", "replace", "move", "reorder", "delete")
-KINDS = ("tool", "classification", "relation", "option", "tree-option")
-DESTRUCTIVE_ACTIONS = frozenset({"delete", "replace", "move"})
+ACTIONS: tuple[Action, ...] = get_args(Action)
+KINDS: tuple[Kind, ...] = get_args(Kind)
+DESTRUCTIVE_ACTIONS: frozenset[Action] = frozenset({"delete", "replace", "move"})
 # Within one node, the change that orphans annotations is listed before the ones that do not.
 _ACTION_RANK = {action: rank for rank, action in enumerate(
     ("delete", "replace", "move", "rename", "update", "reorder", "create"))}
-_KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+_KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Change:
     A reorder sits on the parent: `path`/`id` are the parent's, `kind` the kind of the children.
     """
 
-    action: str
-    kind: str
+    action: Action
+    kind: Kind
     path: tuple[str, ...]
     path_kinds: tuple[str, ...]
     id: str | None
@@ -65,6 +65,19 @@ class Change:
     def title(self) -> str:
         """The node's own title (option: value); empty for a reorder at the root."""
         return self.path[-1] if self.path else ""
+
+    @property
+    def impact_note(self) -> str:
+        """` (412 annotations in 97 tasks)`, ` (no annotations — safe)`, or nothing when not counted."""
+        if self.impact is None:
+            return ""
+        if self.impact.annotations == 0:
+            return " (no annotations — safe)"
+        return f" ({count_of(self.impact.annotations, 'annotation')} in {count_of(self.impact.tasks, 'task')})"
+
+    def describe(self) -> str:
+        """`delete option Vehicle > Kind > Car (12 annotations in 3 tasks)` — the change in a few words."""
+        return f"{self.action} {self.kind} {' > '.join(self.path)}{self.impact_note}"
 
     def sort_key(self) -> tuple[Any, ...]:
         """Destructive first, then by tree position (kind, title per level), then action and id."""
@@ -93,6 +106,11 @@ class Change:
             hint=data["hint"], warnings=tuple(data["warnings"]),
             impact=Impact(impact["annotations"], impact["tasks"]) if impact else None,
         )
+
+
+def count_of(number: int, noun: str) -> str:
+    """`1 annotation`, `3 annotations`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def ordered(changes: Iterable[Change]) -> tuple[Change, ...]:
@@ -129,7 +147,7 @@ class Plan:
     @property
     def counts(self) -> dict[str, int]:
         """How many changes of each action, every action present (zero included), in `ACTIONS` order."""
-        counts = dict.fromkeys(ACTIONS, 0)
+        counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
         for change in self.changes:
             counts[change.action] += 1
         return counts

@@ -9,8 +9,8 @@ import jsonschema  # type: ignore[import-untyped]  # ships no stubs
 import pytest
 from plan_scenarios import SCENARIOS, plan_for
 
-from ango_ontology.changes import FORMAT_VERSION, Change, Impact, Plan, plan_schema
 from ango_ontology.errors import PlanFileInvalid
+from ango_ontology.plan import FORMAT_VERSION, Change, Impact, Plan, plan_schema
 from ango_ontology.wire import fingerprint
 
 

@@ -14,18 +14,18 @@ from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
 from .loader import NumberText, RoundTripKeepingNumbers
-from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES
+from .model import SECTIONS, Classification, attributes
 from .normalise import ALIASES
 
 # The sections keep the order they are written in: a file may lead with what matters most to it.
 TOP_ORDER = ("project", "projects", "batches", "<unknown>")
-NODE_ORDER = ("type", "title", "id", "renamed_from", "when", "parent_option_id", "required", "color", "shortcut_key",
-              "column_field", "regex", "rich_text", "frame_specific", "show_dropdown", "multiple", "export_name",
-              "display_name", "abbreviated_name", "attribute_type", "default_value", "protect", "<unknown>", "extra",
+# Who it is and when it shows first, then its plain attributes in the models' order, then what it holds.
+NODE_ORDER = ("type", "title", "id", "renamed_from", "when", "parent_option_id",
+              *(a.name for a in attributes(Classification)), "protect", "<unknown>", "extra",
               "options", "tree_options", "classifications")
 OPTION_ORDER = ("value", "id", "renamed_from", "protect", "<unknown>", "extra")
 TREE_ORDER = ("title", "id", "value", "renamed_from", "protect", "<unknown>", "extra", "children")
-_SECTION_TYPES = {"tools": TOOL_TYPES, "classifications": CLASSIFICATION_TYPES, "relations": RELATION_TYPES}
+_SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
 
 class _Representer(RoundTripRepresenter):
@@ -38,7 +38,7 @@ class _Representer(RoundTripRepresenter):
 _Representer.add_representer(NumberText, _Representer.represent_number_text)
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = RoundTripKeepingNumbers
     yaml.Representer = _Representer
@@ -50,7 +50,7 @@ def _yaml() -> YAML:
 
 def format_text(text: str, filename: str = "<string>") -> str:
     """The canonical layout of an ontology file's text; raises OntologyInvalid when it is not YAML."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     try:
         doc = yaml.load(text)
     except MarkedYAMLError as error:
@@ -66,7 +66,8 @@ def format_text(text: str, filename: str = "<string>") -> str:
     return out.getvalue() if doc is not None else text
 
 
-def _ranker(order: tuple[str, ...], first: Any = None) -> Callable[[Any], int]:
+def ranker(order: tuple[str, ...], first: Any = None) -> Callable[[Any], int]:
+    """A sort key for a mapping's keys by `order` (aliases read as their field); `first` goes before all."""
     unknown = order.index("<unknown>") if "<unknown>" in order else len(order)
 
     def rank(key: Any) -> int:
@@ -132,8 +133,8 @@ def give_trailing(mapping: CommentedMap | CommentedSeq, rest: str) -> None:
 
 
 def _document(doc: CommentedMap) -> None:
-    reorder(doc, _ranker(TOP_ORDER))
-    for section in ("tools", "classifications", "relations"):
+    reorder(doc, ranker(TOP_ORDER))
+    for section in _SECTION_TYPES:
         _nodes(doc.get(section), section)
 
 
@@ -144,7 +145,7 @@ def _nodes(items: Any, section: str) -> None:
                 _node(item, section)
 
 
-def _shorthand(node: CommentedMap, section: str) -> Any:
+def shorthand_key(node: CommentedMap, section: str) -> Any:
     """The `<type>: <title>` key, as the loader finds it: a known type, else the first unknown key."""
     keys = list(node.keys())
     fields = {ALIASES.get(k, k) for k in keys if isinstance(k, str)}
@@ -156,7 +157,7 @@ def _shorthand(node: CommentedMap, section: str) -> Any:
 
 
 def _node(node: CommentedMap, section: str) -> None:
-    reorder(node, _ranker(NODE_ORDER, _shorthand(node, section)))
+    reorder(node, ranker(NODE_ORDER, shorthand_key(node, section)))
     for key, value in node.items():
         field = ALIASES.get(key, key) if isinstance(key, str) else key
         if field == "classifications":
@@ -164,7 +165,7 @@ def _node(node: CommentedMap, section: str) -> None:
         elif field == "options" and isinstance(value, CommentedSeq):
             for option in value:
                 if isinstance(option, CommentedMap):
-                    reorder(option, _ranker(OPTION_ORDER))
+                    reorder(option, ranker(OPTION_ORDER))
         elif field == "tree_options":
             _tree(value)
 
@@ -178,5 +179,5 @@ def _tree(items: Any) -> None:
         if len(item) == 1 and ALIASES.get(next(iter(item)), next(iter(item))) not in TREE_ORDER:
             _tree(next(iter(item.values())))
             continue
-        reorder(item, _ranker(TREE_ORDER))
+        reorder(item, ranker(TREE_ORDER))
         _tree(item.get("children"))

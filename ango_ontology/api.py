@@ -1,0 +1,221 @@
+"""The public Python API: load, validate, plan, apply, saved plans, rollback, pull, diff and fmt; it never prints.
+
+    from contextlib import closing
+    import ango_ontology as ango
+
+    ontology = ango.load("ontology.yaml")
+    with closing(ango.open_hub("local")) as hub:
+        runs = ango.plan(ontology, hub)
+        for run in ango.apply(hub, runs, allow_destructive=False):
+            print(run.label, run.error or run.outcome)
+
+Every function raises an `AngoOntologyError` (see `ango_ontology.errors`) for what the user can fix;
+functions over several projects keep each project's error in its `ProjectRun` instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import fmt as _fmt
+from .apply import Outcome, apply_plan, check_saved, count_impact
+from .backups import Backup, BackupStore
+from .diff import make_plan
+from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
+from .hub import Hub, open_hub
+from .live import Live
+from .loader import load, load_text
+from .merge import merge_into
+from .model import JSON, Ontology, ProjectRef
+from .plan import Plan
+from .projects import Target, choose_refs, live_schema
+from .pull import pull_yaml
+from .revisions import load_spec
+from .runs import Progress, ProjectRun, apply_all, plan_all
+from .wire import from_category_schema
+
+EMPTY_SCHEMA: JSON = {"tools": [], "classifications": [], "relations": []}
+
+__all__ = ["EMPTY_SCHEMA", "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "load",
+           "load_text",
+           "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback",
+           "validate"]
+
+
+# --- files --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Validation:
+    """One file checked: its label set when valid, else every problem found in it (`failure`: the file
+    could not be read at all, and why)."""
+
+    file: str
+    ontology: Ontology | None
+    problems: list[Problem] = field(default_factory=list)
+    failure: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.ontology is not None
+
+
+def validate(path: str | os.PathLike[str]) -> Validation:
+    """Load and check one file; problems are returned, not raised (a file that cannot be read is one too)."""
+    name = os.fspath(path)
+    try:
+        return Validation(name, load(name))
+    except OntologyInvalid as error:
+        return Validation(name, None, list(error.problems))
+    except AngoOntologyError as error:
+        return Validation(name, None, [Problem(error.message, "", name)], failure=str(error))
+
+
+def format_text(text: str, filename: str = "<string>") -> str:
+    """An ontology file's text in the canonical layout (comments kept); OntologyInvalid if it is not YAML."""
+    return _fmt.format_text(text, filename)
+
+
+def diff(old: Ontology | str, new: Ontology | str) -> Plan:
+    """What changes from one definition to another, offline; each a label set, a file or `REV:PATH` in git."""
+    before = load_spec(old) if isinstance(old, str) else old
+    after = load_spec(new) if isinstance(new, str) else new
+    return make_plan(after, before)
+
+
+# --- plan and apply ---------------------------------------------------------------------------------------
+
+def choose_targets(ontology: Ontology, projects: Sequence[str] = ()) -> list[ProjectRef]:
+    """The projects a label set is for, narrowed to `projects` (ids or names) when given."""
+    return choose_refs(ontology, list(projects))
+
+
+def plan(ontology: Ontology, hub: Hub, projects: Sequence[str] = (), *, check_usage: bool = False,
+         progress: Progress | None = None) -> list[ProjectRun]:
+    """A plan per target project (see `choose_targets`), made concurrently."""
+    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage)
+
+
+def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None = None, source: str | None = None,
+          batches: Sequence[str] = (), allow_destructive: bool = False,
+          progress: Progress | None = None) -> list[ProjectRun]:
+    """Apply planned runs (from `plan` or `plan_saved`), each with a backup and a read-back; in input order.
+
+    Runs that failed to plan, or need nothing done, are returned as they were.
+    """
+    pending = [run for run in runs if run.plan is not None and (needs_write(run) or batches)]
+    done = apply_all(hub, pending, store=backups or BackupStore(), source=source, batches=batches,
+                     allow_destructive=allow_destructive, progress=progress)
+    by_ref = {id(run.ref): run for run in done}
+    return [by_ref.get(id(run.ref), run) for run in runs]
+
+
+def needs_write(run: ProjectRun) -> bool:
+    """Whether applying a planned run changes the hub: a label set to push, or a project to create."""
+    return run.plan is not None and (not run.plan.is_empty or (run.target is not None and
+                                                                 run.target.project_id is None))
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan | None:
+    """The saved plan in `path` (whatever its name), or None when the file is an ontology definition."""
+    name = os.fspath(path)
+    if name.endswith(".py"):
+        return None
+    try:
+        with open(name, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
+                return None
+        text = Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError):
+        return None  # not a plan; loading it as an ontology says what is wrong
+    return _parse_plan(name, text)
+
+
+def _parse_plan(name: str, text: str) -> Plan | None:
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        if name.endswith(".json"):
+            raise PlanFileInvalid(f"{name}: not a readable plan file ({error})") from None
+        return None  # a YAML file that starts with a flow mapping
+    if not (isinstance(data, dict) and "format_version" in data):
+        return None
+    try:
+        return Plan.from_json(data)
+    except PlanFileInvalid as error:
+        raise PlanFileInvalid(f"{name}: {error}") from None
+
+
+def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRun:
+    """A saved plan made ready to apply: checked against this hub and project, its changes re-derived and
+    its destructive changes counted afresh."""
+    if projects and saved.project not in projects:
+        raise InputError(f"this plan is for project {saved.project or saved.project_name}, not "
+                         f"{', '.join(projects)}; a saved plan applies to the project it was made for")
+    if saved.hub and saved.hub != hub.name:
+        raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
+                         "pass the same --hub, or plan again")
+    ref = ProjectRef(id=saved.project, name=saved.project_name)
+    target = Target(ref, saved.project)
+    live = Live.read(live_schema(hub, target))
+    check_saved(saved, live)
+    return ProjectRun(ref, target, count_impact(hub, saved, live), live=live)
+
+
+# --- rollback ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rollback:
+    """A backup to restore and the plan that restores it (the backup's categorySchema pushed verbatim)."""
+
+    backup: Backup
+    run: ProjectRun
+
+    @property
+    def plan(self) -> Plan:
+        assert self.run.plan is not None
+        return self.run.plan
+
+
+def plan_rollback(hub: Hub, project: str, *, backups: BackupStore | None = None, to: str | None = None) -> Rollback:
+    """What restoring a backup (the latest, or the one named by `to`) would change in the project."""
+    backup = (backups or BackupStore()).find(project, to)
+    restored = backup.category_schema or EMPTY_SCHEMA
+    ref = ProjectRef(id=project)
+    target = Target(ref, project)
+    live = Live.read(live_schema(hub, target))
+    made = make_plan(from_category_schema(restored), live, project=project, hub=hub.name)
+    # Push the backup exactly as it was saved, so the project holds it byte for byte.
+    return Rollback(backup, ProjectRun(ref, target, replace(made, desired_schema=restored), live=live))
+
+
+def rollback(hub: Hub, planned: Rollback, *, backups: BackupStore | None = None,
+             allow_destructive: bool = False) -> Outcome:
+    """Restore the backup through the same checks, backup and read-back as apply."""
+    assert planned.run.target is not None
+    return apply_plan(hub, planned.plan, planned.run.target, store=backups or BackupStore(), live=planned.run.live,
+                      allow_destructive=allow_destructive)
+
+
+# --- pull -------------------------------------------------------------------------------------------------
+
+def pull(hub: Hub, project_id: str) -> str:
+    """The live label set of a project as an ontology file's text, with an explicit id on every node."""
+    return pull_yaml(hub.get_project(project_id), project_id=project_id, hub_name=hub.name)
+
+
+def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>") -> str:
+    """An existing file's text with the project's live changes merged in (comments and layout kept).
+
+    InputError when the file names other projects than this one.
+    """
+    ids = [ref.id for ref in load_text(text, filename).targets() if ref.id]
+    if ids and project_id not in ids:
+        raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
+                         "pull it into its own file (or add the project to the file's `projects:`)")
+    return merge_into(text, hub.get_project(project_id), filename)

@@ -1,0 +1,15 @@
+"""The commands, one module each; every module adds its own to the command line with `register(sub)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import apply, fmt, hub, plan, pull, validate
+
+COMMANDS = (validate, plan, apply, pull, fmt, hub)
+
+
+def register_all(sub: Any) -> None:
+    """Add every command to the root parser's subcommands, in the order `--help` lists them."""
+    for command in COMMANDS:
+        command.register(sub)

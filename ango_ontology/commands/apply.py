@@ -1,0 +1,131 @@
+"""`apply FILE|PLANFILE`, and the backups it leaves: `history PROJECT` and `rollback PROJECT`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from contextlib import closing
+from typing import Any
+
+from .. import api
+from ..apply import check_allowed
+from ..hub import Hub
+from ..runs import ProjectRun
+from ..wire import from_category_schema
+from . import options
+from .plan import show_runs
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    """Plan (or read a saved plan), check, confirm, write, verify — per project; exit 1 if any failed."""
+    saved = api.read_plan(args.file)
+    with closing(options.hub_from(args)) as hub:
+        if saved is not None:
+            options.counting_note(saved.destructive > 0)
+            runs = [api.plan_saved(hub, saved, args.project)]
+            batches: list[str] = []
+        else:
+            ontology = api.load(args.file)
+            runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"))
+            batches = ontology.batches
+        return _apply_runs(hub, runs, args, batches, source=None if saved else args.file)
+
+
+def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batches: list[str],
+                source: str | None) -> int:
+    show_runs(runs, args, sys.stdout)
+    for run in runs:
+        if run.plan is not None:
+            check_allowed(run.plan, args.allow_destructive)
+    writing = [run for run in runs if api.needs_write(run)]
+    if writing:
+        count = len(writing)
+        confirm_text = f"Apply these changes to {count} project{'s' if count != 1 else ''}?"
+        options.confirm(confirm_text, args)
+    final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
+                      allow_destructive=args.allow_destructive, progress=options.progress("Applied"))
+    return _report_apply(final)
+
+
+def _report_apply(runs: Sequence[ProjectRun]) -> int:
+    for run in runs:
+        if run.error is not None:
+            sys.stderr.write(f"Error: project {run.label}: {run.error}\n")
+            continue
+        outcome = run.outcome
+        if outcome is None:
+            sys.stdout.write(f"Project {run.label}: no changes.\n")
+            continue
+        notes = []
+        if outcome.created_project:
+            notes.append("created the project")
+        if outcome.written:
+            notes.append(f"applied {len(outcome.plan.changes)} change(s), verified")
+        if outcome.batches_created:
+            notes.append(f"created batches {', '.join(outcome.batches_created)}")
+        if outcome.backup is not None:
+            notes.append(f"backup {outcome.backup}")
+        sys.stdout.write(f"Project {outcome.project_id}: {'; '.join(notes) or 'no changes'}.\n")
+    ok = [run for run in runs if run.ok]
+    if len(runs) > 1 or len(ok) != len(runs):
+        failed = [run.label for run in runs if not run.ok]
+        sys.stdout.write(f"Apply complete: {len(ok)} of {len(runs)} project(s) succeeded"
+                         + (f"; failed: {', '.join(failed)}" if failed else "") + ".\n")
+    return 0 if len(ok) == len(runs) else 1
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List the backups of a project, oldest first."""
+    store = options.backup_store(args)
+    backups = store.list(args.project)
+    if not backups:
+        sys.stdout.write(f"No backups of project {args.project} in {store.folder(args.project)}.\n")
+        return 0
+    for backup in backups:
+        nodes = sum(from_category_schema(backup.category_schema).counts().values())
+        commit = (backup.git_commit or "-")[:12]
+        sys.stdout.write(f"{backup.name}  {backup.created_at}  by {backup.applied_by}  git {commit}  "
+                         f"{nodes} nodes\n")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Restore a backup through the same plan → confirm → write → verify path as apply."""
+    store = options.backup_store(args)
+    with closing(options.hub_from(args)) as hub:
+        planned = api.plan_rollback(hub, args.project, backups=store, to=args.to)
+        backup = planned.backup
+        sys.stdout.write(f"Rolling project {args.project} back to backup {backup.name} "
+                         f"({backup.created_at}).\n")
+        show_runs([planned.run], args, sys.stdout)
+        if planned.plan.is_empty:
+            sys.stdout.write("The project already holds that label set.\n")
+            return 0
+        check_allowed(planned.plan, args.allow_destructive)
+        options.confirm(f"Roll project {args.project} back?", args)
+        outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive)
+    sys.stdout.write(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
+                     f"before the rollback is saved in {outcome.backup}.\n")
+    return 0
+
+
+def register(sub: Any) -> None:
+    apply = sub.add_parser("apply", help="push the label set (or a saved plan) to the project(s)")
+    apply.add_argument("file", metavar="FILE|PLANFILE", help="an ontology file, or a plan saved with --out")
+    options.add_project_flag(apply)
+    options.add_hub_flags(apply)
+    options.add_apply_flags(apply)
+    apply.set_defaults(func=cmd_apply)
+
+    history = sub.add_parser("history", help="list the backups of a project")
+    history.add_argument("project", metavar="PROJECT")
+    options.add_backup_dir(history)
+    history.set_defaults(func=cmd_history)
+
+    rollback = sub.add_parser("rollback", help="restore a backup of a project")
+    rollback.add_argument("project", metavar="PROJECT")
+    rollback.add_argument("--to", metavar="BACKUP", help="a backup name from `history` (default: the latest)")
+    options.add_hub_flags(rollback)
+    options.add_apply_flags(rollback)
+    rollback.set_defaults(func=cmd_rollback)

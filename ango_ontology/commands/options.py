@@ -1,0 +1,111 @@
+"""What the commands share: the hub, project, format and colour flags, exit codes, confirmation and progress."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TextIO
+
+from ..backups import BackupStore
+from ..errors import ApplyError, ConfirmationRequired
+from ..hub import Hub, open_hub
+from ..plan import Plan
+from ..render import FORMATS
+
+EXIT_OK = 0
+EXIT_CHANGES = 2
+EXIT_DESTRUCTIVE = 3
+Progress = Callable[[int, int], None]
+
+
+def add_hub_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hub", help="an https:// URL, local, local:PATH, or http://127.0.0.1:PORT "
+                                      "(default: ANGO_HUB, else Ango Hub when ANGO_API_KEY is set)")
+    parser.add_argument("--insecure", action="store_true", help="allow plain http to a non-loopback host")
+
+
+def hub_from(args: argparse.Namespace) -> Hub:
+    """The hub the `--hub` and `--insecure` flags name (or ANGO_HUB, or Ango Hub)."""
+    return open_hub(args.hub, insecure=args.insecure)
+
+
+def add_project_flag(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument("--project", action="append", default=[], metavar="ID",
+                        help=help_text or "the project (id, or a name from the file); repeat for several")
+
+
+def add_format_flag(parser: argparse.ArgumentParser, choices: tuple[str, ...] = FORMATS) -> None:
+    parser.add_argument("--format", choices=choices, default="text")
+
+
+def add_color_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+
+
+def use_color(stream: TextIO, args: argparse.Namespace) -> bool:
+    """Colour only on a terminal, never with NO_COLOR or --no-color."""
+    return stream.isatty() and "NO_COLOR" not in os.environ and not getattr(args, "no_color", False)
+
+
+def add_detailed_exitcode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--detailed-exitcode", action="store_true",
+                        help="exit 0 no changes, 2 changes, 3 destructive changes, 1 error")
+
+
+def detailed_code(plans: Iterable[Plan]) -> int:
+    """Terraform's detailed exit code: 3 when any change is destructive, 2 when any plan has changes, else 0."""
+    listed = list(plans)
+    if any(plan.destructive for plan in listed):
+        return EXIT_DESTRUCTIVE
+    return EXIT_CHANGES if any(not plan.is_empty for plan in listed) else EXIT_OK
+
+
+def add_backup_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backup-dir", help="where backups go (default .ango-ontology/backups)")
+
+
+def backup_store(args: argparse.Namespace) -> BackupStore:
+    return BackupStore(Path(args.backup_dir) if args.backup_dir else None)
+
+
+def add_apply_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
+    parser.add_argument("--allow-destructive", action="store_true",
+                        help="allow deletes, replacements and moves that can orphan annotations")
+    add_backup_dir(parser)
+    add_color_flag(parser)
+
+
+def confirm(question: str, args: argparse.Namespace) -> None:
+    """Ask for `yes` on the terminal unless --auto-approve; never prompt without a terminal."""
+    if args.auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ConfirmationRequired("apply needs confirmation, but standard input is not a terminal: review "
+                                   "the plan and pass --auto-approve to apply without asking")
+    sys.stdout.write(f"\n{question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+    sys.stdout.flush()
+    if sys.stdin.readline().strip() != "yes":
+        raise ApplyError("apply cancelled; nothing was changed")
+
+
+def progress(verb: str) -> Progress | None:
+    """`Planned 3/12 projects…` on standard error while a run goes on, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{verb} {done}/{total} projects…" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+    return show
+
+
+def counting_note(counting: bool) -> None:
+    """Say on a terminal that an export is under way: counting usage can take a while."""
+    if counting and sys.stderr.isatty():
+        sys.stderr.write("Counting the annotations that destructive changes would orphan…\n")
+        sys.stderr.flush()

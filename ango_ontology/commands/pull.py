@@ -1,0 +1,65 @@
+"""`pull PROJECT_ID`: a live label set written as a file, or merged into an existing one with `--into`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from .. import api
+from ..backups import atomic_write
+from ..errors import InputError, OntologyInvalid
+from . import options
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
+    existing = read_text(args.into) if args.into else None
+    with closing(options.hub_from(args)) as hub:
+        if existing is not None:
+            text = api.pull_into(hub, args.project, existing, args.into)
+        else:
+            text = api.pull(hub, args.project)
+    target = args.out or args.into
+    if target:
+        if text != existing:
+            atomic_write(Path(target), text.encode("utf-8"))
+        what = "no changes" if text == existing else "written"
+        sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
+    else:
+        sys.stdout.write(text)
+    _warn_if_invalid(text, target or "the pulled file")
+    return 0
+
+
+def _warn_if_invalid(text: str, name: str) -> None:
+    """Say so when the live label set breaks rules Ango lets through: plan will refuse the file until fixed."""
+    try:
+        api.load_text(text, name)
+    except OntologyInvalid as error:
+        sys.stderr.write(f"Warning: the live label set breaks {len(error.problems)} rule(s) this toolkit "
+                         f"enforces; fix them in {name} before `plan`:\n")
+        for problem in error.problems:
+            sys.stderr.write(f"  {problem}\n")
+
+
+def read_text(name: str) -> str:
+    """A file's text (UTF-8, a BOM dropped); InputError when it cannot be read."""
+    try:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{name}: cannot read it as UTF-8 text ({error})") from None
+
+
+def register(sub: Any) -> None:
+    pull = sub.add_parser("pull", help="write a project's live label set as an ontology file")
+    pull.add_argument("project", metavar="PROJECT_ID")
+    pull.add_argument("-o", "--out", metavar="FILE", help="write here (atomically) instead of to stdout")
+    pull.add_argument("--into", metavar="FILE", help="merge the live changes into this existing file, keeping "
+                                                     "its comments and layout (written back unless -o)")
+    options.add_hub_flags(pull)
+    pull.set_defaults(func=cmd_pull)
