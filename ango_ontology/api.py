@@ -79,10 +79,10 @@ def format_text(text: str, filename: str = "<string>") -> str:
     return _fmt.format_text(text, filename)
 
 
-def diff(old: Ontology | str, new: Ontology | str) -> Plan:
+def diff(old: Ontology | str | os.PathLike[str], new: Ontology | str | os.PathLike[str]) -> Plan:
     """What changes from one definition to another, offline; each a label set, a file or `REV:PATH` in git."""
-    before = load_spec(old) if isinstance(old, str) else old
-    after = load_spec(new) if isinstance(new, str) else new
+    before = old if isinstance(old, Ontology) else load_spec(os.fspath(old))
+    after = new if isinstance(new, Ontology) else load_spec(os.fspath(new))
     return make_plan(after, before)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +77,29 @@ def attribute_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
         if want.get(name, default) != have.get(name, default):
             before[name], after[name] = have.get(name, default), want.get(name, default)
     for key, value in desired.extra.items():
-        if live.extra.get(key) != value:
-            before[f"extra.{key}"], after[f"extra.{key}"] = live.extra.get(key), value
+        for path, old, new in json_changes(live.extra.get(key, ABSENT), value, f"extra.{key}"):
+            before[path], after[path] = old, new
     return before, after
+
+
+ABSENT: Any = object()
+"""A key one side does not have (shown as null, but never taken for an equal null)."""
+
+
+def json_changes(old: Any, new: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
+    """Where two JSON values differ, as (dotted path, before, after): nested objects are entered, so a
+    changed leaf of a large Ango setting shows as that leaf, not as two whole blobs (lists are compared
+    whole unless they keep their length). A key only one side has is a change, even to or from null."""
+    if old is not ABSENT and new is not ABSENT and old == new:
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            yield from json_changes(old.get(key, ABSENT), new.get(key, ABSENT), f"{path}.{key}")
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (left, right) in enumerate(zip(old, new, strict=True)):
+            yield from json_changes(left, right, f"{path}[{index}]")
+    else:
+        yield path, None if old is ABSENT else old, None if new is ABSENT else new
 
 
 def _default(item: Item, name: str) -> Any:

@@ -384,3 +384,22 @@ def test_plan_created_tree_node_summary_keeps_an_explicit_value() -> None:
     desired.classifications[0].tree_options.append(TreeOption(title="Water", value="water-body"))
     (change,) = make_plan(desired, applied(vehicles())).changes
     assert change.after is not None and change.after["value"] == "water-body"
+
+
+def test_nested_extra_values_show_the_paths_that_changed() -> None:
+    live = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000",
+                                extra={"settings": {"size": 3, "hints": ["a", "b"], "keep": True}})])
+    desired = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000",
+                                   extra={"settings": {"size": 4, "hints": ["a", "c"], "keep": True,
+                                                       "new": None}})])
+    (change,) = diff(resolve(desired, live), live)
+    assert change.action == "update"
+    assert change.before == {"extra.settings.size": 3, "extra.settings.hints[1]": "b", "extra.settings.new": None}
+    assert change.after == {"extra.settings.size": 4, "extra.settings.hints[1]": "c", "extra.settings.new": None}
+
+
+def test_an_extra_key_set_to_null_where_the_live_node_has_none_is_a_change() -> None:
+    live = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000")])
+    desired = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000", extra={"hint": None})])
+    (change,) = diff(resolve(desired, live), live)
+    assert (change.action, change.after) == ("update", {"extra.hint": None})
