@@ -30,7 +30,7 @@ from .hub import Hub, open_hub
 from .live import Live
 from .loader import load, load_text
 from .merge import merge_into
-from .model import JSON, Ontology, ProjectRef
+from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
 from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
@@ -38,7 +38,7 @@ from .revisions import load_spec
 from .runs import Progress, ProjectRun, apply_all, plan_all
 from .wire import from_category_schema
 
-EMPTY_SCHEMA: JSON = {"tools": [], "classifications": [], "relations": []}
+EMPTY_SCHEMA: JSON = {name: [] for name in SECTION_NAMES}
 
 __all__ = ["EMPTY_SCHEMA", "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "load",
            "load_text",

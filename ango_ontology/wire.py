@@ -19,8 +19,6 @@ from .model import (
     Node,
     Ontology,
     Option,
-    Relation,
-    Tool,
     TreeOption,
     attributes,
     wire_keys,
@@ -162,14 +160,11 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
 def from_category_schema(data: JSON | None) -> Ontology:
     """Parse a live categorySchema into models: missing keys and nulls take defaults, unknown keys are kept."""
     data = data or {}
-    return Ontology.model_construct(
-        project=None,
-        projects=[],
-        batches=[],
-        tools=[_parse_node(item, Tool, None) for item in _list(data.get("tools"))],
-        classifications=[_parse_node(item, Classification, None) for item in _list(data.get("classifications"))],
-        relations=[_parse_node(item, Relation, None) for item in _list(data.get("relations"))],
-    )
+    sections: dict[str, Any] = {
+        section.name: [_parse_node(item, section.model, None) for item in _list(data.get(section.name))]
+        for section in SECTIONS
+    }
+    return Ontology.model_construct(None, project=None, projects=[], batches=[], **sections)
 
 
 def _list(value: Any) -> list[JSON]:
