@@ -23,6 +23,9 @@ _DESCRIPTIONS = {
     "when": "The value of the parent classification's option that reveals this one.",
     "renamed_from": "The old title (or value) of a node renamed without an id.",
     "protect": "Never delete or replace this node in a plan.",
+    "description": "What annotators should know; shown in the annotator guide, never sent to Ango.",
+    "examples": "Links (http(s) or relative paths) to example images, listed in the annotator guide; never sent "
+                "to Ango.",
     "extra": "Ango keys the toolkit does not model, sent verbatim.",
 }
 
@@ -35,6 +38,8 @@ def ontology_json_schema() -> dict[str, Any]:
         _node_def(defs[name], types)
     _aliases(defs["Option"])
     _aliases(defs["TreeOption"])
+    for name in ("Option", "TreeOption"):
+        _describe(defs[name]["properties"])
     _aliases(defs["ProjectRef"])
     _option_items(defs)
     _tree_items(defs)
@@ -51,14 +56,18 @@ def _node_def(node: dict[str, Any], types: tuple[str, ...]) -> None:
     props["type"] = {"enum": list(types), "description": "The type; or write `<type>: <title>`."}
     props["color"]["anyOf"][0]["pattern"] = "^#[0-9A-Fa-f]{6}$"
     props["shortcut_key"] = {"enum": ["", *sorted(SHORTCUT_KEYS)], "description": _DESCRIPTIONS["shortcut_key"]}
-    for field, text in _DESCRIPTIONS.items():
-        if field in props:
-            props[field]["description"] = text
+    _describe(props)
     for kind in types:
         props[kind] = {"type": ["string", "number", "null"], "description": f"A {kind} with this title."}
     _aliases(node)
     node.pop("required", None)
     node["minProperties"] = 1
+
+
+def _describe(props: dict[str, Any]) -> None:
+    for field, text in _DESCRIPTIONS.items():
+        if field in props:
+            props[field]["description"] = text
 
 
 def _aliases(model_def: dict[str, Any]) -> None:

@@ -20,11 +20,12 @@ from .normalise import ALIASES
 # The sections keep the order they are written in: a file may lead with what matters most to it.
 TOP_ORDER = ("project", "projects", "batches", "<unknown>")
 # Who it is and when it shows first, then its plain attributes in the models' order, then what it holds.
-NODE_ORDER = ("type", "title", "id", "renamed_from", "when", "parent_option_id",
+NODE_ORDER = ("type", "title", "id", "renamed_from", "when", "parent_option_id", "description", "examples",
               *(a.name for a in attributes(Classification)), "protect", "<unknown>", "extra",
               "options", "tree_options", "classifications")
-OPTION_ORDER = ("value", "id", "renamed_from", "protect", "<unknown>", "extra")
-TREE_ORDER = ("title", "id", "value", "renamed_from", "protect", "<unknown>", "extra", "children")
+OPTION_ORDER = ("value", "id", "renamed_from", "description", "examples", "protect", "<unknown>", "extra")
+TREE_ORDER = ("title", "id", "value", "renamed_from", "description", "examples", "protect", "<unknown>", "extra",
+              "children")
 _SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
 

@@ -9,19 +9,21 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .diff_nodes import attributes as compared_attributes
-from .fmt import NODE_ORDER, give_trailing, ranker, round_trip_yaml, shorthand_key, take_trailing
+from .fmt import NODE_ORDER, TREE_ORDER, give_trailing, ranker, round_trip_yaml, shorthand_key, take_trailing
 from .identity import resolve
 from .loader import load_text
-from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Node, Option
+from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Item, Node, Option, TreeOption
 from .model import attributes as plain_attributes
 from .normalise import ALIASES
 from .pull import attributes, live_ontology, node_lines, option_flow, tree_lines
-from .wire import flatten_tree
+from .wire import flatten_tree, tree_to_wire
 
 Choices = list[tuple[str, str | None]]
 # Model field -> the key pull writes for it.
 _KEYS = {a.name: a.file_key for a in plain_attributes(Classification)}
 _CONDITION_KEYS = ("when", "parent_option_id")
+# What the file alone holds of a tree node, kept when Ango's side of its tree is written back.
+_FILE_ONLY = ("description", "examples", "protect")
 
 
 def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "<string>") -> str:
@@ -121,12 +123,32 @@ def _merge_node(raw: Any, mine: Node, live: Node, choices: Choices, section: str
     own: Choices = [(o.value, o.id) for o in live.options]
     if isinstance(live, Classification) and live.type == TREE_TYPE:
         own = list(flatten_tree(live.tree_options))
-        if isinstance(mine, Classification) and mine.tree_options != live.tree_options:
-            raw[_key_for(raw, "tree_options") or "tree"] = _parse(
-                [line for item in live.tree_options for line in tree_lines(item, "")])
+        if isinstance(mine, Classification) and _wire_tree(mine.tree_options) != _wire_tree(live.tree_options):
+            fresh = _parse([line for item in live.tree_options for line in tree_lines(item, "")])
+            _carry_file_fields(fresh, {item.id: item for root in mine.tree_options for item in root.walk()})
+            raw[_key_for(raw, "tree_options") or "tree"] = fresh
     else:
         _merge_options(raw, mine.options, live.options)
     _merge_nodes(raw, "classifications", "classifications", mine.classifications, live.classifications, own)
+
+
+def _wire_tree(nodes: list[TreeOption]) -> list[JSON]:
+    """What Ango holds of a tree: file-only keys (description, protect…) are no difference."""
+    return [tree_to_wire(node) for node in nodes]
+
+
+def _carry_file_fields(seq: Any, mine: Mapping[str | None, Item]) -> None:
+    """A tree rewritten from the live side keeps what only the file knows of each node still in it."""
+    for raw in seq if isinstance(seq, CommentedSeq) else ():
+        if not isinstance(raw, CommentedMap):
+            continue
+        node = mine.get(getattr(raw.get("id"), "text", None) or str(raw.get("id")))
+        rank = ranker(TREE_ORDER)
+        for field in _FILE_ONLY if node is not None else ():
+            value = getattr(node, field)
+            if value:
+                raw.insert(sum(1 for key in raw if rank(key) <= rank(field)), field, value)
+        _carry_file_fields(raw.get("children"), mine)
 
 
 class _Replace(Exception):

@@ -126,6 +126,8 @@ class Option(_Model):
     value: Annotated[str, Wire("value", plain=False)]
     id: Annotated[str | None, Wire("schemaId", plain=False)] = None
     renamed_from: str | None = None
+    description: str | None = None
+    examples: list[str] = Field(default_factory=list)
     protect: bool = False
     extra: JSON = Field(default_factory=dict)
 
@@ -143,6 +145,8 @@ class TreeOption(_Model):
     value: Annotated[str | None, Wire("value", plain=False)] = None
     children: Annotated[list[TreeOption], Wire("children", plain=False)] = Field(default_factory=list)
     renamed_from: str | None = None
+    description: str | None = None
+    examples: list[str] = Field(default_factory=list)
     protect: bool = False
     extra: JSON = Field(default_factory=dict)
 
@@ -172,6 +176,9 @@ class Node(_Model):
         Field(default_factory=list)
     options: Annotated[list[Option], Wire("options", plain=False)] = Field(default_factory=list)
     renamed_from: str | None = None
+    # For people only (the annotator guide): kept in the file, never sent to Ango, never a plan change.
+    description: str | None = None
+    examples: list[str] = Field(default_factory=list)
     protect: bool = False
     extra: JSON = Field(default_factory=dict)
 

@@ -37,6 +37,8 @@ OPTION_FIELDS = tuple(Option.model_fields)
 TREE_FIELDS = tuple(TreeOption.model_fields)
 PROJECT_FIELDS = tuple(ProjectRef.model_fields)
 TOP_FIELDS = tuple(Ontology.model_fields)
+# Text fields of options and tree nodes (a number there is read as it is written).
+_ITEM_TEXTS = ("value", "id", "renamed_from", "description")
 # Ango's wire keys and the file's short keys, each meaning a model field.
 ALIASES = {
     **{key: field for model in (Classification, Option, TreeOption)
@@ -46,7 +48,7 @@ ALIASES = {
     "renamedFrom": "renamed_from",
 }
 # Fields whose value is text: a YAML number there is read as the text it was written with.
-TEXT_FIELDS = frozenset({"title", "when", "renamed_from", "id", "parent_option_id"}
+TEXT_FIELDS = frozenset({"title", "when", "renamed_from", "id", "parent_option_id", "description"}
                         | {a.name for a in attributes(Classification) if a.form == "text"})
 _SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
@@ -249,6 +251,8 @@ class Normaliser:
             return self.items(value, path, self.option)
         if field == "tree_options":
             return self.items(value, path, self.tree)
+        if field == "examples":
+            return self.items(value, path, self.text)
         if field in TEXT_FIELDS and value is not None:
             return self.text(value, path)
         return self.plain(value, path)
@@ -256,9 +260,11 @@ class Normaliser:
     def option(self, raw: Any, path: DocPath) -> Any:
         if isinstance(raw, dict):
             out = self.mapping(raw, path, OPTION_FIELDS)
-            for field in ("value", "id", "renamed_from"):
+            for field in _ITEM_TEXTS:
                 if out.get(field) is not None:
                     out[field] = self.text(out[field], path + (field,))
+            if "examples" in out:
+                out["examples"] = self.items(out["examples"], path + ("examples",), self.text)
             if "value" not in out:
                 self.note(path, "an option needs a `value`")
                 out["value"] = f"{INVALID}{path}"
@@ -283,7 +289,9 @@ class Normaliser:
             for _, value, field in self.fields(raw, path, TREE_FIELDS, ALIASES):
                 if field == "children":
                     out[field] = self.items(value, path + ("children",), self.tree)
-                elif field in ("title", "id", "value", "renamed_from") and value is not None:
+                elif field == "examples":
+                    out[field] = self.items(value, path + ("examples",), self.text)
+                elif field in ("title", *_ITEM_TEXTS) and value is not None:
                     out[field] = self.text(value, path + (field,))
                 else:
                     out[field] = self.plain(value, path + (field,))

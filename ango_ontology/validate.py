@@ -25,6 +25,7 @@ from .normalise import INVALID, DocPath, did_you_mean
 from .wire import flatten_tree
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 SHORTCUT_KEYS = frozenset([str(d) for d in range(10)] + [f"ctrl+{d}" for d in range(10)] + list("abcdefghijk"))
 _SECTIONS = {section.name: section for section in SECTIONS}
 
@@ -82,6 +83,7 @@ class _Checker:
         if not node.title.strip():
             self.add(path + ("title",), crumb, "the title is empty")
         self.claim_id(node.id, path, crumb)
+        self.examples(node.examples, path, crumb)
         self.attributes(node, path, crumb)
         if known_type:  # what an unknown type may hold is unknown: one problem is enough
             self.option_rules(node, path, crumb)
@@ -91,6 +93,13 @@ class _Checker:
         self.section(node.classifications, path, crumb, "classifications", node)
         nested = [(path + ("classifications", i), child) for i, child in enumerate(node.classifications)]
         self.shortcut_clashes(nested, crumb)
+
+    def examples(self, links: list[str], path: DocPath, crumb: str) -> None:
+        """Example links go into the annotator guide: web links and relative paths only, nothing a page runs."""
+        for index, link in enumerate(links):
+            problem = link_problem(link)
+            if problem:
+                self.add(path + ("examples", index), crumb, problem)
 
     def attributes(self, node: Node, path: DocPath, crumb: str) -> None:
         if node.color is not None and not _COLOR.fullmatch(node.color):
@@ -124,6 +133,7 @@ class _Checker:
                 self.add(path + (index, "value"), own, f"duplicate option value '{option.value}'")
             seen.add(option.value)
             self.claim_id(option.id, path + (index,), own)
+            self.examples(option.examples, path + (index,), own)
             self.extra_keys(option.extra, path + (index,), own, wire_keys(Option))
 
     def classification(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
@@ -191,6 +201,7 @@ class _Checker:
                 self.add(here + ("title",), own, f"duplicate tree node '{item.title}' among its siblings")
             seen.add(item.title)
             self.claim_id(item.id, here, own)
+            self.examples(item.examples, here, own)
             self.extra_keys(item.extra, here, own, wire_keys(TreeOption))
             self.tree(item.children, here + ("children",), own)
 
@@ -210,6 +221,19 @@ class _Checker:
                          f"shortcut key '{key}' is already used by '{seen[key]}'")
             else:
                 seen[key] = item.title
+
+
+def link_problem(link: str) -> str:
+    """Why `link` cannot be an example link (a `javascript:` URL, spaces…), or an empty string."""
+    if not link.strip():
+        return "the example link is empty"
+    if any(ch.isspace() or not ch.isprintable() for ch in link):
+        return f"example link {link!r} holds spaces or control characters; encode them (%20)"
+    scheme = _SCHEME.match(link)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return (f"example link {link!r}: only http(s) links and relative paths are allowed, "
+                f"not {scheme.group(1)}:")
+    return ""
 
 
 def _choices(parent: Node | None) -> list[tuple[str, str | None]]:
