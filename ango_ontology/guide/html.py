@@ -54,8 +54,10 @@ def _digest(text: str) -> str:
 
 def _header(ontology: Ontology, version: Version, title: str) -> str:
     counts = ontology.counts()
-    summary = (f"{counts['tools']} tools, {counts['classifications']} questions, {counts['relations']} relations, "
-               f"{counts['options']} answers, {counts['tree_options']} tree nodes")
+    words = {"tools": "tools", "classifications": "questions", "relations": "relations", "options": "answers",
+             "tree_options": "tree nodes"}
+    summary = ", ".join(f"{counts[key]} {word if counts[key] != 1 else word[:-1]}"
+                        for key, word in words.items() if counts[key])
     return (f"<header>\n<h1>Annotator guide: {html_title(title)}</h1>\n"
             f"<p class=\"version\">{html_text(version.sentence())} {summary}.</p>\n"
             "<form id=\"search\" class=\"search\" role=\"search\" hidden>"
