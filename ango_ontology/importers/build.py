@@ -11,6 +11,12 @@ from ..validate import SHORTCUT_KEYS
 from .notes import Notes, Place
 
 _HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+# The colour names label configurations use most (CSS's basic colours and a few more), as CSS defines them.
+CSS_COLORS = {"black": "#000000", "silver": "#C0C0C0", "gray": "#808080", "grey": "#808080", "white": "#FFFFFF",
+              "maroon": "#800000", "red": "#FF0000", "purple": "#800080", "fuchsia": "#FF00FF", "magenta": "#FF00FF",
+              "green": "#008000", "lime": "#00FF00", "olive": "#808000", "yellow": "#FFFF00", "navy": "#000080",
+              "blue": "#0000FF", "teal": "#008080", "aqua": "#00FFFF", "cyan": "#00FFFF", "orange": "#FFA500",
+              "pink": "#FFC0CB", "brown": "#A52A2A", "gold": "#FFD700", "violet": "#EE82EE"}
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 _TREE_SEPARATOR = " / "
 
@@ -76,11 +82,13 @@ def tree_node(title: str, children: list[TreeOption], description: str | None = 
 
 
 def color(raw: Any, place: Place, notes: Notes) -> str | None:
-    """`#RRGGBB` from `#RRGGBB`, `RRGGBB`, `#RGB` or an `[r, g, b]` list; anything else noted and left out."""
+    """`#RRGGBB` from `#RRGGBB`, `RRGGBB`, `#RGB`, a CSS colour name or an `[r, g, b]` list; else noted, left out."""
     if raw is None or raw == "":
         return None
     if isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, int) and 0 <= v <= 255 for v in raw):
         return "#" + "".join(f"{v:02X}" for v in raw)
+    if isinstance(raw, str) and raw.strip().lower() in CSS_COLORS:
+        return CSS_COLORS[raw.strip().lower()]
     found = _HEX.fullmatch(str(raw).strip()) if isinstance(raw, str) else None
     if found is None:
         notes.warn(place, f"colour {raw!r} is not #RRGGBB: left out (a colour is chosen for it)")

@@ -40,9 +40,9 @@ def _tool(category: dict[str, Any], place: Place, notes: Notes, titles: Titles, 
     title = titles.take(category.get("name"), place)
     parent = category.get("supercategory")
     stuff = category.get("isthing") == 0
-    for key in ("keypoints", "skeleton"):
+    for key, verb in (("keypoints", "are"), ("skeleton", "is")):
         if category.get(key):
-            notes.warn(place.child(key), f"the {key} of '{title}' are left out: Ango has no skeleton tool")
+            notes.warn(place.child(key), f"the {key} of '{title}' {verb} left out: Ango has no skeleton tool")
     return Tool(type="segmentation" if stuff else tool, title=title,
                 color=color(category.get("color"), place.child("color"), notes),
                 description=f"Supercategory: {parent}" if parent and parent != title else None)

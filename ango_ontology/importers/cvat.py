@@ -47,8 +47,9 @@ def read(text: str, notes: Notes) -> Ontology:
         elif kind in SHAPES:
             tools.append(_tool(label, kind, place, notes, titles))
         else:
-            notes.warn(place.child("type"), f"label '{label.get('name')}' is drawn as a {kind}, which Ango has no "
-                                            "tool for: left out" + _sublabels(label))
+            article = "an" if kind[:1] in "aeiou" else "a"
+            notes.warn(place.child("type"), f"label '{label.get('name')}' is drawn as {article} {kind}, which Ango "
+                                            "has no tool for: left out" + _sublabels(label))
     return Ontology(tools=tools, classifications=_tags(tags, notes))
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from ..errors import InputError
 from .notes import Notes, Place
 
+COMMENT = "$comment"
+
 
 def parse(text: str, source: str) -> Any:
     try:
@@ -36,8 +38,11 @@ def items(value: Any, place: Place, notes: Notes, what: str) -> list[tuple[dict[
 
 
 def unknown_keys(item: dict[str, Any], known: set[str], place: Place, notes: Notes) -> None:
-    """Note each key the import does not understand (a key it leaves out on purpose is in `known`)."""
+    """Note each key the import does not understand (a key it leaves out on purpose is in `known`).
+
+    `$comment` is JSON's customary comment (JSON Schema's): it is read as one, never as data.
+    """
     for key, value in item.items():
-        if key not in known:
+        if key not in known and key != COMMENT:
             notes.warn(place.child(key), f"{key}={json.dumps(value, ensure_ascii=False)[:60]} has no Ango "
                                          "equivalent: left out")

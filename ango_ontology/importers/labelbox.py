@@ -4,7 +4,7 @@ Tools become tools (rectangle → bounding-box, polygon, line → polyline, poin
 and superpixel → brush, named-entity → ner, edge/relationship → a one-to-one relation); classifications
 (radio, checklist → checkbox, dropdown → single-dropdown, text) become questions, with the questions
 nested under an option revealed by that option (`when:`). A classification's `instructions` (the
-question the labeler reads) is its title; its `name` is kept as the description when it differs.
+question the labeler reads) is its title; a `name` that differs is noted (Labelbox exports it, Ango the title).
 """
 
 from __future__ import annotations
@@ -86,11 +86,12 @@ def _question(item: dict[str, Any], place: Place, notes: Notes, titles: Titles,
     if kind not in QUESTIONS:
         notes.warn(place.child("type"), f"classification type {kind!r} has no Ango equivalent: left out")
         return None
-    shown, name = item.get("instructions") or item.get("name"), item.get("name")
-    title = titles.take(shown, place)
+    name = item.get("name")
+    title = titles.take(item.get("instructions") or name, place)
+    if isinstance(name, str) and _slug(name) != _slug(title):
+        notes.warn(place.child("name"), f"'{title}' is exported as '{name}' by Labelbox; Ango exports its title")
     node = Classification(type=QUESTIONS[kind], title=title, when=when, required=bool(item.get("required")),
-                          frame_specific=item.get("scope") == "index",
-                          description=name if isinstance(name, str) and name and name != title else None)
+                          frame_specific=item.get("scope") == "index")
     pairs = []
     nested: list[Classification] = []
     for option, here in items(item.get("options"), place.child("options"), notes, "options"):

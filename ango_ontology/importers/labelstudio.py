@@ -96,11 +96,12 @@ class _Reader:
                 self.shapes.append(child)
             elif name in QUESTIONS:
                 self.questions.append(_Question(child, view, self.header))
-                self.header = None
             elif name == "relations":
                 self.relations.append(child)
             elif name not in ("style", "filter", "collapse", "panel"):
                 self.notes.warn(place(child), f"<{child.tag}> has no Ango equivalent: left out")
+            if name not in ("header", "view"):
+                self.header = None  # a header describes the question right after it, nothing further
 
     def attributes(self, element: Element, used: set[str] = PRESENTATION) -> None:
         for name, value in element.attrs.items():

@@ -28,4 +28,7 @@ class Notes:
         self.warnings: list[Problem] = []
 
     def warn(self, place: Place, message: str) -> None:
-        self.warnings.append(Problem(message, place.path, self.source, place.line, place.column))
+        """Note a problem once, however often the element is read (a question nested under several tools)."""
+        problem = Problem(message, place.path, self.source, place.line, place.column)
+        if problem not in self.warnings:
+            self.warnings.append(problem)
