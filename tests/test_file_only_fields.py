@@ -9,8 +9,8 @@ import pytest
 
 from ango_ontology import OntologyInvalid, category_schema, load, load_text
 from ango_ontology.diff import make_plan
-from ango_ontology.hub.local import LocalHub
 from ango_ontology.fmt import format_text
+from ango_ontology.hub.local import LocalHub
 from ango_ontology.merge import merge_into
 
 DOCUMENTED = """\

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Classification, Ontology, _Node
+from ..model import Classification, Node, Ontology
 
 SECTIONS = (("tools", "tool"), ("classifications", "question"), ("relations", "relation"))
 
@@ -61,14 +61,14 @@ def anchor(parent: str, prefix: str, index: int) -> str:
     return f"{parent}-{prefix}-{index + 1}" if parent else f"{prefix}-{index + 1}"
 
 
-def top_level(ontology: Ontology) -> Iterator[tuple[str, str, int, _Node]]:
+def top_level(ontology: Ontology) -> Iterator[tuple[str, str, int, Node]]:
     """(section, anchor prefix, index, node) for every top-level node, in file order."""
     for section, prefix in SECTIONS:
         for index, node in enumerate(getattr(ontology, section)):
             yield section, prefix, index, node
 
 
-def is_conditional(node: _Node) -> bool:
+def is_conditional(node: Node) -> bool:
     """Whether any question under the node is revealed by an answer."""
     return any(child.when is not None or child.parent_option_id is not None or is_conditional(child)
                for child in node.classifications)
@@ -83,7 +83,7 @@ def flows(ontology: Ontology) -> list[Flow]:
     return out
 
 
-def flow_of(root: _Node, root_anchor: str) -> Flow:
+def flow_of(root: Node, root_anchor: str) -> Flow:
     builder = _Builder()
     builder.place(root, root_anchor, 0, 0)
     return Flow(root_anchor, root.title, tuple(builder.boxes), tuple(builder.edges))
@@ -94,7 +94,7 @@ class _Builder:
         self.boxes: list[Box] = []
         self.edges: list[Edge] = []
 
-    def place(self, node: _Node, node_anchor: str, column: int, row: int) -> int:
+    def place(self, node: Node, node_anchor: str, column: int, row: int) -> int:
         """Place the node and its questions from `row` on; the first row free below them."""
         key = f"n{len(self.boxes) + 1}"
         self.boxes.append(Box(key, node_anchor, node.title, node.type, node.required, node.color, column, row))

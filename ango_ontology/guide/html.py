@@ -12,7 +12,7 @@ import hashlib
 import re
 from importlib import resources
 
-from ..model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .flow import SECTIONS, Flow, anchor, flow_of, is_conditional
 from .shortcuts import shortcuts
 from .svg import draw
@@ -89,12 +89,12 @@ def _footer(version: Version) -> str:
 # --- nodes ---------------------------------------------------------------------------------------------
 
 def _section(ontology: Ontology, section: str, prefix: str) -> str:
-    nodes: list[_Node] = getattr(ontology, section)
+    nodes: list[Node] = getattr(ontology, section)
     articles = [_article(node, anchor("", prefix, index)) for index, node in enumerate(nodes)]
     return f"<section id=\"{section}\">\n<h2>{_HEADINGS[section]}</h2>\n" + "\n".join(articles) + "\n</section>"
 
 
-def _article(node: _Node, node_anchor: str) -> str:
+def _article(node: Node, node_anchor: str) -> str:
     heading = f"<h3>{_swatch(node)}{html_title(node.title)}{_marks(node)}</h3>"
     figure = _figure(flow_of(node, node_anchor)) if is_conditional(node) else ""
     return (f"<article class=\"node\" id=\"{node_anchor}\" data-text=\"{_search_text(node.title, node.description)}\">"
@@ -107,7 +107,7 @@ def _figure(flow: Flow) -> str:
             "a labelled arrow is shown when that answer is chosen, a dashed one always.</figcaption></figure>")
 
 
-def _marks(node: _Node) -> str:
+def _marks(node: Node) -> str:
     kind = f" <span class=\"kind\">{html_text(type_words(node.type))} ({html_text(node.type)})</span>"
     key = f" {_keys(node.shortcut_key)}" if node.shortcut_key else ""
     required = " <abbr class=\"req\" title=\"required\">*</abbr>" if node.required else ""
@@ -119,7 +119,7 @@ def _keys(shortcut: str) -> str:
                     for part in shortcut.split("+"))
 
 
-def _notes(item: _Node | Option | TreeOption) -> str:
+def _notes(item: Node | Option | TreeOption) -> str:
     """The item's description and example links, as the file gives them."""
     out = f"<div class=\"description\">{html_paragraphs(item.description)}</div>" if item.description else ""
     if item.examples:
@@ -129,7 +129,7 @@ def _notes(item: _Node | Option | TreeOption) -> str:
     return out
 
 
-def _swatch(node: _Node) -> str:
+def _swatch(node: Node) -> str:
     """A tool's or relation's colour (a question's colour shows nowhere an annotator looks)."""
     if isinstance(node, Classification) or not node.color or not _COLOR.fullmatch(node.color):
         return ""
@@ -137,7 +137,7 @@ def _swatch(node: _Node) -> str:
             f"<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"{node.color}\"/></svg> ")
 
 
-def _body(node: _Node, node_anchor: str) -> str:
+def _body(node: Node, node_anchor: str) -> str:
     """What is under a node: its answers (each with the questions it reveals), then the questions always shown."""
     by_answer: dict[str, list[tuple[int, Classification]]] = {}
     always: list[tuple[int, Classification]] = []
@@ -154,7 +154,7 @@ def _body(node: _Node, node_anchor: str) -> str:
     return out
 
 
-def _rules(node: _Node) -> str:
+def _rules(node: Node) -> str:
     """What an annotator must respect when answering: a pattern, rich text, per frame."""
     if not isinstance(node, Classification):
         return ""
@@ -171,7 +171,7 @@ def _rules(node: _Node) -> str:
     return f"<p class=\"when\">{text[0].upper() + text[1:]}.</p>"
 
 
-def _answers(node: _Node) -> set[str]:
+def _answers(node: Node) -> set[str]:
     if isinstance(node, Classification) and node.type == TREE_TYPE:
         return set(_paths(node.tree_options, ""))
     return {option.value for option in node.options}
@@ -185,7 +185,7 @@ def _paths(nodes: list[TreeOption], prefix: str) -> list[str]:
     return out
 
 
-def _options(node: _Node, by_answer: dict[str, list[tuple[int, Classification]]], node_anchor: str) -> str:
+def _options(node: Node, by_answer: dict[str, list[tuple[int, Classification]]], node_anchor: str) -> str:
     items = []
     for option in node.options:
         revealed = _questions(by_answer.get(option.value, []), node, node_anchor)
@@ -214,14 +214,14 @@ def _size(nodes: list[TreeOption]) -> int:
     return sum(1 + _size(item.children) for item in nodes)
 
 
-def _questions(pairs: list[tuple[int, Classification]], parent: _Node, parent_anchor: str) -> str:
+def _questions(pairs: list[tuple[int, Classification]], parent: Node, parent_anchor: str) -> str:
     if not pairs:
         return ""
     items = [_question(child, parent, anchor(parent_anchor, "q", index)) for index, child in sorted(pairs)]
     return f"<ul class=\"questions\">{''.join(items)}</ul>"
 
 
-def _question(node: Classification, parent: _Node, node_anchor: str) -> str:
+def _question(node: Classification, parent: Node, node_anchor: str) -> str:
     when = ""
     if node.when is not None:
         when = (f" <span class=\"when\">shown when {html_title(parent.title)} is "

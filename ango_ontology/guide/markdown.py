@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .flow import SECTIONS, Flow, flow_of, is_conditional
 from .shortcuts import shortcuts
 from .text import link_target, markdown_paragraphs, markdown_text, mermaid_text, type_words
@@ -27,7 +27,7 @@ def render(ontology: Ontology, version: Version, title: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _node(node: _Node) -> list[str]:
+def _node(node: Node) -> list[str]:
     facts = [f"`{node.color}`"] if node.color and not isinstance(node, Classification) else []
     facts.append(markdown_text(type_words(node.type)) + f" (`{node.type}`)")
     if node.shortcut_key:
@@ -42,13 +42,13 @@ def _node(node: _Node) -> list[str]:
     return lines + body + ([""] if body else [])
 
 
-def _notes(item: _Node | Option | TreeOption) -> list[str]:
+def _notes(item: Node | Option | TreeOption) -> list[str]:
     """A top-level node's description and examples, as paragraphs."""
     out = [markdown_paragraphs(item.description), ""] if item.description else []
     return out + ([f"Examples: {_links(item)}", ""] if item.examples else [])
 
 
-def _inline(item: _Node | Option | TreeOption) -> str:
+def _inline(item: Node | Option | TreeOption) -> str:
     """A list item's description and examples, on its own line after an em dash."""
     parts = [markdown_text(" ".join(item.description.split()))] if item.description else []
     if item.examples:
@@ -57,11 +57,11 @@ def _inline(item: _Node | Option | TreeOption) -> str:
     return " — " + parts[0] if parts else ""
 
 
-def _links(item: _Node | Option | TreeOption) -> str:
+def _links(item: Node | Option | TreeOption) -> str:
     return ", ".join(f"[example {i}](<{link_target(link)}>)" for i, link in enumerate(item.examples, 1))
 
 
-def _body(node: _Node, pad: str) -> list[str]:
+def _body(node: Node, pad: str) -> list[str]:
     by_answer: dict[str, list[Classification]] = {}
     always: list[Classification] = []
     for child in node.classifications:
@@ -91,7 +91,7 @@ def _tree(items: list[TreeOption], prefix: str, owner: Classification, by_answer
     return lines
 
 
-def _question(node: Classification, parent: _Node, pad: str) -> list[str]:
+def _question(node: Classification, parent: Node, pad: str) -> list[str]:
     facts = [markdown_text(type_words(node.type))]
     if node.required:
         facts.append("**required**")

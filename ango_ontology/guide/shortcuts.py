@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Ontology, _Node
+from ..model import Node, Ontology
 from .flow import SECTIONS, anchor
 
 KEY_ORDER = [str(d) for d in range(10)] + [f"ctrl+{d}" for d in range(10)] + list("abcdefghijk")
@@ -28,7 +28,7 @@ def shortcuts(ontology: Ontology) -> list[Shortcut]:
     return sorted(rows, key=lambda row: KEY_ORDER.index(row.key) if row.key in KEY_ORDER else len(KEY_ORDER))
 
 
-def _rows(node: _Node, node_anchor: str, path: tuple[str, ...]) -> list[Shortcut]:
+def _rows(node: Node, node_anchor: str, path: tuple[str, ...]) -> list[Shortcut]:
     own = (*path, node.title)
     rows = [Shortcut(node.shortcut_key, own, node_anchor, node.type)] if node.shortcut_key else []
     for index, child in enumerate(node.classifications):

@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError, OntologyInvalid, Problem
+from ..fmt import format_text
 from ..identity import resolve
-from ..layout import format_text
 from ..loader import load_text, max_bytes
 from ..model import TOOL_TYPES, Ontology
 from ..validate import check

@@ -23,7 +23,6 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import InputError
-from ..identity import iter_all
 from ..model import Classification, Ontology
 from ..wire import from_category_schema
 from .build import tidy
@@ -172,7 +171,7 @@ def _models(schema: JSON, notes: Notes, *, keep_ids: bool, generated: _Made) -> 
     """Models from the schema: conditions as `when:`, made-up ids and colours left out."""
     ontology = from_category_schema(json.loads(json.dumps(schema, default=str)))
     dropped = 0
-    for item in iter_all(ontology):
+    for item in ontology.walk():
         if item.id is not None and (not keep_ids or item.id in generated.ids):
             dropped += item.id not in generated.ids
             item.id = None

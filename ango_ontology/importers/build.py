@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import COLUMN_TYPES, OPTION_TYPES, TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from ..model import COLUMN_TYPES, OPTION_TYPES, TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from ..validate import SHORTCUT_KEYS
 from .notes import Notes, Place
 
@@ -130,7 +130,7 @@ def tidy(ontology: Ontology, notes: Notes) -> None:
             _tidy_node(node, Place(f"{section}[{index}]"), titles, keys, notes)
 
 
-def _tidy_node(node: _Node, place: Place, titles: Titles, keys: Keys, notes: Notes) -> None:
+def _tidy_node(node: Node, place: Place, titles: Titles, keys: Keys, notes: Notes) -> None:
     node.title = titles.take(node.title, place)
     if node.color is not None and not _COLOR.fullmatch(node.color):
         node.color = color(node.color, place.child("color"), notes)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..layout import NODE_ORDER
-from ..model import TREE_TYPE, Classification, Ontology, Option, TreeOption, _Node
+from ..fmt import NODE_ORDER
+from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from ..normalise import TREE_FIELDS
 from ..pull import SCHEMA_URL, flow, scalar
 
@@ -24,7 +24,7 @@ def write(ontology: Ontology, header: list[str]) -> str:
     """The file's text: `header` as comment lines, then the sections."""
     lines = [f"# yaml-language-server: $schema={SCHEMA_URL}", *(f"# {comment(line)}".rstrip() for line in header)]
     for section in ("tools", "classifications", "relations"):
-        nodes: list[_Node] = getattr(ontology, section)
+        nodes: list[Node] = getattr(ontology, section)
         if nodes:
             lines += ["", f"{section}:"]
             for node in nodes:
@@ -37,7 +37,7 @@ def comment(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
-def _node(node: _Node, pad: str) -> list[str]:
+def _node(node: Node, pad: str) -> list[str]:
     inner = pad + "  "
     lines = [f"{pad}- {scalar(node.type)}: {scalar(node.title)}"]
     for field in NODE_ORDER:
