@@ -1,4 +1,5 @@
-"""The public Python API: load, validate, plan, apply, saved plans, rollback, pull, diff and fmt; it never prints.
+"""The public Python API: load, validate, plan, apply, saved plans, rollback, pull, diff, fmt, guide and import;
+it never prints.
 
     from contextlib import closing
     import ango_ontology as ango
@@ -19,6 +20,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from . import fmt as _fmt
@@ -26,7 +28,9 @@ from .apply import Outcome, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
 from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
+from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
+from .importers import SOURCES, Imported, import_file
 from .live import Live
 from .loader import load, load_text
 from .merge import merge_into
@@ -39,11 +43,12 @@ from .runs import Progress, ProjectRun, apply_all, plan_all
 from .wire import from_category_schema
 
 EMPTY_SCHEMA: JSON = {name: [] for name in SECTION_NAMES}
+GUIDE_FORMATS = ("html", "markdown")
+IMPORT_SOURCES = tuple(SOURCES)
 
-__all__ = ["EMPTY_SCHEMA", "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "load",
-           "load_text",
-           "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback",
-           "validate"]
+__all__ = ["EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Rollback", "Validation", "apply",
+           "choose_targets", "diff", "format_text", "guide", "import_config", "load", "load_text", "open_hub", "plan",
+           "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -219,3 +224,22 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>") 
         raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
                          "pull it into its own file (or add the project to the file's `projects:`)")
     return merge_into(text, hub.get_project(project_id), filename)
+
+
+# --- guide and import -------------------------------------------------------------------------------------
+
+def guide(path: str | os.PathLike[str], format: str = "html", *, now: datetime | None = None) -> str:
+    """The annotator guide of the label set in `path` (`html`: one self-contained page; `markdown`), naming the
+    file's git commit and the day (`now`, default today)."""
+    if format not in GUIDE_FORMATS:
+        raise InputError(f"unknown guide format {format!r}; one of: {', '.join(GUIDE_FORMATS)}")
+    ontology = load(path)
+    version = version_of(os.fspath(path), now)
+    return guide_html(ontology, version) if format == "html" else guide_markdown(ontology, version)
+
+
+def import_config(source: str, path: str | os.PathLike[str], *, tool: str = "bounding-box",
+                  now: datetime | None = None) -> Imported:
+    """Another platform's label configuration (`source`: one of IMPORT_SOURCES) as an ontology file's text, with
+    every element that did not carry over exactly in `warnings`. `tool` is the tool type of COCO categories."""
+    return import_file(source, os.fspath(path), tool=tool, now=now)
