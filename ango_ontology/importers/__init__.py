@@ -85,6 +85,9 @@ def _read(path: str) -> str:
 
 def _finish(ontology: Ontology, notes: Notes, source: str, path: str, now: datetime | None) -> Imported:
     """Check the label set, write it, and read the file back: it must hold exactly what was imported."""
+    if ontology.is_empty():
+        said = "".join(f"\n  {warning}" for warning in notes.warnings)
+        raise InputError(f"{path}: nothing in it becomes a tool, classification or relation; nothing written{said}")
     findings = check(ontology)
     if findings:
         raise OntologyInvalid([Problem(f"the imported label set breaks a rule: {f.message}", f.breadcrumb, path)
