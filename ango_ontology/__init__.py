@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from .api import (
+    Imported,
     Rollback,
     Validation,
     apply,
     choose_targets,
     diff,
     format_text,
+    guide,
+    import_config,
     load,
     load_text,
     open_hub,
@@ -38,6 +41,7 @@ __all__ = [
     "AngoOntologyError",
     "Change",
     "Classification",
+    "Imported",
     "Node",
     "Ontology",
     "OntologyInvalid",
@@ -57,6 +61,8 @@ __all__ = [
     "diff",
     "format_text",
     "from_category_schema",
+    "guide",
+    "import_config",
     "load",
     "load_text",
     "open_hub",

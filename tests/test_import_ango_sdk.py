@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from import_checks import import_and_apply
 
 from ango_ontology import api, category_schema, load
 from ango_ontology.errors import InputError
-from import_checks import import_and_apply
 
 DEFINITION = Path(__file__).parent / "data" / "imports" / "ango-sdk-conditional.py"
 EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"
@@ -101,3 +101,36 @@ def test_a_category_schema_round_trips_and_plans_clean_once_applied(
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps(category_schema(load(EXAMPLES / "document-understanding.yaml"))), encoding="utf-8")
     import_and_apply("ango-sdk", schema, tmp_path, capsys)
+
+
+BROKEN_RULES = {
+    "tools": [
+        {"tool": "bounding-box", "title": "Car", "color": "blue", "shortcutKey": "z", "options": [{"value": "x"}]},
+        {"tool": "bounding-box", "title": "Car", "shortcutKey": "1"},
+        {"tool": "polygon", "title": "", "shortcutKey": "1"},
+    ],
+    "classifications": [
+        {"tool": "radio", "title": "Empty", "options": [], "regex": "^x$", "columnField": True},
+        {"tool": "tree-dropdown", "title": "Tree", "treeOptions": [
+            {"title": "A / B", "key": "k1", "children": []}, {"title": "A / B", "key": "k2", "children": []}]},
+        {"tool": "tree-dropdown", "title": "Bare", "treeOptions": []},
+    ],
+}
+
+
+def test_what_a_category_schema_allows_and_the_file_format_does_not_is_fixed_and_reported(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(BROKEN_RULES), encoding="utf-8")
+    imported = api.import_config("ango-sdk", schema)
+    tools = imported.ontology.tools
+    assert [(t.title, t.color, t.shortcut_key, len(t.options)) for t in tools] == [
+        ("Car", "#0000FF", "", 0), ("Car (2)", None, "1", 0), ("Untitled", None, "", 0)]
+    empty, tree, bare = imported.ontology.classifications
+    assert (empty.type, empty.regex, empty.column_field) == ("text", "^x$", False)
+    assert [item.title for item in tree.tree_options] == ["A ∕ B", "A ∕ B (2)"]
+    assert bare.type == "text"
+    messages = " | ".join(w.message for w in imported.warnings)
+    for part in ("takes no options", "shortcut key 'z'", "used twice among its siblings", "no title",
+                 "without options: imported as free text", "only instance questions can be table columns",
+                 "holds ' / '", "tree dropdown without a tree"):
+        assert part in messages

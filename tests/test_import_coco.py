@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from import_checks import import_and_apply
 
 from ango_ontology import api
 from ango_ontology.errors import InputError
-from import_checks import import_and_apply
 
 CATEGORIES = Path(__file__).parent / "data" / "imports" / "coco-instances-categories.json"
 

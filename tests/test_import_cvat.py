@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from import_checks import import_and_apply
 
 from ango_ontology import api
-from import_checks import import_and_apply
 
 LABELS = Path(__file__).parent / "data" / "imports" / "cvat-traffic.json"
 

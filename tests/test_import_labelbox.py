@@ -1,14 +1,14 @@
-"""import --from labelbox: tools, classifications and options (with the questions they reveal) from the ontology JSON."""
+"""import --from labelbox: tools, classifications and options (and the questions they reveal) from ontology JSON."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from import_checks import import_and_apply
 
 from ango_ontology import api
 from ango_ontology.errors import InputError
-from import_checks import import_and_apply
 
 ONTOLOGY = Path(__file__).parent / "data" / "imports" / "labelbox-retail-shelf.json"
 

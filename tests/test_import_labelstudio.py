@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from import_checks import import_and_apply
 
 from ango_ontology import api
 from ango_ontology.errors import InputError
 from ango_ontology.importers.xml import parse
 from ango_ontology.loader import load_text
 from ango_ontology.model import Classification, Ontology
-from import_checks import import_and_apply
 
 CONFIG = Path(__file__).parent / "data" / "imports" / "labelstudio-driving-scene.xml"
 CONTROLS = {"rectanglelabels", "polygonlabels", "keypointlabels", "brushlabels", "ellipselabels", "relations",

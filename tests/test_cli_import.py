@@ -1,0 +1,46 @@
+"""The import command: warnings on stderr, no file replaced without --force, --strict writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.cli import main
+
+DATA = Path(__file__).parent / "data" / "imports"
+
+
+def test_warnings_go_to_stderr_and_the_file_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "--from", "coco", str(DATA / "coco-instances-categories.json")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# yaml-language-server:")
+    assert "Warning: " in captured.err and "keypoints of 'person'" in captured.err
+
+
+def test_an_existing_file_is_replaced_only_with_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "labels.yaml"
+    out.write_text("tools:\n  - point: Mine\n", encoding="utf-8")
+    config = str(DATA / "cvat-traffic.json")
+    assert main(["import", "--from", "cvat", config, "-o", str(out)]) == 1
+    assert "exists; import writes a new file (pass --force" in capsys.readouterr().err
+    assert "Mine" in out.read_text(encoding="utf-8")
+    assert main(["import", "--from", "cvat", config, "-o", str(out), "--force"]) == 0
+    assert "- bounding-box: car" in out.read_text(encoding="utf-8")
+
+
+def test_strict_writes_nothing_when_anything_did_not_carry_over(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "labels.yaml"
+    assert main(["import", "--from", "labelbox", str(DATA / "labelbox-retail-shelf.json"), "-o", str(out),
+                 "--strict"]) == 1
+    assert "nothing written (--strict)" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["import", "--from", "ango-sdk", str(DATA / "ango-sdk-conditional.py"), "-o", str(out),
+                 "--strict"]) == 0
+    assert out.exists()
+
+
+def test_a_missing_config_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "--from", "labelstudio", str(tmp_path / "nope.xml")]) == 1
+    assert "nope.xml: no such file" in capsys.readouterr().err
