@@ -115,7 +115,6 @@ def _line(error: BaseException, path: str) -> str:
 def _recording(made: _Made) -> Iterator[ModuleType]:
     """The SDK, for the run only: random ids and colours noted, create_label_set recorded, every request refused."""
     try:
-        import imerit_ango
         import imerit_ango.sdk as sdk
         from imerit_ango.models import label_category
     except ImportError:
@@ -162,7 +161,6 @@ def _recording(made: _Made) -> Iterator[ModuleType]:
         if aliased:
             for name in modules:
                 sys.modules.pop(name, None)
-        del imerit_ango
 
 
 # --- the categorySchema as models ----------------------------------------------------------------------
