@@ -12,13 +12,16 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import InputError
 
 FORMAT_VERSION = 1
 DEFAULT_ROOT = Path(".ango-ontology") / "backups"
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Kept as they are in a folder name; every other byte is written %XX, `%` included, so that two
+# project ids never share a folder (`a/b` and `a_b` differ) and no id can name `..` or a hidden file.
+_KEPT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+_LEGACY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,15 @@ class BackupStore:
             raise InputError(f"cannot write backups in {self.root}: {error.strerror or error}") from None
 
     def folder(self, project: str) -> Path:
-        return self.root / _SAFE.sub("_", project)
+        """The project's own folder under the root: always inside it, and never another project's."""
+        return self.root / folder_name(project)
 
     def save(self, project: str, schema: dict[str, Any] | None, *, hub: str, plan_fingerprint: str | None,
-             source: str | None) -> Path:
-        """Save the live schema before a write; the path of the backup."""
+             source: str | None, commit: str | None | Literal[False] = False) -> Path:
+        """Save the live schema before a write; the path of the backup.
+
+        `commit` is the ontology file's git commit when the caller looked it up already (it runs git).
+        """
         now = datetime.now(timezone.utc)
         record = {
             "format_version": FORMAT_VERSION,
@@ -119,7 +126,7 @@ class BackupStore:
             "created_at": now.isoformat(timespec="microseconds").replace("+00:00", "Z"),
             "applied_by": _user(),
             "plan_fingerprint": plan_fingerprint,
-            "git_commit": git_commit(source),
+            "git_commit": git_commit(source) if commit is False else commit,
             "source": source,
             "category_schema": schema,
         }
@@ -134,11 +141,21 @@ class BackupStore:
         return path
 
     def list(self, project: str) -> list[Backup]:
-        """Every backup of the project, oldest first."""
-        folder = self.folder(project)
-        if not folder.is_dir():
-            return []
-        return [self.read(path) for path in sorted(folder.glob("*.json"))]
+        """Every backup of the project, oldest first; a record of another project is never among them.
+
+        Backups written before folder names were made injective sit in a folder shared by look-alike
+        ids (`a/b` and `a_b` both in `a_b`): they are read from there too, by the project they record.
+        """
+        paths = self._paths(self.folder(project))
+        legacy = self.root / _LEGACY.sub("_", project)
+        if legacy != self.folder(project) and legacy.name not in ("", ".", ".."):
+            paths += self._paths(legacy)
+        backups = [backup for backup in map(self.read, paths) if backup.project == project]
+        return sorted(backups, key=lambda backup: backup.path.name)
+
+    @staticmethod
+    def _paths(folder: Path) -> list[Path]:
+        return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
     def find(self, project: str, which: str | None) -> Backup:
         """The latest backup, or the one named (by file name, stem or path); never another project's."""
@@ -166,6 +183,17 @@ class BackupStore:
                           data.get("plan_fingerprint"), data.get("git_commit"), data["category_schema"])
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise InputError(f"{path}: not a readable backup ({type(error).__name__}: {error})") from None
+
+
+def folder_name(project: str) -> str:
+    """The folder name of a project's backups: injective, and never empty, `.`, `..`, hidden or a path."""
+    out = []
+    for index, char in enumerate(project):
+        if char in _KEPT and not (index == 0 and char == "."):
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
+    return "".join(out) or "%"
 
 
 def _user() -> str:

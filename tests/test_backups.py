@@ -85,3 +85,55 @@ def test_atomic_write_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path:
     atomic_write(link, b"new")
     assert link.is_symlink() and target.read_text() == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_look_alike_project_ids_keep_their_backups_apart(tmp_path: Path) -> None:
+    store = BackupStore(tmp_path / "backups")
+    ids = ["a/b", "a_b", "a%2Fb", "A", "é", "a.b"]
+    for project in ids:
+        store.save(project, {"tools": [], "classifications": [], "relations": [], "who": project},
+                   hub="h", plan_fingerprint=None, source=None)
+    assert len({store.folder(project) for project in ids}) == len(ids)
+    for project in ids:
+        (backup,) = store.list(project)
+        assert backup.project == project and backup.category_schema is not None
+        assert backup.category_schema["who"] == project
+
+
+@pytest.mark.parametrize("project", ["..", ".", "../outside", "/etc", ".hidden", "", "a/../../b"])
+def test_backup_folders_stay_inside_the_backup_root(tmp_path: Path, project: str) -> None:
+    root = tmp_path / "deep" / "backups"
+    outside = tmp_path / "deep" / "stolen.json"
+    outside.parent.mkdir()
+    outside.write_text(json.dumps({"project": project, "created_at": "x", "applied_by": "y",
+                                   "category_schema": None}))
+    store = BackupStore(root)
+    folder = store.folder(project)
+    assert folder.parent == root and not folder.name.startswith(".")
+    assert store.list(project) == []
+    path = store.save(project, None, hub="h", plan_fingerprint=None, source=None)
+    assert path.parent.parent == root
+    assert [b.path for b in store.list(project)] == [path]
+
+
+def test_history_of_dot_dot_reads_nothing_outside_the_folder(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from ango_ontology.cli import main
+
+    root = tmp_path / "backups"
+    root.mkdir()
+    (tmp_path / "leak.json").write_text(json.dumps({"project": "..", "created_at": "x", "applied_by": "y",
+                                                    "category_schema": None}))
+    assert main(["history", "..", "--backup-dir", str(root)]) == 0
+    assert "No backups of project .." in capsys.readouterr().out
+
+
+def test_backups_from_before_injective_names_are_still_found_for_their_own_project(tmp_path: Path) -> None:
+    legacy = tmp_path / "a_b"
+    legacy.mkdir()
+    for name, project in (("20240101T000000.000000Z", "a/b"), ("20240102T000000.000000Z", "a_b")):
+        (legacy / f"{name}.json").write_text(json.dumps({"project": project, "created_at": name, "applied_by": "u",
+                                                         "category_schema": None}))
+    store = BackupStore(tmp_path)
+    assert [b.created_at for b in store.list("a/b")] == ["20240101T000000.000000Z"]
+    assert [b.created_at for b in store.list("a_b")] == ["20240102T000000.000000Z"]
