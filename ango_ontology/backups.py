@@ -113,7 +113,7 @@ class BackupStore:
         return self.root / folder_name(project)
 
     def save(self, project: str, schema: dict[str, Any] | None, *, hub: str, plan_fingerprint: str | None,
-             source: str | None, commit: str | None | Literal[False] = False) -> Path:
+             source: str | None, commit: str | Literal[False] | None = False) -> Path:
         """Save the live schema before a write; the path of the backup.
 
         `commit` is the ontology file's git commit when the caller looked it up already (it runs git).

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .hub.base import MAX_DEPTH
 from .model import (
     COLUMN_TYPES,
     OPTION_TYPES,
@@ -14,6 +15,7 @@ from .model import (
     TEXT_TYPE,
     TREE_TYPE,
     Classification,
+    Item,
     Node,
     Ontology,
     Option,
@@ -58,6 +60,12 @@ class _Checker:
         else:
             self.ids[node_id] = crumb
 
+    def protection(self, item: Item, path: DocPath, crumb: str) -> None:
+        if item.protect and item.id is None:
+            self.add(path + ("protect",), crumb, "`protect: true` needs an explicit `id:` beside it: protection "
+                     "follows the node's id, and without one a rename (of this node or a sibling) gives it a new "
+                     "identity, so its labels could be deleted; `pull` writes the ids")
+
     # --- nodes -------------------------------------------------------------------------------------------
 
     def section(self, nodes: list[Any], path: DocPath, crumb: str, section: str,
@@ -84,6 +92,7 @@ class _Checker:
             self.add(path + ("title",), crumb, "the title is empty")
         self.claim_id(node.id, path, crumb)
         self.examples(node.examples, path, crumb)
+        self.protection(node, path, crumb)
         self.attributes(node, path, crumb)
         if known_type:  # what an unknown type may hold is unknown: one problem is enough
             self.option_rules(node, path, crumb)
@@ -134,6 +143,7 @@ class _Checker:
             seen.add(option.value)
             self.claim_id(option.id, path + (index,), own)
             self.examples(option.examples, path + (index,), own)
+            self.protection(option, path + (index,), own)
             self.extra_keys(option.extra, path + (index,), own, wire_keys(Option))
 
     def classification(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
@@ -202,6 +212,7 @@ class _Checker:
             seen.add(item.title)
             self.claim_id(item.id, here, own)
             self.examples(item.examples, here, own)
+            self.protection(item, here, own)
             self.extra_keys(item.extra, here, own, wire_keys(TreeOption))
             self.tree(item.children, here + ("children",), own)
 
@@ -252,6 +263,9 @@ def _join(crumb: str, part: str) -> str:
 
 def check(ontology: Ontology) -> list[Finding]:
     """Every semantic problem of the ontology (types, duplicates, conditions, colours, shortcuts…)."""
+    too_deep = _too_deep(ontology)
+    if too_deep is not None:
+        return [too_deep]  # the other checks walk the tree recursively
     checker = _Checker()
     for section in SECTIONS:
         checker.section(ontology.section(section.name), (), "", section.name, None)
@@ -259,6 +273,30 @@ def check(ontology: Ontology) -> list[Finding]:
     checker.shortcut_clashes(top, "")
     _check_targets(checker, ontology)
     return checker.findings
+
+
+def _too_deep(ontology: Ontology) -> Finding | None:
+    """The first node nested deeper than a hub can store (`MAX_DEPTH` levels), found without recursion."""
+    stack: list[tuple[int, DocPath, Item]] = [
+        (1, (section.name, i), node) for section in SECTIONS for i, node in enumerate(ontology.section(section.name))]
+    while stack:
+        level, path, item = stack.pop()
+        if level > MAX_DEPTH:
+            return Finding(path, "", f"the label set nests deeper than {MAX_DEPTH} levels here: the local hub "
+                           f"cannot store it (nor check it); keep nested questions, options and tree levels "
+                           f"within {MAX_DEPTH}")
+        stack.extend((level + 1, path + (key, i), child) for key, children in _children(item)
+                     for i, child in enumerate(children))
+    return None
+
+
+def _children(item: Item) -> list[tuple[str, list[Any]]]:
+    if isinstance(item, Option):
+        return []
+    if isinstance(item, TreeOption):
+        return [("children", item.children)]
+    nested: list[tuple[str, list[Any]]] = [("classifications", item.classifications), ("options", item.options)]
+    return nested + ([("tree_options", item.tree_options)] if isinstance(item, Classification) else [])
 
 
 def _check_targets(checker: _Checker, ontology: Ontology) -> None:

@@ -122,8 +122,9 @@ def test_protected_node_blocks_destructive_changes_even_with_the_flag(cli: Cli, 
     project = local_hub.create_project("P", "")["_id"]
     path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
     assert cli("apply", path, "--auto-approve")[0] == 0
-    protected = WEATHER.replace("PROJECT", project).replace("  - radio: Weather\n",
-                                                            "  - radio: Weather\n    protect: true\n")
+    weather = _schema(local_hub, project)["classifications"][0]["schemaId"]
+    protected = WEATHER.replace("PROJECT", project).replace(
+        "  - radio: Weather\n", f"  - radio: Weather\n    id: {weather}\n    protect: true\n")
     cli.write("o.yaml", protected.replace(", Rainy", ""))
     code, _, err = cli("apply", path, "--auto-approve", "--allow-destructive")
     assert code == 1 and "protect: true" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +50,40 @@ def test_json_format_gives_the_same_facts(tmp_path: Path, capsys: pytest.Capture
 def test_missing_file_in_text_mode_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nope.yaml")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def _nested(levels: int) -> str:
+    lines, indent = ["project: {name: Deep}", "classifications:"], "  "
+    for level in range(levels):
+        lines.append(f"{indent}- text: Q{level}")
+        if level < levels - 1:
+            lines.append(f"{indent}  classifications:")
+        indent += "    "
+    return "\n".join(lines) + "\n"
+
+
+def _tree(levels: int) -> str:
+    lines, indent = ["project: {name: Deep}", "classifications:", "  - tree-dropdown: T", "    tree:"], "      "
+    for level in range(levels - 1):
+        lines.append(f"{indent}- L{level}" + (":" if level < levels - 2 else ""))
+        indent += "    "
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("shape", [_nested, _tree])
+def test_a_label_set_the_local_hub_cannot_store_is_refused_before_any_project_is_created(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: Any) -> None:
+    from ango_ontology.hub.base import MAX_DEPTH
+    from ango_ontology.hub.local import LocalHub
+
+    hub = f"local:{tmp_path / 'hub.db'}"
+    deep = _write(tmp_path, "deep.yaml", shape(MAX_DEPTH + 1))
+    assert main(["validate", deep]) == 1
+    assert f"nests deeper than {MAX_DEPTH} levels" in capsys.readouterr().err
+    assert main(["apply", deep, "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 1
+    store = LocalHub(tmp_path / "hub.db")
+    assert store.list_projects() == []
+    deepest = _write(tmp_path, "deepest.yaml", shape(MAX_DEPTH))
+    assert main(["apply", deepest, "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
+    assert main(["plan", deepest, "--hub", hub, "--detailed-exitcode"]) == 0
+    store.close()

@@ -285,3 +285,23 @@ def test_process_killed_at_any_moment_leaves_a_whole_schema(local_hub: LocalHub,
     tools = LocalHub(local_hub.path).get_project(project["_id"])["categorySchema"]["tools"]
     assert len(tools) in (0, 2000)
     assert len({t["title"].split("-")[0] for t in tools}) <= 1, "tools from two different writes"
+
+
+@pytest.mark.parametrize("key", ["classifications", "treeOptions"])
+def test_a_label_set_nested_past_the_limit_is_refused_with_a_reason(local_hub: LocalHub, project: JSON,
+                                                                    key: str) -> None:
+    from ango_ontology.hub.base import MAX_DEPTH, schema_depth
+
+    node: JSON = {"tool": "text", "title": "Q", "schemaId": "q"}
+    root = node
+    for level in range(MAX_DEPTH):
+        child: JSON = {"tool": "text", "title": f"Q{level}", "schemaId": f"q{level}"}
+        if key == "treeOptions":
+            child = {"title": f"L{level}", "key": f"l{level}", "children": []}
+        node.setdefault(key if node is root or key == "classifications" else "children", []).append(child)
+        node = child
+    schema = {"tools": [], "classifications": [root], "relations": []}
+    assert schema_depth(schema) == MAX_DEPTH + 1
+    with pytest.raises(HubError, match=f"nests {MAX_DEPTH + 1} levels deep; the local hub stores at most"):
+        local_hub.create_label_set(project["_id"], schema)
+    assert local_hub.get_project(project["_id"])["categorySchema"]["classifications"] == []

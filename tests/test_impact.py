@@ -113,7 +113,9 @@ def test_deleting_unused_nodes_needs_no_flag(labeled: tuple[Path, str, str], loc
 def test_protect_blocks_deleting_a_used_option_even_with_the_flag(
         labeled: tuple[Path, str, str], local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
     path, hub, project = labeled
-    protected = path.read_text().replace("      - radio: Kind\n", "      - radio: Kind\n        protect: true\n")
+    kind = local_hub.get_project(project)["categorySchema"]["tools"][0]["classifications"][0]["schemaId"]
+    protected = path.read_text().replace("      - radio: Kind\n",
+                                         f"      - radio: Kind\n        id: {kind}\n        protect: true\n")
     path.write_text(protected.replace("[Sedan, Van, Bus]", "[Van, Bus]"))
     code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--allow-destructive"])
     assert code == 1 and "protect: true" in capsys.readouterr().err

@@ -12,6 +12,13 @@ DEFAULT_HOST = "https://imeritapi.ango.ai"
 DEFAULT_API_KEY = "ango-emulator-key"
 DEFAULT_PORT = 8765
 DEFAULT_LOCAL_PATH = Path(".ango-hub") / "hub.db"
+# How deeply a label set may nest: a top-level node is level 1, and each nested question, option and
+# tree level adds one. Measured on CPython 3.11 (recursion limit 1000): the local hub's JSON Schema
+# check of a categorySchema runs out of stack past ~125 nested questions or ~165 tree levels, the YAML
+# reader past ~190 and ~290, `json` past ~490; SQLite keeps the text whatever its depth. `validate`
+# refuses a deeper file and the local hub a deeper categorySchema, both at this one limit.
+MAX_DEPTH = 100
+_NESTED = ("classifications", "options", "treeOptions", "children")
 
 
 @runtime_checkable
@@ -68,3 +75,19 @@ class Hub(Protocol):
     def close(self) -> None:
         """Release sockets or database handles."""
         ...
+
+
+def schema_depth(category_schema: JSON) -> int:
+    """How many levels of nodes a categorySchema nests (0 for an empty one), read without recursion."""
+    stack = [(1, node) for key in ("tools", "classifications", "relations")
+             for node in _listed(category_schema.get(key))]
+    deepest = 0
+    while stack:
+        level, node = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((level + 1, child) for key in _NESTED for child in _listed(node.get(key)))
+    return deepest
+
+
+def _listed(value: object) -> list[JSON]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -17,7 +17,7 @@ from typing import Any
 
 from ango_ontology.errors import HubError, NotFoundError, ServerError
 from ango_ontology.hub.answers import SchemaIndex
-from ango_ontology.hub.base import DEFAULT_LOCAL_PATH
+from ango_ontology.hub.base import DEFAULT_LOCAL_PATH, MAX_DEPTH, schema_depth
 from ango_ontology.hub.tasks import (
     DEFAULT_STAGES,
     check_stages,
@@ -212,6 +212,10 @@ class LocalHub:
         return project
 
     def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
+        depth = schema_depth(category_schema)
+        if depth > MAX_DEPTH:  # the JSON Schema check below would run out of stack
+            raise HubError(f"categorySchema rejected: it nests {depth} levels deep; the local hub stores at most "
+                           f"{MAX_DEPTH}")
         problems = category_schema_problems(category_schema)
         if problems:
             raise HubError("categorySchema rejected: " + "; ".join(problems[:5]))
