@@ -146,16 +146,12 @@ class BackupStore:
         Backups written before folder names were made injective sit in a folder shared by look-alike
         ids (`a/b` and `a_b` both in `a_b`): they are read from there too, by the project they record.
         """
-        paths = self._paths(self.folder(project))
+        paths = _paths(self.folder(project))
         legacy = self.root / _LEGACY.sub("_", project)
         if legacy != self.folder(project) and legacy.name not in ("", ".", ".."):
-            paths += self._paths(legacy)
+            paths += _paths(legacy)
         backups = [backup for backup in map(self.read, paths) if backup.project == project]
         return sorted(backups, key=lambda backup: backup.path.name)
-
-    @staticmethod
-    def _paths(folder: Path) -> list[Path]:
-        return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
     def find(self, project: str, which: str | None) -> Backup:
         """The latest backup, or the one named (by file name, stem or path); never another project's."""
@@ -183,6 +179,10 @@ class BackupStore:
                           data.get("plan_fingerprint"), data.get("git_commit"), data["category_schema"])
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise InputError(f"{path}: not a readable backup ({type(error).__name__}: {error})") from None
+
+
+def _paths(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def folder_name(project: str) -> str:
