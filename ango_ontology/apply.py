@@ -22,7 +22,7 @@ from .live import Live
 from .model import JSON
 from .plan import Change, Plan
 from .projects import Target, ensure, ensure_batches, find, live_schema, schema_of
-from .usage import count_usage, with_impact
+from .usage import read_usage, with_impact
 from .wire import fingerprint, from_category_schema
 
 
@@ -47,10 +47,11 @@ def listing(changes: Sequence[Change], limit: int = 10) -> str:
 
 
 def count_impact(hub: Hub, plan: Plan, live: Live) -> Plan:
-    """The plan with the live annotation count of each destructive change (one export of the project)."""
+    """The plan with the live annotation count of each destructive change (one export of the project),
+    unknown where the count cannot be trusted."""
     if not plan.destructive or plan.project is None:
         return plan
-    return with_impact(plan, live.ontology, count_usage(live.ontology, hub.export(plan.project)))
+    return with_impact(plan, live.ontology, read_usage(hub, plan.project, live.ontology))
 
 
 def _essence(change: Change) -> tuple[object, ...]:
@@ -84,7 +85,7 @@ def check_allowed(plan: Plan, allow_destructive: bool) -> None:
     """Refuse protected nodes always, and destructive changes without `--allow-destructive`."""
     refuse_protected(plan)
     # A destructive change counted as touching no annotation is safe; one not counted may not be.
-    risky = [c for c in plan.destructive_changes() if c.impact is None or c.impact.annotations > 0]
+    risky = [change for change in plan.changes if change.may_orphan]
     if risky and not allow_destructive:
         raise DestructiveRefused(f"refusing {len(risky)} destructive change(s) that can orphan "
                                  f"existing annotations; pass --allow-destructive to apply them:\n"

@@ -27,10 +27,47 @@ _KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 @dataclass(frozen=True)
 class Impact:
-    """How many existing annotations and tasks a change touches (filled in by a later stage)."""
+    """How many existing annotations and tasks a change touches (filled in by a later stage).
+
+    `annotations` counts each annotation of the node once (a tool: its objects); `nested` the answers
+    of nested questions inside them, shown beside and never added. `unknown` says why the count cannot
+    be trusted (a type an export does not list, an export that misses tasks or failed): the numbers are
+    then only what could be counted, and the change is never safe.
+    """
 
     annotations: int
     tasks: int
+    nested: int = 0
+    unknown: str | None = None
+
+    @property
+    def safe(self) -> bool:
+        """Counted exactly, at no annotation."""
+        return self.unknown is None and self.annotations == 0
+
+    @property
+    def note(self) -> str:
+        """`no annotations — safe`, `12 annotations in 3 tasks, holding 4 nested answers`, or why unknown."""
+        if self.safe:
+            return "no annotations — safe"
+        counted = f"{count_of(self.annotations, 'annotation')} in {count_of(self.tasks, 'task')}"
+        if self.nested:
+            counted += f", holding {count_of(self.nested, 'nested answer')}"
+        if self.unknown is None:
+            return counted
+        return (f"at least {counted}; " if self.annotations else "") + f"impact unknown: {self.unknown}"
+
+    def to_json(self) -> JSON:
+        out: JSON = {"annotations": self.annotations, "tasks": self.tasks}
+        if self.nested:
+            out["nested"] = self.nested
+        if self.unknown is not None:
+            out["unknown"] = self.unknown
+        return out
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Impact:
+        return cls(data["annotations"], data["tasks"], data.get("nested", 0), data.get("unknown"))
 
 
 @dataclass(frozen=True)
@@ -68,12 +105,14 @@ class Change:
 
     @property
     def impact_note(self) -> str:
-        """` (412 annotations in 97 tasks)`, ` (no annotations — safe)`, or nothing when not counted."""
-        if self.impact is None:
-            return ""
-        if self.impact.annotations == 0:
-            return " (no annotations — safe)"
-        return f" ({count_of(self.impact.annotations, 'annotation')} in {count_of(self.impact.tasks, 'task')})"
+        """` (412 annotations in 97 tasks)`, ` (no annotations — safe)`, why it is unknown, or nothing when not
+        counted."""
+        return f" ({self.impact.note})" if self.impact is not None else ""
+
+    @property
+    def may_orphan(self) -> bool:
+        """A destructive change not counted exactly at 0 annotations: apply needs --allow-destructive for it."""
+        return self.destructive and (self.impact is None or not self.impact.safe)
 
     def describe(self) -> str:
         """`delete option Vehicle > Kind > Car (12 annotations in 3 tasks)` — the change in a few words."""
@@ -93,7 +132,7 @@ class Change:
             "warnings": list(self.warnings),
         }
         if self.impact is not None:
-            out["impact"] = {"annotations": self.impact.annotations, "tasks": self.impact.tasks}
+            out["impact"] = self.impact.to_json()
         return out
 
     @classmethod
@@ -104,7 +143,7 @@ class Change:
             path_kinds=tuple(data["path_kinds"]), id=data["id"], before=data["before"],
             after=data["after"], destructive=data["destructive"], protected=data["protected"],
             hint=data["hint"], warnings=tuple(data["warnings"]),
-            impact=Impact(impact["annotations"], impact["tasks"]) if impact else None,
+            impact=Impact.from_json(impact) if impact else None,
         )
 
 
@@ -174,13 +213,20 @@ class Plan:
 
     @property
     def orphaned_annotations(self) -> int:
-        """How many existing annotations the destructive changes would orphan (0 when not counted)."""
+        """How many existing annotations the destructive changes would orphan (0 when not counted; a lower
+        bound when `unknown_impacts`)."""
         return sum(c.impact.annotations for c in self.changes if c.impact is not None and c.destructive)
+
+    @property
+    def unknown_impacts(self) -> int:
+        """How many destructive changes were counted without a trustworthy result."""
+        return sum(1 for c in self.changes if c.destructive and c.impact is not None and c.impact.unknown)
 
     def summary(self) -> JSON:
         out: JSON = {**self.counts, "destructive": self.destructive, "total": len(self.changes)}
         if self.usage_checked:
             out["orphaned_annotations"] = self.orphaned_annotations
+            out["unknown_impact"] = self.unknown_impacts
         return out
 
     def to_json(self) -> JSON:

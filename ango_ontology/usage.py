@@ -2,6 +2,8 @@
 
 Counted from an export (choice answers as option values and tree paths) or from task answers
 (choice answers as option ids) alike: an answer is matched to an option by id first, then by value.
+The count fails closed: a node whose annotations an export does not list (a brush), an export that
+does not cover every task of the project, or a failed export gives an impact that is *unknown*.
 """
 
 from __future__ import annotations
@@ -10,32 +12,73 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .errors import HubError
+from .hub.base import Hub
 from .identity import index_by_id
-from .model import JSON, SECTIONS, Classification, Node, Ontology, Option, TreeOption
-from .plan import Change, Impact, Plan
+from .model import (
+    CLASSIFICATION_TYPES,
+    JSON,
+    RELATION_TYPES,
+    SECTIONS,
+    Classification,
+    Item,
+    Node,
+    Ontology,
+    Option,
+    TreeOption,
+)
+from .plan import Change, Impact, Plan, count_of
 from .wire import Choices
 
 SUBTREE_ACTIONS = frozenset({"delete", "move"})
+# The types whose annotations an export lists (objects under `task.tools`, answers under
+# `classifications`, links under `relations`), so that counting them is exact. Brush strokes are only
+# a mask URL (`task.brushDataUrl`), rank answers have no documented export form, and point-cloud
+# (`pct`) and any type this list does not name are not known to appear: their impact is unknown.
+COUNTED_TYPES = {
+    "tool": frozenset({"bounding-box", "rotated-bounding-box", "polygon", "polyline", "segmentation", "point",
+                       "ner", "pdf", "spline"}),
+    "classification": frozenset(CLASSIFICATION_TYPES) - {"rank"},
+    "relation": frozenset(RELATION_TYPES),
+}
 
 
 @dataclass
 class Usage:
-    """Annotations and the tasks holding them, per node id."""
+    """Annotations and the tasks holding them, per node id; the tasks read; why no count can be trusted."""
 
     annotations: dict[str, int] = field(default_factory=dict)
     tasks: dict[str, set[str]] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    unknown: str | None = None
+
+    @classmethod
+    def failed(cls, reason: str) -> Usage:
+        """No usage at all: every impact counted from it is unknown, for `reason`."""
+        return cls(unknown=reason)
 
     def add(self, node_id: str, task: str) -> None:
         self.annotations[node_id] = self.annotations.get(node_id, 0) + 1
         self.tasks.setdefault(node_id, set()).add(task)
 
-    def impact(self, ids: Iterable[str]) -> Impact:
-        """The labels pointing at any of `ids`, and the distinct tasks they are in."""
+    def covering(self, total: int | None) -> Usage:
+        """The same usage, unknown unless the tasks read are exactly the project's `total` tasks."""
+        if total is None:
+            self.unknown = self.unknown or "the hub did not say how many tasks the project has"
+        elif len(self.seen) != total:
+            self.unknown = self.unknown or (f"the export listed {count_of(len(self.seen), 'task')}, but the "
+                                            f"project has {total}")
+        return self
+
+    def impact(self, ids: Iterable[str], nested: Iterable[str] = (), unknown: str | None = None) -> Impact:
+        """The labels pointing at any of `ids`, the distinct tasks they are in, the answers of the `nested`
+        questions inside them; unknown when this usage or the caller says why."""
         total, tasks = 0, set()
         for node_id in ids:
             total += self.annotations.get(node_id, 0)
             tasks |= self.tasks.get(node_id, set())
-        return Impact(total, len(tasks))
+        inside = sum(self.annotations.get(node_id, 0) for node_id in nested)
+        return Impact(total, len(tasks), inside, self.unknown or unknown)
 
 
 class _Schema:
@@ -78,7 +121,8 @@ class _Counter:
         self.usage = Usage()
 
     def record(self, record: JSON, index: int) -> None:
-        task = str(record.get("taskId") or record.get("_id") or record.get("externalId") or index)
+        task = task_key(record, index)
+        self.usage.seen.add(task)
         answer = record.get("task") or record.get("answer") or {}
         if not isinstance(answer, dict):
             return
@@ -105,6 +149,22 @@ class _Counter:
             self.classifications(item.get("classifications"), nested, task)
 
 
+def task_key(record: JSON, index: int) -> str:
+    """Which task a record is: `task.taskId` (an export), `_id` (a task), else its asset; never its
+    externalId, which two tasks may share. A record with none of these is a task of its own."""
+    task = record.get("task")
+    if isinstance(task, dict) and task.get("taskId"):
+        return f"task:{task['taskId']}"
+    if record.get("_id"):
+        return f"task:{record['_id']}"
+    asset = record.get("assetId") or record.get("asset")
+    if isinstance(asset, dict):
+        asset = asset.get("_id")
+    if isinstance(asset, (str, int)) and not isinstance(asset, bool) and str(asset):
+        return f"asset:{asset}"
+    return f"record:{index}"
+
+
 def _dicts(value: Any) -> list[JSON]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -118,15 +178,60 @@ def count_usage(live: Ontology, records: Iterable[JSON]) -> Usage:
     return counter.usage
 
 
+def read_usage(hub: Hub, project_id: str, live: Ontology) -> Usage:
+    """The project's usage from one export, checked against its task total; unknown when it cannot be had."""
+    try:
+        total = hub.task_total(project_id)
+        records = hub.export(project_id)
+    except HubError as error:
+        return Usage.failed(f"the export failed ({error})")
+    return count_usage(live, records).covering(total)
+
+
 def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
-    """The plan with `impact` on every destructive change: a delete or move counts the whole subtree."""
+    """The plan with `impact` on every destructive change.
+
+    A node's own annotations count (a tool: its objects), each once; the answers of questions nested in
+    them are shown beside. A deleted or moved option or tree option counts the answers choosing it or
+    any node below it.
+    """
     by_id = index_by_id(live)
+    uncounted = _uncounted(live)
 
     def counted(change: Change) -> Change:
         if not change.destructive or change.id is None or change.id not in by_id:
             return change
         node = by_id[change.id]
-        ids = [item.id for item in node.walk() if item.id] if change.action in SUBTREE_ACTIONS else [change.id]
-        return replace(change, impact=usage.impact(ids))
+        subtree = [item for item in node.walk() if item.id]
+        reason = next((uncounted[item.id] for item in subtree if item.id in uncounted), None)
+        if isinstance(node, Node):
+            nested = [item.id for item in subtree if isinstance(item, Classification) and item is not node]
+            return replace(change, impact=usage.impact([change.id], nested, reason))
+        ids = [item.id for item in subtree] if change.action in SUBTREE_ACTIONS else [change.id]
+        return replace(change, impact=usage.impact(ids, (), reason))
 
     return replace(plan, changes=tuple(counted(change) for change in plan.changes))
+
+
+def _uncounted(live: Ontology) -> dict[str, str]:
+    """Why the annotations of a node cannot be counted, by id: its type, or a type of a node it sits in."""
+    reasons: dict[str, str] = {}
+    stack: list[tuple[Item, str | None]] = [(node, None) for node in live.nodes()]
+    while stack:
+        item, inherited = stack.pop()
+        reason = inherited
+        if reason is None and isinstance(item, Node) and item.type not in COUNTED_TYPES[item.kind]:
+            reason = f"exports do not list the annotations of a {item.type} {item.kind}"
+        if reason is not None and item.id is not None:
+            reasons[item.id] = reason
+        stack.extend((child, reason) for child in _children(item))
+    return reasons
+
+
+def _children(item: Item) -> list[Item]:
+    if isinstance(item, Option):
+        return []
+    if isinstance(item, TreeOption):
+        return list(item.children)
+    children: list[Item] = [*item.classifications, *item.options]
+    return children + (list(item.tree_options) if isinstance(item, Classification) else [])

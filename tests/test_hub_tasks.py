@@ -167,11 +167,13 @@ def test_objects_without_an_object_id_get_one(local_hub: LocalHub, labeled: str)
 
 def test_export_shows_option_values_and_tree_paths(local_hub: LocalHub, labeled: str) -> None:
     records = {r["externalId"]: r for r in local_hub.export(labeled)}
+    tasks = _tasks(local_hub, labeled)
     first = records["1.png"]
-    assert first["task"] == EXPORTED
-    assert (first["asset"], first["stage"]) == ("https://x/1.png", "Complete")
-    assert first["taskId"] == _tasks(local_hub, labeled)["1.png"]["_id"]
-    assert records["3.png"]["task"] == {"tools": [], "classifications": [], "relations": []}
+    # As Ango exports it: the task's id and stage inside `task`, beside the answer.
+    assert first["task"] == {"taskId": tasks["1.png"]["_id"], "stage": "Complete", **EXPORTED}
+    assert first["asset"] == "https://x/1.png" and "taskId" not in first
+    assert records["3.png"]["task"] == {"taskId": tasks["3.png"]["_id"], "stage": "Start", "tools": [],
+                                        "classifications": [], "relations": []}
 
 
 def test_export_filters_by_stage_and_batch(local_hub: LocalHub, labeled: str) -> None:

@@ -66,9 +66,9 @@ def _plan(path: Path, hub: str, capsys: pytest.CaptureFixture[str]) -> Any:
 
 @pytest.mark.parametrize(("edit", "title", "impact"), [
     (("  - bounding-box: Vehicle\n    classifications:\n      - radio: Kind\n        options: [Sedan, Van, Bus]\n",
-      ""), "Vehicle", {"annotations": 9, "tasks": 2}),
+      ""), "Vehicle", {"annotations": 3, "tasks": 2, "nested": 3}),  # 3 boxes, holding 3 answers of Kind
     (("      - radio: Kind\n        options: [Sedan, Van, Bus]\n", "      - text: Note\n"),
-     "Kind", {"annotations": 6, "tasks": 2}),
+     "Kind", {"annotations": 3, "tasks": 2}),  # 3 answers, each choosing Sedan: counted once
     (("[Sedan, Van, Bus]", "[Van, Bus]"), "Sedan", {"annotations": 3, "tasks": 2}),
     (("[Street, Plaza]", "[Plaza]"), "Street", {"annotations": 2, "tasks": 2}),
 ])

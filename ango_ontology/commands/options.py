@@ -56,9 +56,10 @@ def add_detailed_exitcode(parser: argparse.ArgumentParser) -> None:
 
 
 def detailed_code(plans: Iterable[Plan]) -> int:
-    """Terraform's detailed exit code: 3 when any change is destructive, 2 when any plan has changes, else 0."""
+    """Terraform's detailed exit code: 3 when a destructive change may orphan annotations (not counted at
+    exactly 0), 2 when any plan has changes, else 0."""
     listed = list(plans)
-    if any(plan.destructive for plan in listed):
+    if any(change.may_orphan for plan in listed for change in plan.changes):
         return EXIT_DESTRUCTIVE
     return EXIT_CHANGES if any(not plan.is_empty for plan in listed) else EXIT_OK
 

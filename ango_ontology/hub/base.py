@@ -58,6 +58,10 @@ class Hub(Protocol):
         """Every task of the project, all pages read, with answers when asked."""
         ...
 
+    def task_total(self, project_id: str) -> int | None:
+        """How many tasks the project has, as the tasks endpoint's `total` says; None when it says nothing."""
+        ...
+
     def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
         """Import labels (POST /v2/import/labels): option values and tree paths become the tasks' answers."""
         ...
@@ -68,7 +72,7 @@ class Hub(Protocol):
 
     def export(self, project_id: str) -> list[JSON]:
         """Every task of every type in every stage as an export record, choice answers as option values:
-        `{"externalId", "asset", "assetId", "taskId", "stage", "batches", "task": {"tools", "classifications",
+        `{"externalId", "asset", "assetId", "batches", "task": {"taskId", "stage", "tools", "classifications",
         "relations"}}` (see docs/hub.md)."""
         ...
 

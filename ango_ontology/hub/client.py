@@ -126,6 +126,12 @@ class HttpHub:
             lambda page: f"{base}?page={page}&limit={PAGE_LIMIT}&includeAnswer={answer}", "tasks", project_id
         )
 
+    def task_total(self, project_id: str) -> int | None:
+        call = Call("GET", f"/v2/project/{seg(project_id)}/tasks?page=1&limit=1&includeAnswer=false",
+                    project_id=project_id)
+        total = self._request(call).get("total")
+        return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+
     def import_labels(self, project_id: str, labels: list[JSON]) -> JSON:
         payload = {"project": project_id, "jsonContent": labels}
         return self._request(Call("POST", "/v2/import/labels", payload, project_id, idempotent=False))

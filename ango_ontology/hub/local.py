@@ -277,6 +277,9 @@ class LocalHub:
         tasks, _ = self.page_tasks(project_id, 1, 0, include_answer)
         return tasks
 
+    def task_total(self, project_id: str) -> int | None:
+        return self.page_tasks(project_id, 1, 1, False)[1]
+
     def page_tasks(self, project_id: str, page: int, limit: int, include_answer: bool) -> tuple[list[JSON], int]:
         """One page of the project's tasks (oldest first) and the total; `limit` 0 means all."""
         with self._read() as db:

@@ -123,14 +123,14 @@ def _target_stage(project: JSON, label: JSON, where: str) -> str:
 def export_record(task: JSON, index: SchemaIndex) -> JSON:
     """One asset as an export lists it: choice answers as option values and tree paths."""
     asset: JSON = task["asset"] if isinstance(task.get("asset"), dict) else {}
+    # As Ango exports it: the task's id and stage inside `task`, beside the answer.
+    answer = {"taskId": task.get("_id"), "stage": task.get("stage")}
     return {
         "externalId": task.get("externalId"),
         "asset": asset.get("data", ""),
         "assetId": asset.get("_id"),
-        "taskId": task.get("_id"),
-        "stage": task.get("stage"),
         "batches": list(task.get("batches") or []),
-        "task": answer_to_export(task.get("answer") or EMPTY_ANSWER, index),
+        "task": answer | answer_to_export(task.get("answer") or EMPTY_ANSWER, index),
     }
 
 

@@ -24,7 +24,10 @@ def summary_line(plan: Plan) -> str:
     parts = [f"{counts[action]} to {action}" for action in ACTIONS if counts[action]]
     orphans = ""
     if plan.usage_checked:
-        orphans = f", would orphan {count_of(plan.orphaned_annotations, 'annotation')}"
+        unknown = plan.unknown_impacts
+        least = "at least " if unknown else ""
+        orphans = f", would orphan {least}{count_of(plan.orphaned_annotations, 'annotation')}"
+        orphans += f" ({unknown} of unknown impact)" if unknown else ""
     return f"Plan: {', '.join(parts)} — {plan.destructive} destructive{orphans}"
 
 
