@@ -202,12 +202,12 @@ def with_impact(plan: Plan, live: Ontology, usage: Usage) -> Plan:
         if not change.destructive or change.id is None or change.id not in by_id:
             return change
         node = by_id[change.id]
-        subtree = [item for item in node.walk() if item.id]
-        reason = next((uncounted[item.id] for item in subtree if item.id in uncounted), None)
+        subtree = [(item.id, item) for item in node.walk() if item.id is not None]
+        reason = next((uncounted[item_id] for item_id, _ in subtree if item_id in uncounted), None)
         if isinstance(node, Node):
-            nested = [item.id for item in subtree if isinstance(item, Classification) and item is not node]
+            nested = [item_id for item_id, item in subtree if isinstance(item, Classification) and item is not node]
             return replace(change, impact=usage.impact([change.id], nested, reason))
-        ids = [item.id for item in subtree] if change.action in SUBTREE_ACTIONS else [change.id]
+        ids = [item_id for item_id, _ in subtree] if change.action in SUBTREE_ACTIONS else [change.id]
         return replace(change, impact=usage.impact(ids, (), reason))
 
     return replace(plan, changes=tuple(counted(change) for change in plan.changes))
