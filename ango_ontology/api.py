@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import fmt as _fmt
-from .apply import Outcome, apply_plan, check_saved, count_impact
+from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
 from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
@@ -33,6 +33,8 @@ from .hub import Hub, open_hub
 from .importers import SOURCES, Imported, import_file
 from .live import Live
 from .loader import load, load_text
+from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
+from .locks import LockSettings, Notify
 from .merge import merge_into
 from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
@@ -41,14 +43,16 @@ from .pull import pull_yaml
 from .revisions import load_spec
 from .runs import Progress, ProjectRun, apply_all, plan_all
 from .wire import from_category_schema
+from .writing import Journal
 
 EMPTY_SCHEMA: JSON = {name: [] for name in SECTION_NAMES}
 GUIDE_FORMATS = ("html", "markdown")
 IMPORT_SOURCES = tuple(SOURCES)
 
-__all__ = ["EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Rollback", "Validation", "apply",
-           "choose_targets", "diff", "format_text", "guide", "import_config", "load", "load_text", "open_hub", "plan",
-           "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback", "validate"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal",
+           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config", "load",
+           "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan",
+           "rollback", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -105,15 +109,20 @@ def plan(ontology: Ontology, hub: Hub, projects: Sequence[str] = (), *, check_us
 
 
 def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None = None, source: str | None = None,
-          batches: Sequence[str] = (), allow_destructive: bool = False,
+          batches: Sequence[str] = (), allow_destructive: bool = False, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+          notify: Notify | None = None, journal: Journal | None = None,
           progress: Progress | None = None) -> list[ProjectRun]:
     """Apply planned runs (from `plan` or `plan_saved`), each with a backup and a read-back; in input order.
 
+    Each project is applied under its run lock: another run of this tool on it is waited for up to
+    `lock_timeout` seconds (`notify` hears that, and of a stale lock broken). `journal`, when given, records
+    each write as it happens, so that after an interruption `journal.report(hub)` says what was written.
     Runs that failed to plan, or need nothing done, are returned as they were.
     """
     pending = [run for run in runs if run.plan is not None and (needs_write(run) or batches)]
+    safety = Safety(LockSettings(lock_timeout, notify), journal)
     done = apply_all(hub, pending, store=backups or BackupStore(), source=source, batches=batches,
-                     allow_destructive=allow_destructive, progress=progress)
+                     allow_destructive=allow_destructive, safety=safety, progress=progress)
     by_ref = {id(run.ref): run for run in done}
     return [by_ref.get(id(run.ref), run) for run in runs]
 
@@ -195,16 +204,22 @@ def plan_rollback(hub: Hub, project: str, *, backups: BackupStore | None = None,
     target = Target(ref, project)
     live = Live.read(live_schema(hub, target))
     made = make_plan(from_category_schema(restored), live, project=project, hub=hub.name)
-    # Push the backup exactly as it was saved, so the project holds it byte for byte.
-    return Rollback(backup, ProjectRun(ref, target, replace(made, desired_schema=restored), live=live))
+    # A rollback has no file: hints on how to edit one (`id:`, `renamed_from:`) do not apply.
+    changes = tuple(replace(change, hint=None) for change in made.changes)
+    # Push the backup exactly as it was saved, so the project holds it byte for byte; count what its
+    # destructive changes would orphan, as apply does.
+    plan = count_impact(hub, replace(made, changes=changes, desired_schema=restored), live)
+    return Rollback(backup, ProjectRun(ref, target, plan, live=live))
 
 
-def rollback(hub: Hub, planned: Rollback, *, backups: BackupStore | None = None,
-             allow_destructive: bool = False) -> Outcome:
-    """Restore the backup through the same checks, backup and read-back as apply."""
+def rollback(hub: Hub, planned: Rollback, *, backups: BackupStore | None = None, allow_destructive: bool = False,
+             lock_timeout: float = DEFAULT_LOCK_TIMEOUT, notify: Notify | None = None,
+             journal: Journal | None = None) -> Outcome:
+    """Restore the backup through the same lock, checks, backup and read-back as apply."""
     assert planned.run.target is not None
+    safety = Safety(LockSettings(lock_timeout, notify), journal, rollback=True)
     return apply_plan(hub, planned.plan, planned.run.target, store=backups or BackupStore(), live=planned.run.live,
-                      allow_destructive=allow_destructive)
+                      allow_destructive=allow_destructive, safety=safety)
 
 
 # --- pull -------------------------------------------------------------------------------------------------

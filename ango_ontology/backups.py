@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -124,7 +125,7 @@ class BackupStore:
             "project": project,
             "hub": hub,
             "created_at": now.isoformat(timespec="microseconds").replace("+00:00", "Z"),
-            "applied_by": _user(),
+            "applied_by": user_name(),
             "plan_fingerprint": plan_fingerprint,
             "git_commit": git_commit(source) if commit is False else commit,
             "source": source,
@@ -139,6 +140,11 @@ class BackupStore:
             counter += 1
         atomic_write(path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return path
+
+    def discard(self, path: Path) -> None:
+        """Remove a backup taken for a write that surely did not happen (best effort: a kept one harms nothing)."""
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
     def list(self, project: str) -> list[Backup]:
         """Every backup of the project, oldest first; a record of another project is never among them.
@@ -196,7 +202,7 @@ def folder_name(project: str) -> str:
     return "".join(out) or "%"
 
 
-def _user() -> str:
+def user_name() -> str:
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers

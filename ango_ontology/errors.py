@@ -15,13 +15,16 @@
     │   ├── ServerError               5xx after every retry
     │   ├── HubTimeoutError           connect or read timeout after every retry
     │   ├── HubConnectionError        connection refused or dropped after every retry
-    │   └── BadResponseError          an answer that is not the JSON we expect
+    │   ├── BadResponseError          an answer that is not the JSON we expect
+    │   └── ConflictError             412: the project no longer holds what a write was planned against
     └── ApplyError                    apply refused or failed
         ├── StalePlanError            the live schema changed since the saved plan was made
         ├── DestructiveRefused        destructive changes without --allow-destructive
         ├── ProtectedNodeError        a plan would delete or replace a node marked protect: true
         ├── ConfirmationRequired      not on a terminal and no --auto-approve
-        └── VerificationFailed        read-back after the write is not what was planned
+        ├── VerificationFailed        read-back after the write is not what was planned
+        ├── LockTimeout               another run held the project's lock for longer than --lock-timeout
+        └── Interrupted               exit 130: Ctrl-C during an apply; says what was written
 """
 
 from __future__ import annotations
@@ -147,6 +150,10 @@ class BadResponseError(HubError):
     """The hub answered something that is not the JSON we expect."""
 
 
+class ConflictError(HubError):
+    """412: the project no longer holds the label set the write was planned against; nothing was written."""
+
+
 class ApplyError(AngoOntologyError):
     """An apply was refused or failed."""
 
@@ -169,3 +176,13 @@ class ConfirmationRequired(ApplyError):
 
 class VerificationFailed(ApplyError):
     """After the write, the project does not hold what was planned."""
+
+
+class LockTimeout(ApplyError):
+    """Another run of the tool held the project's lock for longer than the caller would wait."""
+
+
+class Interrupted(ApplyError):
+    """Ctrl-C during an apply or rollback; the message says what had been written."""
+
+    exit_code = 130

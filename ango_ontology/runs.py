@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from .apply import Outcome, apply_plan, count_impact
+from .apply import Outcome, Safety, apply_plan, count_impact
 from .backups import BackupStore
 from .diff import make_plan
 from .errors import AngoOntologyError, InternalError
@@ -48,17 +48,19 @@ class ProjectRun:
 def _each(items: Sequence[T], work: Callable[[T], ProjectRun], progress: Progress | None) -> list[ProjectRun]:
     """Run `work` on every item, a few at a time (the hub client keeps the rate limit), in input order."""
     if len(items) <= 1:
-        results = [work(item) for item in items]
-    else:
-        done = 0
-        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
-            futures = [pool.submit(work, item) for item in items]
-            results = []
+        return [work(item) for item in items]
+    results = []
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
+        futures = [pool.submit(work, item) for item in items]
+        try:
             for future in futures:
                 results.append(future.result())
-                done += 1
                 if progress is not None:
-                    progress(done, len(items))
+                    progress(len(results), len(items))
+        except BaseException:
+            # Ctrl-C: start nothing more; what is under way finishes, so what was written is known.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return results
 
 
@@ -79,12 +81,27 @@ def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool
 
 def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef], progress: Progress | None = None,
              *, check_usage: bool = False) -> list[ProjectRun]:
-    """A plan per project, made concurrently; with annotation usage counted when asked."""
-    return _each(refs, lambda ref: plan_one(hub, ontology, ref, check_usage=check_usage), progress)
+    """A plan per project, made concurrently; with annotation usage counted when asked. A project named
+    twice (by id and by a name that resolves to it) is planned, and so applied, once."""
+    return _once(_each(refs, lambda ref: plan_one(hub, ontology, ref, check_usage=check_usage), progress))
+
+
+def _once(runs: list[ProjectRun]) -> list[ProjectRun]:
+    """The runs with each resolved project kept at its first place only."""
+    seen: set[str] = set()
+    kept = []
+    for run in runs:
+        project = run.target.project_id if run.target is not None else None
+        if project is not None:
+            if project in seen:
+                continue
+            seen.add(project)
+        kept.append(run)
+    return kept
 
 
 def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, source: str | None,
-              batches: Sequence[str], allow_destructive: bool,
+              batches: Sequence[str], allow_destructive: bool, safety: Safety | None = None,
               progress: Progress | None = None) -> list[ProjectRun]:
     """Apply each planned project concurrently; a failure in one leaves the others to complete."""
 
@@ -93,7 +110,7 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
             return run
         try:
             outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live, source=source,
-                                 batches=batches, allow_destructive=allow_destructive)
+                                 batches=batches, allow_destructive=allow_destructive, safety=safety)
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
             return replace(run, error=error)

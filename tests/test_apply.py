@@ -241,9 +241,9 @@ class _FailingWrite:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.hub, name)
 
-    def create_label_set(self, project_id: str, schema: Any) -> Any:
+    def create_label_set(self, project_id: str, schema: Any, **precondition: Any) -> Any:
         setattr(self.emulator.faults, self.fault, self.hub.retry.attempts if self.fault == "drop_next" else 1)
-        return self.hub.create_label_set(project_id, schema)
+        return self.hub.create_label_set(project_id, schema, **precondition)
 
 
 @pytest.mark.parametrize("fault", ["fail_next", "drop_next"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import api
 from ..apply import check_allowed
+from ..errors import Interrupted
 from ..hub import Hub
 from ..runs import ProjectRun
 from ..wire import from_category_schema
@@ -43,8 +44,13 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batc
         count = len(writing)
         confirm_text = f"Apply these changes to {count} project{'s' if count != 1 else ''}?"
         options.confirm(confirm_text, args)
-    final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
-                      allow_destructive=args.allow_destructive, progress=options.progress("Applied"))
+    journal = api.Journal()
+    try:
+        final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
+                          allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
+                          notify=options.notice, journal=journal, progress=options.progress("Applied"))
+    except KeyboardInterrupt:
+        raise Interrupted(f"apply interrupted: {journal.report(hub)}") from None
     return _report_apply(final)
 
 
@@ -102,9 +108,14 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         if planned.plan.is_empty:
             sys.stdout.write("The project already holds that label set.\n")
             return 0
-        check_allowed(planned.plan, args.allow_destructive)
+        check_allowed(planned.plan, args.allow_destructive, rollback=True)
         options.confirm(f"Roll project {args.project} back?", args)
-        outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive)
+        journal = api.Journal()
+        try:
+            outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive,
+                                   lock_timeout=args.lock_timeout, notify=options.notice, journal=journal)
+        except KeyboardInterrupt:
+            raise Interrupted(f"rollback interrupted: {journal.report(hub)}") from None
     sys.stdout.write(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
                      f"before the rollback is saved in {outcome.backup}.\n")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -12,12 +13,15 @@ from typing import TextIO
 from ..backups import BackupStore
 from ..errors import ApplyError, ConfirmationRequired
 from ..hub import Hub, open_hub
+from ..locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from ..plan import Plan
 from ..render import FORMATS
 
 EXIT_OK = 0
 EXIT_CHANGES = 2
 EXIT_DESTRUCTIVE = 3
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh]?)")
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 Progress = Callable[[int, int], None]
 
 
@@ -76,8 +80,25 @@ def add_apply_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--allow-destructive", action="store_true",
                         help="allow deletes, replacements and moves that can orphan annotations")
+    parser.add_argument("--lock-timeout", type=duration, default=DEFAULT_LOCK_TIMEOUT, metavar="DURATION",
+                        help="how long to wait while another run of this tool holds a project's lock, e.g. 30s, "
+                             f"5m, 0 (default {DEFAULT_LOCK_TIMEOUT:g}s)")
     add_backup_dir(parser)
     add_color_flag(parser)
+
+
+def duration(text: str) -> float:
+    """Seconds from `90`, `90s`, `5m` or `1h` (as Terraform's -lock-timeout takes them)."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 30s, 5m or 0")
+    return float(match[1]) * _UNITS[match[2] or "s"]
+
+
+def notice(message: str) -> None:
+    """A note about the run (a lock waited for or broken) on standard error, where it does not mix with plans."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def confirm(question: str, args: argparse.Namespace) -> None:

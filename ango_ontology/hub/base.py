@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ango_ontology.model import JSON
+from ango_ontology.wire import fingerprint
 
 DEFAULT_HOST = "https://imeritapi.ango.ai"
 # The key the emulator accepts when it was given none: known to both sides, so it is no secret.
@@ -34,8 +35,13 @@ class Hub(Protocol):
         """The project object (`data.project`), with its `categorySchema`; NotFoundError if absent."""
         ...
 
-    def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
-        """Replace the project's whole categorySchema (POST /v2/project/{id})."""
+    def create_label_set(self, project_id: str, category_schema: JSON, *, expected: str | None = None) -> JSON:
+        """Replace the project's whole categorySchema (POST /v2/project/{id}).
+
+        `expected` is the precondition: the `wire.fingerprint` of the categorySchema the write was planned
+        against (`label_set_fingerprint` of the project). The local hub and the emulator write only while the
+        project still holds it, else raise ConflictError and write nothing; Ango Hub ignores it.
+        """
         ...
 
     def create_project(self, name: str, description: str = "") -> JSON:
@@ -79,6 +85,12 @@ class Hub(Protocol):
     def close(self) -> None:
         """Release sockets or database handles."""
         ...
+
+
+def label_set_fingerprint(project: JSON) -> str:
+    """The fingerprint a write's precondition names: of the project's categorySchema (none: an empty one)."""
+    schema = project.get("categorySchema")
+    return fingerprint(schema if isinstance(schema, dict) else None)
 
 
 def schema_depth(category_schema: JSON) -> int:

@@ -38,6 +38,8 @@ class Call:
     # A whole URL elsewhere than the hub's API (an export file): sent without the key unless `with_key`.
     absolute: bool = False
     with_key: bool = True
+    # The If-Match precondition: the fingerprint of the label set a write was planned against.
+    if_match: str | None = None
 
     @property
     def label(self) -> str:

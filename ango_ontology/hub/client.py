@@ -6,6 +6,7 @@ Every `requests` exception is translated here into one `HubError` (see `ango_ont
     requests.ConnectionError, dropped body  -> HubConnectionError  (after retries)
     any other requests.RequestException     -> HubConnectionError
     401 / 403 / 404 / 451                   -> AuthError / ForbiddenError / NotFoundError / BlockedError
+    412 (a write's If-Match did not hold)   -> ConflictError
     429 / 5xx                               -> RateLimitedError / ServerError (after retries)
     an answer that is not the JSON envelope -> BadResponseError
 """
@@ -27,6 +28,7 @@ from ango_ontology.errors import (
     AuthError,
     BadResponseError,
     BlockedError,
+    ConflictError,
     ForbiddenError,
     HubConnectionError,
     HubError,
@@ -97,9 +99,11 @@ class HttpHub:
         call = Call("GET", f"/v2/project/{seg(project_id)}", project_id=project_id)
         return dict_member(self._request(call), "project", call.label)
 
-    def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
-        # The whole schema is replaced, so sending it twice does no harm: safe to retry.
-        call = Call("POST", f"/v2/project/{seg(project_id)}", {"categorySchema": category_schema}, project_id)
+    def create_label_set(self, project_id: str, category_schema: JSON, *, expected: str | None = None) -> JSON:
+        # The whole schema is replaced, so sending it twice does no harm: safe to retry. With `expected`, a retry
+        # of a write that did land meets a 412: the caller reads the project back to tell.
+        call = Call("POST", f"/v2/project/{seg(project_id)}", {"categorySchema": category_schema}, project_id,
+                    if_match=expected)
         data = self._request(call)
         project = data.get("project")
         return project if isinstance(project, dict) else data
@@ -247,7 +251,7 @@ class HttpHub:
                 call.path if call.absolute else self.base_url + call.path,
                 json=call.payload,
                 timeout=self.timeout,
-                headers={"Content-Type": "application/json", "apikey": self._key.reveal()} if call.with_key else {},
+                headers=self._headers(call),
                 # requests drops only `Authorization` on a redirect to another host, never `apikey`:
                 # a request that carries the key is never redirected.
                 allow_redirects=not call.with_key,
@@ -263,6 +267,15 @@ class HttpHub:
             call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
             retry_after_seconds(response.headers.get("Retry-After")),
         )
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        if not call.with_key:
+            return {}
+        headers = {"Content-Type": "application/json", "apikey": self._key.reveal()}
+        if call.if_match is not None:
+            # Ango Hub ignores a header it does not know; the emulator writes only while it holds.
+            headers["If-Match"] = f'"{call.if_match}"'
+        return headers
 
     def _retry_delay(self, failure: Failure, attempt: int, started: float) -> float | None:
         """How long to wait before the next attempt, or None when it is time to give up."""
@@ -352,6 +365,9 @@ class HttpHub:
             )
         if status == 404 or (status == 400 and "invalid project" in says.lower()):
             return NotFoundError(self._not_found(call, status, says))
+        if status == 412:
+            return ConflictError(self._redact(f"{call.label}: {self.name} refused the write (412{says}) — the "
+                                              f"project changed since it was read; nothing was written"))
         if status == 451:
             return BlockedError(
                 self._redact(

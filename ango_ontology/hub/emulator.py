@@ -87,6 +87,9 @@ class Emulator:
         self.faults = faults or Faults()
         self.clock = clock
         self.requests: deque[RecordedRequest] = deque(maxlen=1000)
+        # Called with each request as it arrives, before faults and routes: a test lands an edit of its own
+        # just before a write, or switches a fault on for one request, at exactly the moment it means.
+        self.on_request: Callable[[RecordedRequest], None] | None = None
         self._api_key = api_key
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -224,8 +227,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Rejection as exc:
             self._send(exc.status, {"status": "fail", "message": exc.message})
             return
-        emulator.requests.append(RecordedRequest(method, self.path, self._safe_headers(), body))
+        recorded = RecordedRequest(method, self.path, self._safe_headers(), body)
+        emulator.requests.append(recorded)
         try:
+            if emulator.on_request is not None:
+                emulator.on_request(recorded)
             if url.path == FAULTS_PATH:
                 self._send(200, {"status": "success", "data": {"faults": self._admin(method, body)}})
                 return
@@ -294,8 +300,15 @@ class _Handler(BaseHTTPRequestHandler):
             match = pattern.match(path)
             if match and route_method == method:
                 payload = json_object(body) if method == "POST" else {}
-                return run_route(route, emulator.store, match.groupdict(), query, payload)
+                return run_route(route, emulator.store, {**match.groupdict(), **self._if_match()}, query, payload)
         raise Rejection(404, f"Cannot {method} {path}")
+
+    def _if_match(self) -> dict[str, str]:
+        """The If-Match precondition (an entity tag: the fingerprint in quotes), when there is one; `*` is none."""
+        value = (self.headers.get("If-Match") or "").strip()
+        if not value or value == "*":
+            return {}
+        return {"if_match": value.removeprefix("W/").strip('"')}
 
     def _export(self, emulator: Emulator, query: dict[str, list[str]]) -> tuple[int, JSON]:
         """`GET /v2/export`: pack the export and answer with the URL this emulator serves it at."""

@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ango_ontology.errors import HubError, NotFoundError, ServerError
+from ango_ontology.errors import ConflictError, HubError, NotFoundError, ServerError
 from ango_ontology.hub.answers import SchemaIndex
-from ango_ontology.hub.base import DEFAULT_LOCAL_PATH, MAX_DEPTH, schema_depth
+from ango_ontology.hub.base import DEFAULT_LOCAL_PATH, MAX_DEPTH, label_set_fingerprint, schema_depth
 from ango_ontology.hub.tasks import (
     DEFAULT_STAGES,
     check_stages,
@@ -211,7 +211,9 @@ class LocalHub:
             db.execute("INSERT INTO projects (id, doc) VALUES (?, ?)", (project["_id"], json.dumps(project)))
         return project
 
-    def create_label_set(self, project_id: str, category_schema: JSON) -> JSON:
+    def create_label_set(self, project_id: str, category_schema: JSON, *, expected: str | None = None) -> JSON:
+        """Replace the schema in one transaction; with `expected`, only while the project still holds the label
+        set of that fingerprint (a compare-and-swap: ConflictError, and nothing written, otherwise)."""
         depth = schema_depth(category_schema)
         if depth > MAX_DEPTH:  # the JSON Schema check below would run out of stack
             raise HubError(f"categorySchema rejected: it nests {depth} levels deep; the local hub stores at most "
@@ -221,6 +223,9 @@ class LocalHub:
             raise HubError("categorySchema rejected: " + "; ".join(problems[:5]))
         with self._write() as db:
             project = self._load_project(db, project_id)
+            if expected is not None and label_set_fingerprint(project) != expected:
+                raise ConflictError(f"project {project_id} no longer holds the label set this write was planned "
+                                    "against: another writer changed it; nothing was written")
             project["categorySchema"] = copy.deepcopy(category_schema)
             self._store_project(db, project)
         return project

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from ango_ontology.errors import HubError, NotFoundError, ServerError
+from ango_ontology.errors import ConflictError, HubError, NotFoundError, ServerError
 from ango_ontology.hub.local import LocalHub, is_object_id
 from ango_ontology.model import JSON
 
@@ -25,6 +25,8 @@ class Rejection(Exception):
         self.message = message
 
 
+# A route gets the path's parameters (and `if_match`, the request's If-Match precondition, when it has one),
+# the query and the JSON body.
 Route = Callable[[LocalHub, dict[str, str], dict[str, list[str]], JSON], tuple[int, JSON]]
 
 
@@ -39,6 +41,8 @@ def run_route(
         status, data = route(store, params, query, body)
     except NotFoundError:
         raise Rejection(404, f"Project not found: {project_id}") from None
+    except ConflictError as exc:
+        raise Rejection(412, f"Precondition failed: {exc.message}") from None
     except ServerError as exc:
         log.error("emulator store failed: %s", exc)
         raise Rejection(500, "Internal server error") from None
@@ -93,7 +97,7 @@ def _create_label_set(
         return 200, {"project": store.update_workflow_stages(params["project_id"], stages)}
     if not isinstance(schema, dict):
         raise Rejection(400, "categorySchema is required and must be an object")
-    project = store.create_label_set(params["project_id"], schema)
+    project = store.create_label_set(params["project_id"], schema, expected=params.get("if_match"))
     if stages is not None:
         project = store.update_workflow_stages(params["project_id"], stages)
     return 200, {"project": project}

@@ -1,0 +1,187 @@
+"""The write of one label set: the last read, the backup, the compare-and-swap write and the read-back;
+and a journal of the writes, so that a failure or an interruption says truthfully what was written."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backups import BackupStore, git_commit
+from .diff import make_plan
+from .errors import ApplyError, ConflictError, HubError, StalePlanError, VerificationFailed
+from .hub.base import Hub
+from .live import Live
+from .model import JSON
+from .plan import Change, Plan
+from .projects import schema_of
+from .wire import fingerprint, from_category_schema
+
+
+def listing(changes: Sequence[Change], limit: int = 10) -> str:
+    """The first `limit` changes, one `  - …` line each, and how many more there are."""
+    lines = [f"  - {c.describe()}" for c in changes[:limit]]
+    if len(changes) > limit:
+        lines.append(f"  … and {len(changes) - limit} more")
+    return "\n".join(lines)
+
+
+def replanned(plan: Plan, live: Live | JSON | None) -> Plan:
+    """The plan's own categorySchema planned again against `live` (empty when the project holds it)."""
+    return make_plan(from_category_schema(plan.desired_schema), live)
+
+
+def holds(plan: Plan, schema: JSON | None) -> bool:
+    """Whether a categorySchema read back is what the plan pushes: the same bytes, or the same meaning."""
+    return fingerprint(schema) == plan.desired_fingerprint or replanned(plan, schema).is_empty
+
+
+@dataclass
+class Write:
+    """One write of a journal: where the state before it is saved, and whether the hub has answered."""
+
+    project_id: str
+    backup: Path
+    before: str
+    desired: str
+    done: bool = False
+
+    def state(self, hub: Hub) -> str:
+        """What the project holds now, in words, read from the hub when the write had no answer yet."""
+        saved = f"the label set before it is saved in {self.backup}"
+        if self.done:
+            return f"project {self.project_id} was written ({saved})"
+        try:
+            now = fingerprint(schema_of(hub.get_project(self.project_id)))
+        except HubError:
+            return f"project {self.project_id} may have been written: it could not be read back ({saved}; run plan)"
+        if now == self.desired:
+            return f"project {self.project_id} was written ({saved})"
+        if now == self.before:
+            return f"nothing was written to project {self.project_id}"
+        return (f"project {self.project_id} holds neither its old nor the planned label set ({saved}; "
+                "run plan)")
+
+
+class Journal:
+    """The writes of one apply run, across its threads; read after an interruption to say what was written."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._writes: list[Write] = []
+
+    def start(self, write: Write) -> Write:
+        with self._lock:
+            self._writes.append(write)
+        return write
+
+    def drop(self, write: Write) -> None:
+        """Forget a write that surely did not happen."""
+        with self._lock:
+            self._writes.remove(write)
+
+    def report(self, hub: Hub) -> str:
+        """`nothing was written`, or what each write left in its project."""
+        with self._lock:
+            writes = list(self._writes)
+        if not writes:
+            return "nothing was written"
+        return "; ".join(write.state(hub) for write in writes)
+
+
+def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: str | None,
+          journal: Journal | None = None, rerun: str = "run plan again") -> tuple[Path, JSON | None]:
+    """Read the project once more, back it up, and write the plan's categorySchema only while the project
+    still holds what the plan was made against. The backup's path and the label set it holds."""
+    commit = git_commit(source)  # runs git: before the last read, not between it and the write
+    before = schema_of(hub.get_project(project_id))
+    if fingerprint(before) != plan.live_fingerprint:
+        raise StalePlanError(f"project {project_id} changed while this apply ran (someone edited it, or another "
+                             f"run wrote it); nothing was written: {rerun}")
+    backup = store.save(project_id, before, hub=hub.name, plan_fingerprint=plan.desired_fingerprint,
+                        source=source, commit=commit)
+    journal = journal or Journal()
+    entry = journal.start(Write(project_id, backup, plan.live_fingerprint, plan.desired_fingerprint))
+    try:
+        hub.create_label_set(project_id, plan.desired_schema, expected=plan.live_fingerprint)
+    except ConflictError:
+        if not _landed(hub, project_id, plan):
+            _forget(store, journal, entry)
+            raise StalePlanError(f"another writer changed project {project_id} between this apply's last read "
+                                 f"and its write; the hub refused the write and nothing was written: {rerun}") from None
+    except HubError as error:
+        state, untouched = _state_after_failure(hub, project_id, plan, before, backup)
+        if untouched:
+            _forget(store, journal, entry)
+        raise ApplyError(f"the write to project {project_id} failed: {error}\n{state}") from None
+    entry.done = True
+    return backup, before
+
+
+def _landed(hub: Hub, project_id: str, plan: Plan) -> bool:
+    """After a refused write: whether the project holds the plan anyway (a retry of a write that had landed)."""
+    try:
+        return holds(plan, schema_of(hub.get_project(project_id)))
+    except HubError:
+        return False
+
+
+def _forget(store: BackupStore, journal: Journal, entry: Write) -> None:
+    """A write that surely did not happen leaves no backup: the latest backup stays the one `rollback` means."""
+    store.discard(entry.backup)
+    journal.drop(entry)
+
+
+def _state_after_failure(hub: Hub, project_id: str, plan: Plan, before: JSON | None,
+                         backup: Path) -> tuple[str, bool]:
+    """What a failed write left in the project, in words; and whether it surely left it untouched."""
+    try:
+        now = schema_of(hub.get_project(project_id))
+    except HubError:
+        return (f"The project's state could not be read back: the write may have happened; the label set before "
+                f"it is saved in {backup}. Run plan to see it.", False)
+    if fingerprint(now) == fingerprint(before):
+        return "Nothing was changed: the project still holds its previous label set.", True
+    if holds(plan, now):
+        return ("Although the hub reported a failure, the project now holds the planned label set; "
+                "run plan to confirm.", False)
+    return (f"The project now holds neither the old nor the planned label set. The old one is saved in "
+            f"{backup}: `ango-ontology rollback {project_id}` restores it.", False)
+
+
+def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: Path) -> None:
+    """Read the project back: the planned categorySchema, or one that plans to no changes; else say what
+    happened — another writer, or a write that did not take — and where the state before it is saved."""
+    saved = f"The label set read just before the write is saved in {backup}"
+    try:
+        schema = schema_of(hub.get_project(project_id))
+    except HubError as error:
+        raise VerificationFailed(f"the label set was written to project {project_id}, but reading it back failed "
+                                 f"({error}). {saved}; run plan to see what the project holds now.") from None
+    if fingerprint(schema) == plan.desired_fingerprint:
+        return
+    check = replanned(plan, schema)
+    if check.is_empty:
+        return
+    unplanned = unplanned_changes(plan, before, schema)
+    if unplanned:
+        raise VerificationFailed(
+            f"another writer changed project {project_id} during the apply: reading it back shows "
+            f"{len(unplanned)} change(s) that neither this plan made nor the project held before (or the hub "
+            f"altered what was sent):\n{listing(unplanned)}\n{saved} (`ango-ontology rollback {project_id}` "
+            "restores it); run plan to see the project now.")
+    raise VerificationFailed(f"the apply to project {project_id} did not take: reading it back shows "
+                             f"{len(check.changes)} difference(s) from the plan:\n{listing(list(check.changes))}\n"
+                             f"{saved}.")
+
+
+def unplanned_changes(plan: Plan, before: JSON | None, after: JSON | None) -> list[Change]:
+    """The changes from `before` to `after` that the plan does not make: what someone else did."""
+    ours = {_essence(change) for change in replanned(plan, before).changes}
+    theirs = make_plan(from_category_schema(after), before).changes
+    return [change for change in theirs if _essence(change) not in ours]
+
+
+def _essence(change: Change) -> str:
+    return repr((change.action, change.kind, change.path, change.id, change.before, change.after))
