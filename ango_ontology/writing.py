@@ -59,7 +59,8 @@ class Write:
         if now == self.desired:
             return f"project {self.project_id} was written ({saved})"
         if now == self.before:
-            return f"nothing was written to project {self.project_id}"
+            return (f"nothing was written to project {self.project_id} (its write was sent but not answered: "
+                    "should it still reach the hub, it lands; run plan to check)")
         return (f"project {self.project_id} holds neither its old nor the planned label set ({saved}; "
                 "run plan)")
 

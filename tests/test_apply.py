@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ango_ontology.apply import apply_plan
+from ango_ontology import api
+from ango_ontology.apply import Outcome, apply_plan
 from ango_ontology.backups import BackupStore
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
-from ango_ontology.errors import ApplyError
+from ango_ontology.errors import ApplyError, StalePlanError
 from ango_ontology.hub.client import HttpHub, RetryPolicy
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.loader import load_text
+from ango_ontology.locks import LockBook, LockSettings
 from ango_ontology.model import ProjectRef
 from ango_ontology.projects import Target
 
@@ -414,3 +419,100 @@ def test_saved_plan_for_another_project_than_asked_is_refused(cli: Cli, local_hu
     assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--out", plan_file)[0] == 0
     code, _, err = cli("apply", plan_file, "--project", "other", "--auto-approve")
     assert code == 1 and f"this plan is for project {project}, not other" in err
+
+
+# -- concurrent runs -------------------------------------------------------------------------------------------
+
+def _concurrently(*work: Callable[[], Any]) -> list[Any]:
+    """Run each callable in its own thread, all released at once; what each returned or raised."""
+    start, results = threading.Barrier(len(work)), [None] * len(work)
+
+    def one(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = work[index]()
+        except Exception as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def _planned_apply(hub_path: Path, text: str, backups: Path) -> Callable[[], Any]:
+    """Plan now (as a run would before asking for confirmation); the returned call applies it, on a hub
+    connection of its own."""
+    hub = LocalHub(hub_path)
+    runs = api.plan(load_text(text), hub)
+
+    def apply() -> Any:
+        try:
+            (run,) = api.apply(hub, runs, backups=BackupStore(backups), lock_timeout=30)
+            return run.error or run.outcome
+        finally:
+            hub.close()
+
+    return apply
+
+
+def test_two_concurrent_applies_never_both_succeed_with_a_change_lost(local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    base = WEATHER.replace("PROJECT", project)
+    for round_ in range(10):
+        local_hub.create_label_set(project, {"tools": [], "classifications": [], "relations": []})
+        texts = [base + f"relations:\n  - one-to-one: {who} {round_}\n" for who in ("Alice", "Bob")]
+        applies = [_planned_apply(local_hub.path, text, tmp_path / "b") for text in texts]
+        results = _concurrently(*applies)
+        won = [i for i, result in enumerate(results) if isinstance(result, Outcome)]
+        assert len(won) == 1, results
+        (lost,) = [result for result in results if not isinstance(result, Outcome)]
+        assert isinstance(lost, StalePlanError), lost
+        relations = [r["title"] for r in _schema(local_hub, project)["relations"]]
+        assert relations == [f"{('Alice', 'Bob')[won[0]]} {round_}"]
+
+
+def test_two_runs_creating_a_project_by_name_create_it_once(local_hub: LocalHub, tmp_path: Path) -> None:
+    text = WEATHER.replace("{id: PROJECT}", "{name: Fresh}")
+    results = _concurrently(*(_planned_apply(local_hub.path, text, tmp_path / "b") for _ in range(2)))
+    assert [p["name"] for p in local_hub.list_projects()] == ["Fresh"]
+    created = [r for r in results if isinstance(r, Outcome)]
+    assert len(created) == 1 and created[0].created_project
+    assert all(isinstance(r, (Outcome, StalePlanError)) for r in results), results
+
+
+def test_a_project_listed_by_id_and_by_name_is_planned_applied_and_batched_once(cli: Cli,
+                                                                                 local_hub: LocalHub) -> None:
+    project = local_hub.create_project("Twin", "")["_id"]
+    text = WEATHER.replace("project: {id: PROJECT}", f"projects: [{project}, {{name: Twin}}]") + "batches: [W1]\n"
+    path = cli.write("o.yaml", text)
+    code, out, _ = cli("plan", path)
+    assert code == 0 and out.count("Plan for project") == 1
+    code, out, _ = cli("apply", path, "--auto-approve")
+    assert code == 0 and out.count(f"Project {project}: applied") == 1
+    assert [b["name"] for b in local_hub.get_batches(project)] == ["W1"]
+
+
+def test_an_apply_waits_for_another_runs_lock_and_then_refuses_naming_it(cli: Cli, local_hub: LocalHub,
+                                                                         tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    book = LockBook(local_hub.path, LockSettings())
+    with book.hold(f"{local_hub.name}\nid:{project}", "held by a test"):
+        code, _, err = cli("apply", path, "--auto-approve", "--lock-timeout", "0.3s")
+    assert code == 1
+    assert f"Waiting for the lock on project {project}, held by " in err
+    assert f"project {project} is locked by another run of ango-ontology (" in err and f"pid {os.getpid()}" in err
+    assert _schema(local_hub, project)["classifications"] == []
+    assert cli("apply", path, "--auto-approve", "--lock-timeout", "0")[0] == 0
+
+
+def test_lock_timeout_takes_terraform_like_durations(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    with pytest.raises(SystemExit):
+        cli("apply", path, "--lock-timeout", "soon")
+    assert "is not a duration like 30s, 5m or 0" in cli.capsys.readouterr().err
+    assert cli("rollback", project, "--lock-timeout", "2m", "--auto-approve")[0] == 1  # no backups yet

@@ -716,3 +716,21 @@ def test_api_key_never_follows_a_redirect_to_another_host() -> None:
             server.shutdown()
             server.server_close()
     assert received == []
+
+
+def test_a_write_sends_its_precondition_and_a_412_is_a_conflict_not_retried(
+        emulator_hub: HttpHub, emulator: Emulator, project: JSON) -> None:
+    from ango_ontology.errors import ConflictError
+    from ango_ontology.hub.base import label_set_fingerprint
+
+    schema = {"tools": [{"tool": "point", "title": "Eye", "schemaId": "eye"}], "classifications": [],
+              "relations": []}
+    empty = label_set_fingerprint(project)
+    emulator_hub.create_label_set(project["_id"], schema, expected=empty)
+    assert emulator.requests[-1].headers["If-Match"] == f'"{empty}"'
+    emulator.requests.clear()
+    with pytest.raises(ConflictError, match=r"412.*the project changed since it was read; nothing was written"):
+        emulator_hub.create_label_set(project["_id"], {**schema, "tools": []}, expected=empty)
+    assert [r.method for r in emulator.requests] == ["POST"]
+    emulator_hub.create_label_set(project["_id"], schema)
+    assert "If-Match" not in emulator.requests[-1].headers

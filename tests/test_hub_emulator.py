@@ -20,6 +20,7 @@ import pytest
 from ango_ontology.commands.hub import register as add_hub_parser
 from ango_ontology.commands.hub import serve_command
 from ango_ontology.errors import ServerError
+from ango_ontology.hub.base import label_set_fingerprint
 from ango_ontology.hub.emulator import DEFAULT_API_KEY, Emulator, Faults
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.model import JSON
@@ -33,10 +34,11 @@ class Raw:
         self.key = key
 
     def __call__(
-        self, method: str, path: str, body: Any = None, *, key: str | None = "", raw: bytes | None = None
+        self, method: str, path: str, body: Any = None, *, key: str | None = "", raw: bytes | None = None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], Any]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(extra or {})}
         if key is not None:
             headers["apikey"] = key or self.key
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -89,6 +91,18 @@ def test_label_set_is_stored_and_returned(raw: Raw, project: JSON, local_hub: Lo
     assert status == 200
     assert body["data"]["project"]["categorySchema"] == SCHEMA
     assert local_hub.get_project(project["_id"])["categorySchema"] == SCHEMA
+
+
+def test_a_write_with_if_match_lands_only_while_the_project_holds_that_label_set(
+        raw: Raw, project: JSON, local_hub: LocalHub) -> None:
+    path, empty = f"/v2/project/{project['_id']}", label_set_fingerprint(project)
+    status, _, _ = raw("POST", path, {"categorySchema": SCHEMA}, extra={"If-Match": f'"{empty}"'})
+    assert status == 200
+    edited = {**SCHEMA, "tools": [{"tool": "point", "title": "Nose", "schemaId": "nose"}]}
+    status, _, body = raw("POST", path, {"categorySchema": edited}, extra={"If-Match": f'"{empty}"'})
+    assert status == 412 and body["status"] == "fail" and body["message"].startswith("Precondition failed: ")
+    assert local_hub.get_project(project["_id"])["categorySchema"] == SCHEMA
+    assert raw("POST", path, {"categorySchema": edited}, extra={"If-Match": "*"})[0] == 200
 
 
 @pytest.mark.parametrize(

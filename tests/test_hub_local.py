@@ -305,3 +305,33 @@ def test_a_label_set_nested_past_the_limit_is_refused_with_a_reason(local_hub: L
     with pytest.raises(HubError, match=f"nests {MAX_DEPTH + 1} levels deep; the local hub stores at most"):
         local_hub.create_label_set(project["_id"], schema)
     assert local_hub.get_project(project["_id"])["categorySchema"]["classifications"] == []
+
+
+def test_a_write_with_a_precondition_is_a_compare_and_swap_across_connections(tmp_path: Path,
+                                                                           project: JSON) -> None:
+    from ango_ontology.errors import ConflictError
+    from ango_ontology.hub.base import label_set_fingerprint
+
+    expected = label_set_fingerprint(project)
+    hubs = [LocalHub(tmp_path / "hub.db") for _ in range(2)]
+    start, results = threading.Barrier(2), {}
+
+    def write(index: int) -> None:
+        schema = {**CAR_SCHEMA, "tools": [{**CAR_SCHEMA["tools"][0], "title": f"Writer {index}"}]}
+        start.wait()
+        try:
+            hubs[index].create_label_set(project["_id"], schema, expected=expected)
+            results[index] = "written"
+        except ConflictError:
+            results[index] = "refused"
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results.values()) == ["refused", "written"]
+    (winner,) = [i for i, result in results.items() if result == "written"]
+    assert hubs[0].get_project(project["_id"])["categorySchema"]["tools"][0]["title"] == f"Writer {winner}"
+    for hub in hubs:
+        hub.close()

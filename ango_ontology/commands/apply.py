@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any
 
 from .. import api
@@ -14,14 +14,25 @@ from ..errors import Interrupted
 from ..hub import Hub
 from ..runs import ProjectRun
 from ..wire import from_category_schema
+from ..writing import Journal
 from . import options
 from .plan import show_runs
+
+
+@contextmanager
+def _reporting_interrupts(what: str, hub: Hub, journal: Journal) -> Iterator[None]:
+    """Ctrl-C anywhere in an apply or rollback ends it with what had been written (exit 130)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(f"{what} interrupted: {journal.report(hub)}") from None
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
     """Plan (or read a saved plan), check, confirm, write, verify — per project; exit 1 if any failed."""
     saved = api.read_plan(args.file)
-    with closing(options.hub_from(args)) as hub:
+    journal = api.Journal()
+    with closing(options.hub_from(args)) as hub, _reporting_interrupts("apply", hub, journal):
         if saved is not None:
             options.counting_note(saved.destructive > 0)
             runs = [api.plan_saved(hub, saved, args.project)]
@@ -30,11 +41,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
             ontology = api.load(args.file)
             runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"))
             batches = ontology.batches
-        return _apply_runs(hub, runs, args, batches, source=None if saved else args.file)
+        return _apply_runs(hub, runs, args, batches, source=None if saved else args.file, journal=journal)
 
 
 def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batches: list[str],
-                source: str | None) -> int:
+                source: str | None, journal: Journal) -> int:
     show_runs(runs, args, sys.stdout)
     for run in runs:
         if run.plan is not None:
@@ -44,13 +55,9 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batc
         count = len(writing)
         confirm_text = f"Apply these changes to {count} project{'s' if count != 1 else ''}?"
         options.confirm(confirm_text, args)
-    journal = api.Journal()
-    try:
-        final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
-                          allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
-                          notify=options.notice, journal=journal, progress=options.progress("Applied"))
-    except KeyboardInterrupt:
-        raise Interrupted(f"apply interrupted: {journal.report(hub)}") from None
+    final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
+                      allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
+                      notify=options.notice, journal=journal, progress=options.progress("Applied"))
     return _report_apply(final)
 
 
@@ -99,7 +106,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Restore a backup through the same plan → confirm → write → verify path as apply."""
     store = options.backup_store(args)
-    with closing(options.hub_from(args)) as hub:
+    journal = api.Journal()
+    with closing(options.hub_from(args)) as hub, _reporting_interrupts("rollback", hub, journal):
         planned = api.plan_rollback(hub, args.project, backups=store, to=args.to)
         backup = planned.backup
         sys.stdout.write(f"Rolling project {args.project} back to backup {backup.name} "
@@ -110,12 +118,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             return 0
         check_allowed(planned.plan, args.allow_destructive, rollback=True)
         options.confirm(f"Roll project {args.project} back?", args)
-        journal = api.Journal()
-        try:
-            outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive,
-                                   lock_timeout=args.lock_timeout, notify=options.notice, journal=journal)
-        except KeyboardInterrupt:
-            raise Interrupted(f"rollback interrupted: {journal.report(hub)}") from None
+        outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive,
+                               lock_timeout=args.lock_timeout, notify=options.notice, journal=journal)
     sys.stdout.write(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
                      f"before the rollback is saved in {outcome.backup}.\n")
     return 0

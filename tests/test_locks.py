@@ -1,0 +1,138 @@
+"""Run locks: one apply at a time per (hub, project); waiting, refusing with the holder's name, stale locks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ango_ontology.errors import LockTimeout
+from ango_ontology.hub.client import HttpHub
+from ango_ontology.hub.local import LocalHub
+from ango_ontology.locks import LOCK_FILE, Holder, LockBook, LockSettings, lock_file
+
+# A child process that takes a lock and then either holds it (sleeps) or dies without releasing it.
+CHILD = """
+import os, sys, time
+from pathlib import Path
+from ango_ontology.locks import LockBook, LockSettings
+book = LockBook(Path(sys.argv[1]), LockSettings(timeout=5))
+with book.hold("k", "project P"):
+    print("held", flush=True)
+    if sys.argv[2] == "die":
+        os._exit(0)
+    time.sleep(60)
+"""
+
+
+def _book(path: Path, timeout: float = 5.0, said: list[str] | None = None) -> LockBook:
+    return LockBook(path, LockSettings(timeout, said.append if said is not None else None, poll=0.02))
+
+
+def _child(path: Path, mode: str) -> subprocess.Popen[str]:
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), mode], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "held"
+    return child
+
+
+def test_a_second_holder_waits_and_then_refuses_naming_the_holder(tmp_path: Path) -> None:
+    path, said = tmp_path / "locks.db", []
+    first = _book(path)
+    second = _book(path, timeout=0.2, said=said)
+    with first.hold("k", "project P"), pytest.raises(LockTimeout) as caught, second.hold("k", "project P"):
+        pass  # pragma: no cover - never reached
+    message = str(caught.value)
+    assert f"project P is locked by another run of ango-ontology ({Holder.me().user}@{socket.gethostname()}, " \
+           f"pid {os.getpid()}, since " in message
+    assert "--lock-timeout" in message
+    assert said and said[0].startswith("Waiting for the lock on project P, held by ")
+
+
+def test_a_waiting_run_gets_the_lock_once_it_is_released(tmp_path: Path) -> None:
+    path, order = tmp_path / "locks.db", []
+
+    def second() -> None:
+        with _book(path).hold("k", "P"):
+            order.append("second")
+
+    with _book(path).hold("k", "P"):
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.2)
+        order.append("first done")
+    thread.join(5)
+    assert order == ["first done", "second"]
+
+
+def test_locks_of_other_projects_do_not_block(tmp_path: Path) -> None:
+    path = tmp_path / "locks.db"
+    with _book(path).hold("a", "A"), _book(path, timeout=0).hold("b", "B"):
+        pass
+
+
+def test_a_lock_left_by_a_process_that_died_is_broken_with_a_message(tmp_path: Path) -> None:
+    path, said = tmp_path / "locks.db", []
+    child = _child(path, "die")
+    assert child.wait(10) == 0
+    with _book(path, timeout=0, said=said).hold("k", "project P"):
+        pass
+    assert len(said) == 1 and said[0].startswith("Broke a stale lock on project P: its holder (")
+    assert f"pid {child.pid}," in said[0] and "is no longer running" in said[0]
+
+
+def test_a_lock_held_by_a_live_process_is_not_broken(tmp_path: Path) -> None:
+    path = tmp_path / "locks.db"
+    child = _child(path, "hold")
+    try:
+        with pytest.raises(LockTimeout, match=f"pid {child.pid}, since"), _book(path, timeout=0.1).hold("k", "P"):
+            pass  # pragma: no cover - never reached
+    finally:
+        child.kill()
+        child.wait(10)
+    with _book(path, timeout=0).hold("k", "P"):  # killed: its lock is stale now
+        pass
+
+
+def test_a_reused_pid_does_not_keep_a_stale_lock(tmp_path: Path) -> None:
+    path, said = tmp_path / "locks.db", []
+    with _book(path).hold("setup", "S"):
+        pass  # creates the table
+    me = Holder.me()
+    with sqlite3.connect(path) as db:  # this very process's pid, but a process that started at another time
+        db.execute("INSERT INTO run_locks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ("k", "old", me.user, me.host, me.pid, "1", "2020-01-01T00:00:00Z"))
+    if me.started is None:
+        pytest.skip("no process start times on this platform")
+    with _book(path, timeout=0, said=said).hold("k", "P"):
+        pass
+    assert said and "since 2020-01-01T00:00:00Z" in said[0]
+
+
+def test_a_lock_of_another_host_is_never_broken(tmp_path: Path) -> None:
+    path = tmp_path / "locks.db"
+    with _book(path).hold("setup", "S"):
+        pass
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO run_locks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ("k", "t", "ci", "build-host-7", 1, None, "2020-01-01T00:00:00Z"))
+    with pytest.raises(LockTimeout, match="ci@build-host-7, pid 1, since 2020"), _book(path, timeout=0).hold("k", "P"):
+        pass  # pragma: no cover - never reached
+
+
+def test_the_local_hub_keeps_its_locks_in_its_own_file_and_an_http_hub_in_the_backup_folder(
+        tmp_path: Path, local_hub: LocalHub) -> None:
+    assert lock_file(local_hub, tmp_path / "backups") == local_hub.path
+    http = HttpHub("http://127.0.0.1:9", "k", rate_limit=None)
+    assert lock_file(http, tmp_path / "backups") == tmp_path / "backups" / LOCK_FILE
+    http.close()
+    with _book(local_hub.path).hold("k", "P"):
+        with sqlite3.connect(local_hub.path) as db:
+            assert db.execute("SELECT key FROM run_locks").fetchall() == [("k",)]
+        assert local_hub.list_projects() == []  # the hub works on while a lock is held

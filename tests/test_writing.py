@@ -1,0 +1,173 @@
+"""The write and its read-back, against the emulator: edits that land between the last read and the write,
+during the apply or after it, a read-back that fails, a retried write that had landed, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ango_ontology.backups import BackupStore
+from ango_ontology.cli import main
+from ango_ontology.hub.emulator import Emulator, RecordedRequest
+from ango_ontology.hub.local import LocalHub
+
+ONTOLOGY = """project: {id: PROJECT}
+tools:
+  - bounding-box: Vehicle
+classifications:
+  - radio: Weather
+    options: [Sunny, Rainy]
+"""
+UI_EDIT = {"tools": [{"tool": "point", "title": "Added in the web UI", "schemaId": "ui"}],
+           "classifications": [], "relations": []}
+
+
+class Run:
+    """`apply` in-process against the emulator, with the backups in a scratch folder."""
+
+    def __init__(self, tmp_path: Path, emulator: Emulator, local_hub: LocalHub,
+                 capsys: pytest.CaptureFixture[str]) -> None:
+        self.emulator, self.store, self.capsys = emulator, local_hub, capsys
+        self.backups = tmp_path / "backups"
+        self.project = local_hub.create_project("P", "")["_id"]
+        self.file = tmp_path / "o.yaml"
+        self.file.write_text(ONTOLOGY.replace("PROJECT", self.project))
+
+    def apply(self, *flags: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = main(["apply", str(self.file), "--hub", self.emulator.url, "--auto-approve",
+                     "--backup-dir", str(self.backups), *flags])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def schema(self) -> Any:
+        return self.store.get_project(self.project)["categorySchema"]
+
+    def backups_left(self) -> list[Path]:
+        return [backup.path for backup in BackupStore(self.backups).list(self.project)]
+
+    def once(self, when: Callable[[RecordedRequest], bool], then: Callable[[], None], nth: int = 1) -> None:
+        """Do `then` on the emulator's side when the `nth` request matching `when` arrives."""
+        seen = []
+
+        def hook(request: RecordedRequest) -> None:
+            if when(request):
+                seen.append(request)
+                if len(seen) == nth:
+                    self.emulator.on_request = None
+                    then()
+        self.emulator.on_request = hook
+
+    def is_write(self, request: RecordedRequest) -> bool:
+        return request.method == "POST" and request.path == f"/v2/project/{self.project}" and \
+            "categorySchema" in (request.json() or {})
+
+    def write_seen(self) -> bool:
+        return any(self.is_write(r) for r in self.emulator.requests)
+
+
+@pytest.fixture
+def run(tmp_path: Path, emulator: Emulator, emulator_api_key: str, local_hub: LocalHub,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    return Run(tmp_path, emulator, local_hub, capsys)
+
+
+def test_an_edit_between_the_last_read_and_the_write_is_refused_by_the_precondition(run: Run) -> None:
+    run.once(run.is_write, lambda: run.store.create_label_set(run.project, UI_EDIT))
+    code, _, err = run.apply()
+    assert code == 1
+    assert f"another writer changed project {run.project} between this apply's last read and its write; the hub " \
+           "refused the write and nothing was written: run plan again" in err
+    assert run.schema() == UI_EDIT  # the web UI's edit is kept
+    assert run.backups_left() == []  # nothing was written, so nothing to roll back
+
+
+def test_an_edit_during_the_usage_count_makes_the_apply_stale_before_any_write(run: Run) -> None:
+    assert run.apply()[0] == 0
+    run.store.upload_files_cloud(run.project, [{"data": "https://example.invalid/1.png", "externalId": "1"}])
+    run.file.write_text(run.file.read_text().replace(", Rainy", ""))
+    # The second export: the first counts for the plan shown, the second inside the apply's lock.
+    run.once(lambda r: r.path.startswith("/v2/export"), lambda: run.store.create_label_set(run.project, UI_EDIT),
+             nth=2)
+    run.emulator.requests.clear()
+    code, _, err = run.apply("--allow-destructive")
+    assert code == 1 and f"project {run.project} changed while this apply ran" in err
+    assert "nothing was written" in err and not run.write_seen()
+    assert run.schema() == UI_EDIT
+
+
+def test_a_change_that_lands_after_the_write_is_reported_as_another_writer_with_the_backup(run: Run) -> None:
+    def after_the_write(request: RecordedRequest) -> bool:
+        return request.method == "GET" and run.write_seen()
+
+    ui_tool = {"tool": "polygon", "title": "Drawn in the UI meanwhile", "schemaId": "meanwhile"}
+    run.once(after_the_write, lambda: run.store.create_label_set(
+        run.project, {**run.schema(), "tools": [*run.schema()["tools"], ui_tool]}))
+    code, _, err = run.apply()
+    assert code == 1
+    assert f"another writer changed project {run.project} during the apply" in err
+    assert "create tool Drawn in the UI meanwhile" in err
+    (backup,) = run.backups_left()
+    assert f"The label set read just before the write is saved in {backup}" in err
+    assert f"ango-ontology rollback {run.project}" in err
+
+
+def test_a_read_back_that_fails_says_the_write_happened_and_names_the_backup(run: Run) -> None:
+    def after_the_write(request: RecordedRequest) -> bool:
+        return request.method == "GET" and run.write_seen()
+
+    run.once(after_the_write, lambda: setattr(run.emulator.faults, "fail_next", 1) or
+             setattr(run.emulator.faults, "fail_status", 400))
+    code, _, err = run.apply()
+    assert code == 1
+    (backup,) = run.backups_left()
+    assert f"the label set was written to project {run.project}, but reading it back failed" in err
+    assert str(backup) in err and "run plan to see what the project holds now" in err
+    assert [t["title"] for t in run.schema()["tools"]] == ["Vehicle"]
+
+
+def test_a_retried_write_that_had_landed_is_not_mistaken_for_another_writer(run: Run) -> None:
+    planned: dict[str, Any] = {}
+
+    def land_then_drop() -> None:  # the hub stores the write, but the answer never reaches the client
+        request = [r for r in run.emulator.requests if run.is_write(r)][-1]
+        planned.update(request.json()["categorySchema"])
+        run.store.create_label_set(run.project, planned)
+        run.emulator.faults.drop_next = 1
+
+    run.once(run.is_write, land_then_drop)
+    code, out, err = run.apply()
+    assert code == 0, err
+    assert "verified" in out and run.schema() == planned
+    assert sum(run.is_write(r) for r in run.emulator.requests) == 2  # the retry met the 412
+
+
+@pytest.mark.parametrize(("moment", "said"), [("before", "apply interrupted: nothing was written"),
+                                              ("after", "apply interrupted: project {project} was written (the "
+                                                        "label set before it is saved in ")])
+def test_ctrl_c_during_an_apply_says_whether_anything_was_written(run: Run, moment: str, said: str) -> None:
+    def when(request: RecordedRequest) -> bool:
+        if moment == "before":
+            return request.method == "GET" and request.path == f"/v2/project/{run.project}"
+        return request.method == "GET" and run.write_seen()
+
+    run.once(when, lambda: os.kill(os.getpid(), signal.SIGINT))  # a real Ctrl-C, in the middle of a request
+    code, _, err = run.apply()
+    assert code == 130
+    assert said.format(project=run.project) in err
+    assert bool(run.schema()["tools"]) is (moment == "after")
+    assert len(run.backups_left()) == (1 if moment == "after" else 0)
+
+
+def test_a_refused_write_through_the_api_reports_as_stale_and_names_no_backup(run: Run) -> None:
+    run.once(run.is_write, lambda: run.store.create_label_set(run.project, UI_EDIT))
+    code, out, err = run.apply()
+    assert code == 1 and "backup" not in out + err
+    assert json.dumps(run.schema()) == json.dumps(UI_EDIT)
