@@ -142,3 +142,100 @@ def test_labels_imported_with_the_official_sdk_are_counted(tmp_path: Path, emula
     plan = _plan(path, emulator.url, capsys)
     (deleted,) = [c for c in plan["changes"] if c["action"] == "delete"]
     assert (deleted["path"], deleted["impact"]) == (["Landmark"], {"annotations": 3, "tasks": 2})
+
+
+def test_a_labelled_brush_class_is_refused_without_the_flag_because_exports_do_not_list_it(
+        tmp_path: Path, emulator: Emulator, emulator_api_key: str, local_hub: LocalHub,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    project = local_hub.create_project("Masks", "")["_id"]
+    path = tmp_path / "o.yaml"
+    path.write_text(f"project: {project}\ntools:\n  - brush: Road\n  - point: Sign\n")
+    flags = ["--hub", emulator.url, "--auto-approve", "--backup-dir", str(tmp_path / "b")]
+    assert main(["apply", str(path), *flags]) == 0
+    # Brush strokes live in a mask (task.brushDataUrl): the export's `tools` never shows them.
+    local_hub.upload_files_cloud(project, [{"data": "https://example.invalid/road.png", "externalId": "road"}])
+    path.write_text(f"project: {project}\ntools:\n  - point: Sign\n")
+    capsys.readouterr()
+    assert main(["plan", str(path), "--hub", emulator.url, "--check-usage", "--detailed-exitcode"]) == 3
+    assert "delete tool Road (brush) (impact unknown: exports do not list the annotations of a brush tool)" \
+        in capsys.readouterr().out
+    assert main(["apply", str(path), *flags]) == 1
+    err = capsys.readouterr().err
+    assert "refusing 1 destructive change(s)" in err and "impact unknown" in err
+    assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Road", "Sign"]
+    assert main(["apply", str(path), *flags, "--allow-destructive"]) == 0
+
+
+def test_an_export_that_misses_tasks_makes_the_impact_unknown(
+        labeled: tuple[Path, str, str], emulator: Emulator, local_hub: LocalHub,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    path.write_text(path.read_text().replace("  - point: Landmark\n", ""))  # unused: 0 annotations
+
+    def task_arrives_during_the_export(request: Any) -> None:
+        if request.path.startswith("/v2/export"):
+            emulator.on_request = None
+            local_hub.upload_files_cloud(project, [{"data": "https://example.invalid/new.jpg", "externalId": "new"}])
+
+    emulator.on_request = task_arrives_during_the_export
+    plan = _plan(path, hub, capsys)
+    (deleted,) = [c for c in plan["changes"] if c["action"] == "delete"]
+    assert deleted["impact"] == {"annotations": 0, "tasks": 0,
+                                 "unknown": "the export listed 5 tasks, but the project has 4"}
+    assert plan["summary"]["unknown_impact"] == 1
+    assert main(["plan", str(path), "--hub", hub, "--check-usage", "--detailed-exitcode"]) == 2  # now covered
+
+
+def test_a_failed_export_makes_the_impact_unknown_and_apply_refuses(
+        labeled: tuple[Path, str, str], emulator: Emulator, local_hub: LocalHub,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    path.write_text(path.read_text().replace("  - point: Landmark\n", ""))
+
+    def export_fails(request: Any) -> None:
+        if request.path.startswith("/v2/export"):
+            emulator.faults.fail_status, emulator.faults.fail_next = 403, 1
+
+    emulator.on_request = export_fails
+    assert main(["apply", str(path), "--hub", hub, "--auto-approve"]) == 1
+    err = capsys.readouterr().err
+    assert "impact unknown: the export failed (" in err and "403" in err
+    assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Vehicle", "Landmark"]
+
+
+def test_plan_exits_2_when_every_destructive_change_was_counted_at_zero(
+        labeled: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = labeled
+    path.write_text(path.read_text().replace("  - point: Landmark\n", "").replace("[Sedan, Van, Bus]", "[Sedan]"))
+    assert main(["plan", str(path), "--hub", hub, "--check-usage", "--detailed-exitcode"]) == 2
+    assert main(["plan", str(path), "--hub", hub, "--detailed-exitcode"]) == 3  # not counted: may orphan
+
+
+def test_rollback_counts_usage_like_apply_and_speaks_of_rolling_back(
+        labeled: tuple[Path, str, str], local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    backups = str(path.parent / "b")  # `_applied` left the backup of the empty project here
+    flags = ["--hub", hub, "--backup-dir", backups, "--auto-approve"]
+    capsys.readouterr()
+    # Back to the empty label set: it deletes labelled classes, so it is refused without the flag.
+    assert main(["rollback", project, *flags]) == 1
+    err = capsys.readouterr().err
+    assert "pass --allow-destructive to roll back anyway" in err and "Vehicle (3 annotations in 2 tasks" in err
+    assert "protect" not in err and "id:" not in err and "file" not in err
+    assert main(["rollback", project, *flags, "--allow-destructive"]) == 0
+    # Rolling that rollback back re-creates nodes only: nothing to orphan, no flag needed.
+    assert main(["rollback", project, *flags]) == 0
+    assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Vehicle", "Landmark"]
+
+
+def test_rollback_of_an_unused_addition_needs_no_flag(labeled: tuple[Path, str, str], local_hub: LocalHub,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = labeled
+    flags = ["--hub", hub, "--backup-dir", str(path.parent / "b"), "--auto-approve"]
+    path.write_text(path.read_text() + "  - point: Unused\n")
+    assert main(["apply", str(path), *flags]) == 0
+    capsys.readouterr()
+    assert main(["rollback", project, *flags]) == 0
+    assert "delete tool Unused (point) (no annotations — safe)" in capsys.readouterr().out
+    assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Vehicle", "Landmark"]
