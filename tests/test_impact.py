@@ -233,7 +233,7 @@ def test_rollback_of_an_unused_addition_needs_no_flag(labeled: tuple[Path, str, 
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     path, hub, project = labeled
     flags = ["--hub", hub, "--backup-dir", str(path.parent / "b"), "--auto-approve"]
-    path.write_text(path.read_text() + "  - point: Unused\n")
+    path.write_text(path.read_text().replace("  - point: Landmark\n", "  - point: Landmark\n  - point: Unused\n"))
     assert main(["apply", str(path), *flags]) == 0
     capsys.readouterr()
     assert main(["rollback", project, *flags]) == 0
