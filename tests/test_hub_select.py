@@ -136,3 +136,25 @@ def test_the_rate_limit_comes_from_ango_rate_limit() -> None:
     assert hub.limiter is not None and hub.limiter.per_minute == 30  # type: ignore[attr-defined]
     with pytest.raises(HubConfigError, match="ANGO_RATE_LIMIT must be a whole number"):
         open_hub("https://imeritapi.ango.ai", environ={"ANGO_API_KEY": "k1", "ANGO_RATE_LIMIT": "fast"})
+
+
+@pytest.mark.parametrize("spec", [
+    "https://ann:Zq9-s3cret@hub.example.invalid:99999",  # a bad port
+    "ftp://ann:Zq9-s3cret@hub.example.invalid",  # an unknown scheme
+    "https://ann:Zq9@s3cret@hub.example.invalid/x",  # an unescaped @ in the password
+    "https://ann:Zq9-s3cret@hub.example.invalid",  # a user and a password
+    "http://ann:Zq9-s3cret@hub.example.invalid",
+    "hub.example.invalid://ann:Zq9-s3cret@",
+])
+def test_a_hub_urls_password_is_never_echoed(spec: str, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ango_ontology.cli import main
+
+    with pytest.raises(HubConfigError) as caught:
+        open_hub(spec, environ={"ANGO_API_KEY": KEY})
+    assert "Zq9" not in str(caught.value) and "s3cret" not in str(caught.value)
+    monkeypatch.setenv("ANGO_API_KEY", KEY)
+    monkeypatch.setenv("ANGO_HUB", spec)
+    assert main(["--debug", "pull", "0" * 24]) == 1
+    captured = capsys.readouterr()
+    assert "Zq9" not in captured.out + captured.err and "s3cret" not in captured.out + captured.err

@@ -6,6 +6,7 @@ import copy
 import http.client
 import io
 import json
+import logging
 import socket
 import threading
 import zipfile
@@ -503,3 +504,49 @@ def test_an_export_that_unpacks_past_the_limit_is_refused(monkeypatch: pytest.Mo
     packed = export_zip.pack([{"externalId": "x" * 2000}], "json", "export")
     with pytest.raises(BadResponseError, match="over the limit of 1,000"):
         export_zip.unpack(packed, "the export")
+
+
+class _FailingFiles:
+    """An export host that answers every download with `status` and a body quoting the request's path and query,
+    as some storage services' error pages do."""
+
+    def __init__(self, status: int) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = f"<Error><Key>{self.path}</Key><Message>denied {self.path}</Message></Error>".encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("status", [403, 404, 500, 503])
+def test_an_export_host_error_shows_no_part_of_the_signed_link_in_errors_or_logs(
+        stubs: list[_StubHub], status: int, caplog: pytest.LogCaptureFixture) -> None:
+    files = _FailingFiles(status)
+    link = files.url + "/bucket/my export.zip?X-Amz-Signature=s3cr3t-sig&X-Amz-Credential=AKIA%2Fkey"
+    stub = _StubHub(b"", link=link)
+    stubs.append(stub)
+    caplog.set_level(logging.DEBUG)
+    try:
+        with pytest.raises(HubError) as caught:
+            _client(stub.url).export("p", stages=["S"])
+    finally:
+        files.close()
+    shown = str(caught.value) + "\n" + caplog.text
+    for secret in ("s3cr3t-sig", "AKIA", "bucket", "my export", "my%20export"):
+        assert secret not in shown, secret
+    assert f"answered {status}" in str(caught.value) and "127.0.0.1" in str(caught.value)
+    assert "<export link>" in caplog.text  # urllib3's request line, with the link masked

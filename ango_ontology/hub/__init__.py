@@ -16,6 +16,7 @@ An HTTP hub allows itself `ANGO_RATE_LIMIT` requests a minute (default 100, Ango
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,8 +43,9 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub"]
+__all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub", "shown"]
 
+_USERINFO = re.compile(r"^(?P<scheme>[^:/?#@]*://)?[^/?#]*@")
 _SPECS = "an https:// URL, local, local:PATH, or http://127.0.0.1:PORT for an emulator"
 
 
@@ -70,6 +72,11 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
     return _http_hub(spec, key, insecure, _rate_limit(env))
 
 
+def shown(spec: str) -> str:
+    """A hub as it may be shown: any user and password in it (up to its last `@` before the path) masked."""
+    return _USERINFO.sub(lambda match: f"{match['scheme'] or ''}***@", spec, count=1)
+
+
 def _rate_limit(env: Mapping[str, str]) -> int:
     """Requests per minute the client allows itself: `ANGO_RATE_LIMIT`, else Ango's standard plan's 100."""
     text = (env.get("ANGO_RATE_LIMIT") or "100").strip()
@@ -92,9 +99,9 @@ def _http_hub(spec: str, key: str | None, insecure: bool, rate_limit: int) -> Ht
         host = url.hostname or ""
         url.port  # noqa: B018 - reading it validates it
     except ValueError as exc:
-        raise HubConfigError(f"hub {spec!r} is not a valid URL ({exc}); expected {_SPECS}") from None
+        raise HubConfigError(f"hub {shown(spec)!r} is not a valid URL ({shown(str(exc))}); expected {_SPECS}") from None
     if url.scheme not in ("http", "https") or not host:
-        raise HubConfigError(f"unknown hub {spec!r}: expected {_SPECS}")
+        raise HubConfigError(f"unknown hub {shown(spec)!r}: expected {_SPECS}")
     if url.username or url.password or url.query or url.fragment:
         raise HubConfigError(
             f"hub URL {url.scheme}://{host} must carry no user, password, query or fragment; "

@@ -176,6 +176,8 @@ class HttpHub:
         return unpack(self._download(link), f"the export of project {project_id}")
 
     def _download(self, link: str) -> bytes:
+        """The export file. The link may be signed: no message, log or traceback shows its path or query (the
+        export host's own words neither, as they may quote it)."""
         try:
             url = urlsplit(link)
             port, own = url.port, urlsplit(self.base_url)
@@ -185,15 +187,17 @@ class HttpHub:
             raise BadResponseError("GET /v2/export: data.exportPath is not an http(s) URL")
         same_host = (url.scheme, url.hostname, port) == (own.scheme, own.hostname, own.port)
         call = Call("GET", link, absolute=True, with_key=same_host)
-        response = self._send(call)
+        try:
+            response = self._send(call)
+        except HubError:
+            raise
+        except Exception as exc:  # anything else would carry the link into a --debug traceback
+            raise HubConnectionError(f"{call.label}: the download from {url.hostname} failed "
+                                     f"({type(exc).__name__})") from None
         if response.status_code >= 400:
             error = ServerError if response.status_code >= 500 else HubError
-            raise error(
-                self._redact(
-                    f"{call.label}: {url.hostname} answered {response.status_code}{self._server_says(response)}"
-                    " — the export link may have expired; export again"
-                )
-            )
+            raise error(f"{call.label}: {url.hostname} answered {response.status_code} — the export link may "
+                        "have expired; export again")
         return response.content
 
     # -- the wire -------------------------------------------------------------------------------
@@ -263,7 +267,7 @@ class HttpHub:
             return response, None
         return None, Failure(
             _status_error_class(response.status_code),
-            f"{self.name} answered {response.status_code}{self._server_says(response)}",
+            f"{_where(call, self.name)} answered {response.status_code}{self._server_says(response, call)}",
             call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
             retry_after_seconds(response.headers.get("Retry-After")),
         )
@@ -299,14 +303,10 @@ class HttpHub:
 
     def _transport_failure(self, exc: requests.RequestException, call: Call) -> Failure:
         """Translate a requests exception; a create is retried only when it surely never left."""
-        detail = self._redact(f"{type(exc).__name__}: {exc}")
-        where = self.name
-        if call.absolute:
-            # An export link may be signed: its path and query are as secret as a key.
-            link = urlsplit(call.path)
-            where = f"{link.scheme}://{link.netloc}"
-            for part in (link.query, link.path):
-                detail = detail.replace(part, "<export link>") if part else detail
+        where = _where(call, self.name)
+        # An export link may be signed: its path and query are as secret as a key, and the library's words
+        # quote them (re-encoded, so no search and replace could be sure to catch them): the type only.
+        detail = type(exc).__name__ if call.absolute else self._redact(f"{type(exc).__name__}: {exc}")
         if isinstance(exc, requests.ConnectTimeout):
             return Failure(HubTimeoutError, f"connecting to {where} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
@@ -392,8 +392,11 @@ class HttpHub:
             )
         return self._redact(f"{call.label}: {self.name} has no such endpoint ({status}{says}) — is the hub URL right?")
 
-    def _server_says(self, response: requests.Response) -> str:
-        """`: <message>` from an error envelope (or the start of a non-JSON body), never the key."""
+    def _server_says(self, response: requests.Response, call: Call | None = None) -> str:
+        """`: <message>` from an error envelope (or the start of a non-JSON body), never the key; nothing from
+        an export host, whose words may quote the signed link."""
+        if call is not None and call.absolute:
+            return ""
         try:
             body = response.json()
             message = body.get("message") if isinstance(body, dict) else None
@@ -404,6 +407,34 @@ class HttpHub:
     def _redact(self, text: str) -> str:
         key = self._key.reveal()
         return text.replace(key, "<redacted>") if key else text
+
+
+def _where(call: Call, hub: str) -> str:
+    """Who answered a call: the hub, or an export link's scheme and host (never its path or query)."""
+    if not call.absolute:
+        return hub
+    link = urlsplit(call.path)
+    return f"{link.scheme}://{link.hostname}"
+
+
+class _NoExportLinks(logging.Filter):
+    """Keeps export links out of urllib3's debug log, which writes request lines (and retries, redirects) with
+    their path and query: any path or URL that is not one of the hub's (`/v2/…`) is logged as `<export link>`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(arg) for arg in record.args)
+        return True
+
+
+def _masked(arg: object) -> object:
+    if not isinstance(arg, str):
+        return arg
+    path = urlsplit(arg).path if "://" in arg else arg
+    return "<export link>" if path.startswith("/") and not path.startswith("/v2/") else arg
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_NoExportLinks())
 
 
 def _status_error_class(status: int) -> type[HubError]:
