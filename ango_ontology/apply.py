@@ -15,7 +15,7 @@ from .plan import Change, Plan
 from .projects import Target, ensure, ensure_batches, find, live_schema
 from .usage import read_usage, with_impact
 from .wire import fingerprint
-from .writing import Journal, listing, replanned, verify, write
+from .writing import Journal, Wording, listing, replanned, verify, write
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ class Safety:
     rollback: bool = False
 
     @property
-    def rerun(self) -> str:
-        return "run rollback again to see what it would change now" if self.rollback else "run plan again"
+    def wording(self) -> Wording:
+        return Wording(self.rollback)
 
 
 def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live: Live | None = None,
@@ -118,7 +118,7 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
         target, current = current_state(hub, target, live)
         if current.fingerprint != plan.live_fingerprint:
             raise StalePlanError(f"the plan is stale: project {target.label} changed since it was planned "
-                                 f"(someone edited it, or another apply ran); {safety.rerun}")
+                                 f"(someone edited it, or another apply ran); {safety.wording.rerun}")
         plan = count_impact(hub, plan, current)
         check_allowed(plan, allow_destructive, rollback=safety.rollback)
         project_id, created = ensure(hub, target)
@@ -127,7 +127,7 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
         backup = None
         if not plan.is_empty:
             backup, before = write(hub, project_id, plan, store=store, source=source, journal=safety.journal,
-                                   rerun=safety.rerun)
-            verify(hub, project_id, plan, before, backup)
+                                   wording=safety.wording)
+            verify(hub, project_id, plan, before, backup, safety.wording)
         made = ensure_batches(hub, project_id, list(batches)) if batches else []
     return Outcome(project_id, plan, not plan.is_empty, created, tuple(made), backup)

@@ -37,6 +37,23 @@ def holds(plan: Plan, schema: JSON | None) -> bool:
     return fingerprint(schema) == plan.desired_fingerprint or replanned(plan, schema).is_empty
 
 
+@dataclass(frozen=True)
+class Wording:
+    """What a message tells the user to run next: a rollback has no file, so `plan` is no advice after one."""
+
+    rollback: bool = False
+
+    @property
+    def rerun(self) -> str:
+        return "run rollback again to see what it would change now" if self.rollback else "run plan again"
+
+    def look(self, project_id: str) -> str:
+        """How to see what a project holds now."""
+        if self.rollback:
+            return f"run `ango-ontology pull {project_id}` to see what it holds now"
+        return "run plan to see what it holds now"
+
+
 @dataclass
 class Write:
     """One write of a journal: where the state before it is saved, and whether the hub has answered."""
@@ -47,28 +64,29 @@ class Write:
     desired: str
     done: bool = False
 
-    def state(self, hub: Hub) -> str:
+    def state(self, hub: Hub, wording: Wording) -> str:
         """What the project holds now, in words, read from the hub when the write had no answer yet."""
         saved = f"the label set before it is saved in {self.backup}"
+        look = wording.look(self.project_id)
         if self.done:
             return f"project {self.project_id} was written ({saved})"
         try:
             now = fingerprint(schema_of(hub.get_project(self.project_id)))
         except HubError:
-            return f"project {self.project_id} may have been written: it could not be read back ({saved}; run plan)"
+            return f"project {self.project_id} may have been written: it could not be read back ({saved}; {look})"
         if now == self.desired:
             return f"project {self.project_id} was written ({saved})"
         if now == self.before:
             return (f"nothing was written to project {self.project_id} (its write was sent but not answered: "
-                    "should it still reach the hub, it lands; run plan to check)")
-        return (f"project {self.project_id} holds neither its old nor the planned label set ({saved}; "
-                "run plan)")
+                    f"should it still reach the hub, it lands; {look})")
+        return f"project {self.project_id} holds neither its old nor the planned label set ({saved}; {look})"
 
 
 class Journal:
     """The writes of one apply run, across its threads; read after an interruption to say what was written."""
 
-    def __init__(self) -> None:
+    def __init__(self, wording: Wording | None = None) -> None:
+        self.wording = wording or Wording()
         self._lock = threading.Lock()
         self._writes: list[Write] = []
 
@@ -88,18 +106,19 @@ class Journal:
             writes = list(self._writes)
         if not writes:
             return "nothing was written"
-        return "; ".join(write.state(hub) for write in writes)
+        return "; ".join(write.state(hub, self.wording) for write in writes)
 
 
 def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: str | None,
-          journal: Journal | None = None, rerun: str = "run plan again") -> tuple[Path, JSON | None]:
+          journal: Journal | None = None, wording: Wording | None = None) -> tuple[Path, JSON | None]:
     """Read the project once more, back it up, and write the plan's categorySchema only while the project
     still holds what the plan was made against. The backup's path and the label set it holds."""
+    wording = wording or Wording()
     commit = git_commit(source)  # runs git: before the last read, not between it and the write
     before = schema_of(hub.get_project(project_id))
     if fingerprint(before) != plan.live_fingerprint:
-        raise StalePlanError(f"project {project_id} changed while this apply ran (someone edited it, or another "
-                             f"run wrote it); nothing was written: {rerun}")
+        raise StalePlanError(f"project {project_id} changed while this run went on (someone edited it, or another "
+                             f"run wrote it); nothing was written: {wording.rerun}")
     backup = store.save(project_id, before, hub=hub.name, plan_fingerprint=plan.desired_fingerprint,
                         source=source, commit=commit)
     journal = journal or Journal()
@@ -109,10 +128,11 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
     except ConflictError:
         if not _landed(hub, project_id, plan):
             _forget(store, journal, entry)
-            raise StalePlanError(f"another writer changed project {project_id} between this apply's last read "
-                                 f"and its write; the hub refused the write and nothing was written: {rerun}") from None
+            raise StalePlanError(f"another writer changed project {project_id} between this run's last read "
+                                 "and its write; the hub refused the write and nothing was written: "
+                                 f"{wording.rerun}") from None
     except HubError as error:
-        state, untouched = _state_after_failure(hub, project_id, plan, before, backup)
+        state, untouched = _state_after_failure(hub, project_id, plan, before, backup, wording)
         if untouched:
             _forget(store, journal, entry)
         raise ApplyError(f"the write to project {project_id} failed: {error}\n{state}") from None
@@ -134,32 +154,34 @@ def _forget(store: BackupStore, journal: Journal, entry: Write) -> None:
     journal.drop(entry)
 
 
-def _state_after_failure(hub: Hub, project_id: str, plan: Plan, before: JSON | None,
-                         backup: Path) -> tuple[str, bool]:
+def _state_after_failure(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: Path,
+                         wording: Wording) -> tuple[str, bool]:
     """What a failed write left in the project, in words; and whether it surely left it untouched."""
     try:
         now = schema_of(hub.get_project(project_id))
     except HubError:
         return (f"The project's state could not be read back: the write may have happened; the label set before "
-                f"it is saved in {backup}. Run plan to see it.", False)
+                f"it is saved in {backup}; {wording.look(project_id)}.", False)
     if fingerprint(now) == fingerprint(before):
         return "Nothing was changed: the project still holds its previous label set.", True
     if holds(plan, now):
         return ("Although the hub reported a failure, the project now holds the planned label set; "
-                "run plan to confirm.", False)
+                f"{wording.look(project_id)}.", False)
     return (f"The project now holds neither the old nor the planned label set. The old one is saved in "
             f"{backup}: `ango-ontology rollback {project_id}` restores it.", False)
 
 
-def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: Path) -> None:
+def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: Path,
+           wording: Wording | None = None) -> None:
     """Read the project back: the planned categorySchema, or one that plans to no changes; else say what
     happened — another writer, or a write that did not take — and where the state before it is saved."""
     saved = f"The label set read just before the write is saved in {backup}"
+    look = (wording or Wording()).look(project_id)
     try:
         schema = schema_of(hub.get_project(project_id))
     except HubError as error:
         raise VerificationFailed(f"the label set was written to project {project_id}, but reading it back failed "
-                                 f"({error}). {saved}; run plan to see what the project holds now.") from None
+                                 f"({error}). {saved}; {look}.") from None
     if fingerprint(schema) == plan.desired_fingerprint:
         return
     check = replanned(plan, schema)
@@ -171,7 +193,7 @@ def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: P
             f"another writer changed project {project_id} during the apply: reading it back shows "
             f"{len(unplanned)} change(s) that neither this plan made nor the project held before (or the hub "
             f"altered what was sent):\n{listing(unplanned)}\n{saved} (`ango-ontology rollback {project_id}` "
-            "restores it); run plan to see the project now.")
+            f"restores it); {look}.")
     raise VerificationFailed(f"the apply to project {project_id} did not take: reading it back shows "
                              f"{len(check.changes)} difference(s) from the plan:\n{listing(list(check.changes))}\n"
                              f"{saved}.")

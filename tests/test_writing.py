@@ -83,7 +83,7 @@ def test_an_edit_between_the_last_read_and_the_write_is_refused_by_the_precondit
     run.once(run.is_write, lambda: run.store.create_label_set(run.project, UI_EDIT))
     code, _, err = run.apply()
     assert code == 1
-    assert f"another writer changed project {run.project} between this apply's last read and its write; the hub " \
+    assert f"another writer changed project {run.project} between this run's last read and its write; the hub " \
            "refused the write and nothing was written: run plan again" in err
     assert run.schema() == UI_EDIT  # the web UI's edit is kept
     assert run.backups_left() == []  # nothing was written, so nothing to roll back
@@ -98,7 +98,7 @@ def test_an_edit_during_the_usage_count_makes_the_apply_stale_before_any_write(r
              nth=2)
     run.emulator.requests.clear()
     code, _, err = run.apply("--allow-destructive")
-    assert code == 1 and f"project {run.project} changed while this apply ran" in err
+    assert code == 1 and f"project {run.project} changed while this run went on" in err
     assert "nothing was written" in err and not run.write_seen()
     assert run.schema() == UI_EDIT
 
@@ -129,7 +129,7 @@ def test_a_read_back_that_fails_says_the_write_happened_and_names_the_backup(run
     assert code == 1
     (backup,) = run.backups_left()
     assert f"the label set was written to project {run.project}, but reading it back failed" in err
-    assert str(backup) in err and "run plan to see what the project holds now" in err
+    assert str(backup) in err and "run plan to see what it holds now" in err
     assert [t["title"] for t in run.schema()["tools"]] == ["Vehicle"]
 
 
@@ -171,3 +171,15 @@ def test_a_refused_write_through_the_api_reports_as_stale_and_names_no_backup(ru
     code, out, err = run.apply()
     assert code == 1 and "backup" not in out + err
     assert json.dumps(run.schema()) == json.dumps(UI_EDIT)
+
+
+def test_a_refused_rollback_says_to_run_rollback_again_never_plan(run: Run) -> None:
+    assert run.apply()[0] == 0
+    run.once(run.is_write, lambda: run.store.create_label_set(run.project, UI_EDIT))
+    run.capsys.readouterr()
+    code = main(["rollback", run.project, "--hub", run.emulator.url, "--auto-approve", "--allow-destructive",
+                 "--backup-dir", str(run.backups)])
+    err = run.capsys.readouterr().err
+    assert code == 1 and "nothing was written: run rollback again to see what it would change now" in err
+    assert "plan" not in err.replace("planned", "")
+    assert run.schema() == UI_EDIT

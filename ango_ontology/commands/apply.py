@@ -14,7 +14,7 @@ from ..errors import Interrupted
 from ..hub import Hub
 from ..runs import ProjectRun
 from ..wire import from_category_schema
-from ..writing import Journal
+from ..writing import Journal, Wording
 from . import options
 from .plan import show_runs
 
@@ -106,7 +106,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Restore a backup through the same plan → confirm → write → verify path as apply."""
     store = options.backup_store(args)
-    journal = api.Journal()
+    journal = api.Journal(Wording(rollback=True))
     with closing(options.hub_from(args)) as hub, _reporting_interrupts("rollback", hub, journal):
         planned = api.plan_rollback(hub, args.project, backups=store, to=args.to)
         backup = planned.backup
