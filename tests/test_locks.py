@@ -136,3 +136,13 @@ def test_the_local_hub_keeps_its_locks_in_its_own_file_and_an_http_hub_in_the_ba
         with sqlite3.connect(local_hub.path) as db:
             assert db.execute("SELECT key FROM run_locks").fetchall() == [("k",)]
         assert local_hub.list_projects() == []  # the hub works on while a lock is held
+
+
+def test_locks_that_cannot_be_kept_are_a_clear_hub_error(tmp_path: Path) -> None:
+    from ango_ontology.errors import HubError
+
+    with pytest.raises(HubError, match="cannot open the run locks in"), _book(tmp_path).hold("k", "P"):
+        pass  # pragma: no cover - never reached
+    (tmp_path / "not-a-db").write_text("just text, not SQLite\n" * 100)
+    with pytest.raises(HubError, match=r"the run locks in .* failed"), _book(tmp_path / "not-a-db").hold("k", "P"):
+        pass  # pragma: no cover - never reached

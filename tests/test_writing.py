@@ -183,3 +183,62 @@ def test_a_refused_rollback_says_to_run_rollback_again_never_plan(run: Run) -> N
     assert code == 1 and "nothing was written: run rollback again to see what it would change now" in err
     assert "plan" not in err.replace("planned", "")
     assert run.schema() == UI_EDIT
+
+
+def _fail_this_and_next(run: Run, count: int) -> Callable[[], None]:
+    def fail() -> None:
+        run.emulator.faults.fail_status, run.emulator.faults.fail_next = 400, count
+    return fail
+
+
+def test_a_failed_write_whose_project_cannot_be_read_says_it_may_have_happened(run: Run) -> None:
+    run.once(run.is_write, _fail_this_and_next(run, 2))
+    code, _, err = run.apply()
+    assert code == 1 and "could not be read back: the write may have happened" in err
+    (backup,) = run.backups_left()
+    assert str(backup) in err
+
+
+def test_a_failed_write_after_which_the_project_holds_something_else_names_the_backup(run: Run) -> None:
+    def edit_and_fail() -> None:
+        run.store.create_label_set(run.project, UI_EDIT)
+        _fail_this_and_next(run, 1)()
+
+    run.once(run.is_write, edit_and_fail)
+    code, _, err = run.apply()
+    (backup,) = run.backups_left()
+    assert code == 1 and "holds neither the old nor the planned label set" in err and str(backup) in err
+
+
+def test_a_failed_write_that_left_the_project_untouched_keeps_no_backup(run: Run) -> None:
+    run.once(run.is_write, _fail_this_and_next(run, 1))
+    code, _, err = run.apply()
+    assert code == 1 and "Nothing was changed" in err and run.backups_left() == []
+
+
+def test_the_journal_says_what_each_write_left_in_its_project(local_hub: LocalHub, tmp_path: Path) -> None:
+    from ango_ontology.hub.base import label_set_fingerprint
+    from ango_ontology.writing import Journal, Wording, Write
+
+    empty = local_hub.create_project("P", "")
+    before = label_set_fingerprint(empty)
+    edited = label_set_fingerprint({"categorySchema": UI_EDIT})
+    assert Journal().report(local_hub) == "nothing was written"
+    journal = Journal(Wording(rollback=True))
+    backup = tmp_path / "b.json"
+    for project, desired, done in [(empty["_id"], edited, True), (empty["_id"], "sha256:other", False),
+                                   ("0" * 24, edited, False)]:
+        journal.start(Write(project, backup, before, desired, done))
+    report = journal.report(local_hub)
+    assert report.startswith(f"project {empty['_id']} was written (the label set before it is saved in {backup}); ")
+    assert f"nothing was written to project {empty['_id']} (its write was sent but not answered" in report
+    assert f"run `ango-ontology pull {empty['_id']}` to see what it holds now)" in report
+    assert "plan" not in report
+    assert report.endswith(f"project {'0' * 24} may have been written: it could not be read back (the label set "
+                           f"before it is saved in {backup}; run `ango-ontology pull {'0' * 24}` to see what it "
+                           "holds now)")
+    local_hub.create_label_set(empty["_id"], UI_EDIT)
+    assert Journal().start(Write(empty["_id"], backup, before, edited)).state(local_hub, Wording()).startswith(
+        f"project {empty['_id']} was written")
+    assert "holds neither its old nor the planned label set" in \
+        Write(empty["_id"], backup, before, "sha256:x").state(local_hub, Wording())
