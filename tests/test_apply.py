@@ -22,7 +22,7 @@ from ango_ontology.hub.client import HttpHub, RetryPolicy
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.loader import load_text
-from ango_ontology.locks import LockBook, LockSettings
+from ango_ontology.locks import LockBook, LockSettings, lock_folder
 from ango_ontology.model import ProjectRef
 from ango_ontology.projects import Target
 
@@ -499,7 +499,7 @@ def test_an_apply_waits_for_another_runs_lock_and_then_refuses_naming_it(cli: Cl
                                                                          tmp_path: Path) -> None:
     project = local_hub.create_project("P", "")["_id"]
     path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
-    book = LockBook(local_hub.path, LockSettings())
+    book = LockBook(lock_folder(local_hub, tmp_path / "backups"), LockSettings())
     with book.hold(f"{local_hub.name}\nid:{project}", "held by a test"):
         code, _, err = cli("apply", path, "--auto-approve", "--lock-timeout", "0.3s")
     assert code == 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,7 +16,7 @@ import pytest
 from ango_ontology.errors import LockTimeout
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.local import LocalHub
-from ango_ontology.locks import LOCK_FILE, Holder, LockBook, LockSettings, lock_file
+from ango_ontology.locks import LOCK_FOLDER, Holder, LockBook, LockSettings, lock_folder
 
 # A child process that takes a lock and then either holds it (sleeps) or dies without releasing it.
 CHILD = """
@@ -43,7 +43,7 @@ def _child(path: Path, mode: str) -> subprocess.Popen[str]:
 
 
 def test_a_second_holder_waits_and_then_refuses_naming_the_holder(tmp_path: Path) -> None:
-    path, said = tmp_path / "locks.db", []
+    path, said = tmp_path / "locks", []
     first = _book(path)
     second = _book(path, timeout=0.2, said=said)
     with first.hold("k", "project P"), pytest.raises(LockTimeout) as caught, second.hold("k", "project P"):
@@ -56,7 +56,7 @@ def test_a_second_holder_waits_and_then_refuses_naming_the_holder(tmp_path: Path
 
 
 def test_a_waiting_run_gets_the_lock_once_it_is_released(tmp_path: Path) -> None:
-    path, order = tmp_path / "locks.db", []
+    path, order = tmp_path / "locks", []
 
     def second() -> None:
         with _book(path).hold("k", "P"):
@@ -72,23 +72,23 @@ def test_a_waiting_run_gets_the_lock_once_it_is_released(tmp_path: Path) -> None
 
 
 def test_locks_of_other_projects_do_not_block(tmp_path: Path) -> None:
-    path = tmp_path / "locks.db"
+    path = tmp_path / "locks"
     with _book(path).hold("a", "A"), _book(path, timeout=0).hold("b", "B"):
         pass
 
 
 def test_a_lock_left_by_a_process_that_died_is_broken_with_a_message(tmp_path: Path) -> None:
-    path, said = tmp_path / "locks.db", []
+    path, said = tmp_path / "locks", []
     child = _child(path, "die")
     assert child.wait(10) == 0
     with _book(path, timeout=0, said=said).hold("k", "project P"):
         pass
     assert len(said) == 1 and said[0].startswith("Broke a stale lock on project P: its holder (")
-    assert f"pid {child.pid}," in said[0] and "is no longer running" in said[0]
+    assert f"pid {child.pid}," in said[0] and "ended without releasing it" in said[0]
 
 
 def test_a_lock_held_by_a_live_process_is_not_broken(tmp_path: Path) -> None:
-    path = tmp_path / "locks.db"
+    path = tmp_path / "locks"
     child = _child(path, "hold")
     try:
         with pytest.raises(LockTimeout, match=f"pid {child.pid}, since"), _book(path, timeout=0.1).hold("k", "P"):
@@ -100,49 +100,30 @@ def test_a_lock_held_by_a_live_process_is_not_broken(tmp_path: Path) -> None:
         pass
 
 
-def test_a_reused_pid_does_not_keep_a_stale_lock(tmp_path: Path) -> None:
-    path, said = tmp_path / "locks.db", []
-    with _book(path).hold("setup", "S"):
-        pass  # creates the table
-    me = Holder.me()
-    with sqlite3.connect(path) as db:  # this very process's pid, but a process that started at another time
-        db.execute("INSERT INTO run_locks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   ("k", "old", me.user, me.host, me.pid, "1", "2020-01-01T00:00:00Z"))
-    if me.started is None:
-        pytest.skip("no process start times on this platform")
-    with _book(path, timeout=0, said=said).hold("k", "P"):
+def test_a_lock_file_naming_a_holder_nobody_is_is_taken_over_with_a_message(tmp_path: Path) -> None:
+    said: list[str] = []
+    with _book(tmp_path).hold("k", "P"):
         pass
-    assert said and "since 2020-01-01T00:00:00Z" in said[0]
+    (lock,) = tmp_path.glob("*.lock")
+    assert lock.read_text() == ""  # released: it names nobody
+    lock.write_text(json.dumps({"user": "ci", "host": "build-host-7", "pid": 1, "since": "2020-01-01T00:00:00Z"}))
+    with _book(tmp_path, timeout=0, said=said).hold("k", "P"):
+        assert json.loads(lock.read_text())["pid"] == os.getpid()
+    assert said == ["Broke a stale lock on P: its holder (ci@build-host-7, pid 1, since 2020-01-01T00:00:00Z) "
+                    "ended without releasing it."]
 
 
-def test_a_lock_of_another_host_is_never_broken(tmp_path: Path) -> None:
-    path = tmp_path / "locks.db"
-    with _book(path).hold("setup", "S"):
-        pass
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO run_locks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   ("k", "t", "ci", "build-host-7", 1, None, "2020-01-01T00:00:00Z"))
-    with pytest.raises(LockTimeout, match="ci@build-host-7, pid 1, since 2020"), _book(path, timeout=0).hold("k", "P"):
-        pass  # pragma: no cover - never reached
-
-
-def test_the_local_hub_keeps_its_locks_in_its_own_file_and_an_http_hub_in_the_backup_folder(
+def test_the_local_hub_keeps_its_locks_beside_its_database_and_an_http_hub_in_the_backup_folder(
         tmp_path: Path, local_hub: LocalHub) -> None:
-    assert lock_file(local_hub, tmp_path / "backups") == local_hub.path
+    assert lock_folder(local_hub, tmp_path / "backups") == local_hub.path.parent / ".hub.db.locks"
     http = HttpHub("http://127.0.0.1:9", "k", rate_limit=None)
-    assert lock_file(http, tmp_path / "backups") == tmp_path / "backups" / LOCK_FILE
+    assert lock_folder(http, tmp_path / "backups") == tmp_path / "backups" / LOCK_FOLDER
     http.close()
-    with _book(local_hub.path).hold("k", "P"):
-        with sqlite3.connect(local_hub.path) as db:
-            assert db.execute("SELECT key FROM run_locks").fetchall() == [("k",)]
-        assert local_hub.list_projects() == []  # the hub works on while a lock is held
 
 
 def test_locks_that_cannot_be_kept_are_a_clear_hub_error(tmp_path: Path) -> None:
     from ango_ontology.errors import HubError
 
-    with pytest.raises(HubError, match="cannot open the run locks in"), _book(tmp_path).hold("k", "P"):
-        pass  # pragma: no cover - never reached
-    (tmp_path / "not-a-db").write_text("just text, not SQLite\n" * 100)
-    with pytest.raises(HubError, match=r"the run locks in .* failed"), _book(tmp_path / "not-a-db").hold("k", "P"):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(HubError, match="cannot keep the run lock in"), _book(tmp_path / "a-file" / "x").hold("k", "P"):
         pass  # pragma: no cover - never reached

@@ -198,6 +198,11 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     emulator: Emulator
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer (Ctrl-C, a timeout) is not the emulator's failure: log it, do not
+        # print a traceback on standard error.
+        log.debug("connection from %s ended abnormally", client_address[0], exc_info=True)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
