@@ -89,7 +89,7 @@ def test_apply_refuses_to_orphan_labels_without_the_flag_and_they_stay(
         labeled: tuple[Path, str, str], local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
     path, hub, project = labeled
     path.write_text(path.read_text().replace("[Sedan, Van, Bus]", "[Van, Bus]"))
-    code = main(["apply", str(path), "--hub", hub, "--auto-approve"])
+    code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", str(path.parent / "b")])
     err = capsys.readouterr().err
     assert code == 1 and "Sedan (3 annotations in 2 tasks)" in err
     values = [o["value"] for o in local_hub.get_project(project)["categorySchema"]["tools"][0]
@@ -117,7 +117,8 @@ def test_protect_blocks_deleting_a_used_option_even_with_the_flag(
     protected = path.read_text().replace("      - radio: Kind\n",
                                          f"      - radio: Kind\n        id: {kind}\n        protect: true\n")
     path.write_text(protected.replace("[Sedan, Van, Bus]", "[Van, Bus]"))
-    code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--allow-destructive"])
+    code = main(["apply", str(path), "--hub", hub, "--auto-approve", "--allow-destructive",
+                 "--backup-dir", str(path.parent / "b")])
     assert code == 1 and "protect: true" in capsys.readouterr().err
     assert len(local_hub.get_project(project)["categorySchema"]["tools"][0]["classifications"][0]["options"]) == 3
 
@@ -198,7 +199,7 @@ def test_a_failed_export_makes_the_impact_unknown_and_apply_refuses(
             emulator.faults.fail_status, emulator.faults.fail_next = 403, 1
 
     emulator.on_request = export_fails
-    assert main(["apply", str(path), "--hub", hub, "--auto-approve"]) == 1
+    assert main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", str(path.parent / "b")]) == 1
     err = capsys.readouterr().err
     assert "impact unknown: the export failed (" in err and "403" in err
     assert [t["title"] for t in local_hub.get_project(project)["categorySchema"]["tools"]] == ["Vehicle", "Landmark"]
