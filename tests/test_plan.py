@@ -89,6 +89,23 @@ def test_plan_impact_is_optional_and_round_trips() -> None:
     assert Plan.from_json(data) == plan
 
 
+def test_an_unknown_impact_and_nested_answers_are_in_the_published_format_and_never_safe() -> None:
+    unknown = Change("delete", "tool", ("Mask",), ("tool",), "m", destructive=True,
+                     impact=Impact(0, 0, unknown="exports do not list the annotations of a brush tool"))
+    counted = Change("delete", "tool", ("Car",), ("tool",), "c", destructive=True, impact=Impact(3, 2, nested=6))
+    safe = Change("delete", "tool", ("Pin",), ("tool",), "p", destructive=True, impact=Impact(0, 0))
+    plan = Plan.build([unknown, counted, safe], EMPTY_SCHEMA, fingerprint(None))
+    data = plan.to_json()
+    jsonschema.validate(data, plan_schema())
+    impacts = {c["path"][0]: c["impact"] for c in data["changes"]}
+    assert impacts == {"Mask": {"annotations": 0, "tasks": 0,
+                                "unknown": "exports do not list the annotations of a brush tool"},
+                       "Car": {"annotations": 3, "tasks": 2, "nested": 6}, "Pin": {"annotations": 0, "tasks": 0}}
+    assert data["summary"]["orphaned_annotations"] == 3 and data["summary"]["unknown_impact"] == 1
+    assert [c.may_orphan for c in plan.changes] == [True, True, False]
+    assert Plan.from_json(data) == plan
+
+
 def test_saved_plan_of_another_format_version_is_refused() -> None:
     data = plan_for("delete_option").to_json()
     data["format_version"] = 99
