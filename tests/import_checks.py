@@ -36,7 +36,7 @@ def import_and_apply(source: str, config: Path, tmp_path: Path, capsys: pytest.C
     assert created == sorted((node.kind, node.title) for node in ontology.nodes())
     nested = sum(len(change["after"].get("classifications", [])) for change in plan["changes"])
     assert nested == sum(len(node.classifications) for node in ontology.nodes())
-    assert main(["apply", str(out), *hub, "--auto-approve"]) == 0
+    assert main(["apply", str(out), *hub, "--auto-approve", "--backup-dir", str(tmp_path / "backups")]) == 0
     capsys.readouterr()
     assert main(["plan", str(out), *hub, "--detailed-exitcode"]) == 0
     assert "No changes." in capsys.readouterr().out
