@@ -40,7 +40,7 @@ from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
 from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
-from .revisions import load_spec
+from .revisions import load_spec, source_file
 from .runs import Progress, ProjectRun, apply_all, plan_all
 from .wire import from_category_schema
 from .writing import Journal
@@ -92,7 +92,8 @@ def diff(old: Ontology | str | os.PathLike[str], new: Ontology | str | os.PathLi
     """What changes from one definition to another, offline; each a label set, a file or `REV:PATH` in git."""
     before = old if isinstance(old, Ontology) else load_spec(os.fspath(old))
     after = new if isinstance(new, Ontology) else load_spec(os.fspath(new))
-    return make_plan(after, before)
+    return make_plan(after, before, source=None if isinstance(new, Ontology) else source_file(os.fspath(new)),
+                     base=None if isinstance(old, Ontology) else source_file(os.fspath(old)))
 
 
 # --- plan and apply ---------------------------------------------------------------------------------------
@@ -103,9 +104,11 @@ def choose_targets(ontology: Ontology, projects: Sequence[str] = ()) -> list[Pro
 
 
 def plan(ontology: Ontology, hub: Hub, projects: Sequence[str] = (), *, check_usage: bool = False,
-         progress: Progress | None = None) -> list[ProjectRun]:
-    """A plan per target project (see `choose_targets`), made concurrently."""
-    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage)
+         progress: Progress | None = None, source: str | None = None) -> list[ProjectRun]:
+    """A plan per target project (see `choose_targets`), made concurrently; `source` is the file the label set
+    was read from, named with its git commit in each plan's header."""
+    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage,
+                    source=source_file(source) if source else None)
 
 
 def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None = None, source: str | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 from ango_ontology.diff import make_plan
 from ango_ontology.identity import resolve
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
-from ango_ontology.plan import Plan
+from ango_ontology.plan import Plan, SourceFile
 from ango_ontology.wire import to_category_schema
 
 JSON = dict[str, Any]
@@ -188,4 +188,5 @@ SCENARIOS: dict[str, Callable[[], tuple[Ontology, JSON | None]]] = {
 def plan_for(name: str) -> Plan:
     desired, live = SCENARIOS[name]()
     return make_plan(desired, live, project="6651f0c2a9d3e4b5c6d7e8f9" if live is not None else None,
-                     project_name="Vehicles", hub="local:hub.db")
+                     project_name="Vehicles", hub="local:hub.db",
+                     source=SourceFile("ontology.yaml", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", False))

@@ -57,7 +57,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     with closing(options.hub_from(args)) as hub:
         options.counting_note(args.check_usage)
         runs = api.plan(ontology, hub, args.project, check_usage=args.check_usage,
-                        progress=options.progress("Planned"))
+                        progress=options.progress("Planned"), source=args.file)
     show_runs(runs, args, sys.stdout)
     if report_errors(runs):
         return 1
@@ -68,7 +68,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def _save(run: ProjectRun, out: str) -> None:
     assert run.plan is not None
-    text = json.dumps(run.plan.to_json(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(run.plan.to_json(saved=True), indent=2, ensure_ascii=False) + "\n"
     atomic_write(Path(out), text.encode("utf-8"))
     sys.stderr.write(f"Saved the plan to {out}; apply it with `ango-ontology apply {out}`.\n")
 
