@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -232,16 +232,23 @@ def pull(hub: Hub, project_id: str) -> str:
     return pull_yaml(hub.get_project(project_id), project_id=project_id, hub_name=hub.name)
 
 
-def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>") -> str:
-    """An existing file's text with the project's live changes merged in (comments and layout kept).
+def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
+              step: Callable[[str], None] | None = None) -> str:
+    """An existing file's text with the project's live changes merged in: only the lines of what changed
+    change (comments and layout kept). `step` hears what is under way, for a progress display.
 
     InputError when the file names other projects than this one.
     """
-    ids = [ref.id for ref in load_text(text, filename).targets() if ref.id]
+    if step is not None:
+        step("reading the file")
+    mine = load_text(text, filename)
+    ids = [ref.id for ref in mine.targets() if ref.id]
     if ids and project_id not in ids:
         raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
                          "pull it into its own file (or add the project to the file's `projects:`)")
-    return merge_into(text, hub.get_project(project_id), filename)
+    if step is not None:
+        step("reading the project")
+    return merge_into(text, hub.get_project(project_id), filename, step, mine)
 
 
 # --- guide and import -------------------------------------------------------------------------------------

@@ -84,14 +84,13 @@ def _add_tool(live: dict[str, Any]) -> None:
 
 EDITS: dict[str, tuple[Edit, list[str]]] = {
     "option added": (_add_bus, ["-        options: [Car, Truck]   # keep in sync with the model",
-                                '+        options: [Car, Truck, {value: Bus, id: "6a1b2c3d4e5f6a7b8c9d0e1"}] '
-                                "# keep in sync with the model"]),
+                                "+        options: [Car, Truck, Bus]   # keep in sync with the model"]),
     "colour changed": (_recolour, ['-    color: "#1F77B4"', '+    color: "#FF0000"']),
     "option renamed": (_rename_option, ["-      - {value: Rainy, id: rainy}", "+      - {value: Rain, id: rainy}"]),
     "tool deleted": (_delete_road, ["-  - polygon: Road", "-    id: road"]),
     "flag set": (_require_kind, ["+        required: true"]),
     "tool renamed": (_rename_tool, ["-  - bounding-box: Vehicle   # cars and trucks",
-                                    "+  - bounding-box: Car or truck # cars and trucks"]),
+                                    "+  - bounding-box: Car or truck   # cars and trucks"]),
     "tool added": (_add_tool, ["+  - point: Pole", '+    id: "1712654400123"', '+    color: "#00FF00"',
                                '+    shortcut: "3"']),
 }
