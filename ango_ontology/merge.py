@@ -27,7 +27,7 @@ from .model import attributes as plain_attributes
 from .normalise import ALIASES
 from .pull import attributes, live_ontology, node_lines, option_flow, scalar, tree_lines
 from .wire import flatten_tree
-from .yaml_edits import Items, Patch, compose, end_of, entries, is_flow, start_of, walk
+from .yaml_edits import Items, Patch, compose, end_of, entries, is_flow, shared, start_of
 
 Choices = list[tuple[str, str | None]]
 Step = Callable[[str], None]
@@ -68,8 +68,7 @@ class _Merger:
 
     def refuse_shared(self, root: Node) -> None:
         """Refuse when an edit falls inside YAML that an anchor shares: it would change the other uses too."""
-        shared = [(start_of(node), end_of(node)) for node in walk(root) if getattr(node, "anchor", None)]
-        for start, end in shared:
+        for start, end in [(start_of(node), end_of(node)) for node in shared(root)]:
             if any(start < edit.end and edit.start < end for edit in self.patch.edits):
                 line = self.patch.line_of(start) + 1
                 raise InputError(f"{self.filename}:{line}: the live project changed something this file writes "

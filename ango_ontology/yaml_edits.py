@@ -9,7 +9,6 @@ aliases are refused where an edit would fall (one edit would change every place 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,23 +117,23 @@ def is_flow(node: Node) -> bool:
     return isinstance(node, (MappingNode, SequenceNode)) and bool(node.flow_style)
 
 
-def walk(node: Node) -> Iterator[Node]:
-    stack = [node]
+def shared(root: Node) -> list[Node]:
+    """The nodes an anchor lets several places use (the parser hands out the same node for each alias)."""
+    seen: set[int] = set()
+    out: list[Node] = []
+    stack = [root]
     while stack:
         item = stack.pop()
-        yield item
+        if id(item) in seen:
+            out.append(item)
+            continue
+        seen.add(id(item))
         if isinstance(item, MappingNode):
             for key, value in item.value:
                 stack += [key, value]
         elif isinstance(item, SequenceNode):
             stack += item.value
-
-
-def refuse_shared(node: Node, where: str) -> None:
-    """InputError when an edit would fall in anchored or aliased YAML (it would change the other uses too)."""
-    if any(getattr(item, "anchor", None) for item in walk(node)):
-        raise InputError(f"{where} uses a YAML anchor or alias where the live project changed: pull --into "
-                         "cannot edit it without changing every place that uses it; expand the alias first")
+    return out
 
 
 def entries(mapping: Node) -> list[tuple[Any, Node, Node]]:
