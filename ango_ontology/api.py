@@ -66,6 +66,8 @@ class Validation:
     ontology: Ontology | None
     problems: list[Problem] = field(default_factory=list)
     failure: str | None = None
+    # What validate cannot check offline and plan checks with the live project (a `when:` naming an old value).
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -75,8 +77,9 @@ class Validation:
 def validate(path: str | os.PathLike[str]) -> Validation:
     """Load and check one file; problems are returned, not raised (a file that cannot be read is one too)."""
     name = os.fspath(path)
+    notes: list[Problem] = []
     try:
-        return Validation(name, load(name))
+        return Validation(name, load(name, notes), notes=notes)
     except OntologyInvalid as error:
         return Validation(name, None, list(error.problems))
     except AngoOntologyError as error:
