@@ -50,9 +50,9 @@ GUIDE_FORMATS = ("html", "markdown")
 IMPORT_SOURCES = tuple(SOURCES)
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal",
-           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config", "load",
-           "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan",
-           "rollback", "validate"]
+           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config",
+           "json_to_yaml", "load", "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into",
+           "read_plan", "rollback", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -89,6 +89,12 @@ def validate(path: str | os.PathLike[str]) -> Validation:
 def format_text(text: str, filename: str = "<string>") -> str:
     """An ontology file's text in the canonical layout (comments kept); OntologyInvalid if it is not YAML."""
     return _fmt.format_text(text, filename)
+
+
+def json_to_yaml(text: str, filename: str = "<string>") -> str:
+    """A label set written as JSON (an SDK categorySchema, a project's JSON) as readable YAML in the canonical
+    layout; OntologyInvalid if it is not JSON."""
+    return _fmt.json_to_yaml(text, filename)
 
 
 def diff(old: Ontology | str | os.PathLike[str], new: Ontology | str | os.PathLike[str]) -> Plan:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -74,10 +77,56 @@ def _save(run: ProjectRun, out: str) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Plan NEW against OLD offline (each a file or REV:PATH); exit codes as plan's."""
-    plan = api.diff(args.old, args.new)
+    """Plan NEW against OLD offline (each a file or REV:PATH); exit codes as plan's.
+
+    As git's diff driver (`--git`, or run by git) it never fails a git command: a side that does not load
+    (a half-edited file) gets a plain text diff with a one-line note instead.
+    """
+    driven = args.git or "GIT_DIFF_PATH_TOTAL" in os.environ
+    name, old, new = _diff_sides(args.specs, args.git)
+    if args.git:
+        sys.stdout.write(f"ango-ontology diff {name}\n")
+    if not driven:
+        plan = api.diff(old, new)
+    else:
+        try:
+            plan = api.diff(old, new)
+        except Exception as error:  # whatever stops a side from loading, git must still get its diff
+            sys.stdout.write(f"(a side does not load as a label set — {_first_line(error)} — plain text diff:)\n")
+            sys.stdout.writelines(text_diff(name, old, new))
+            return 0
+    if args.git:  # git hands over temporary copies: the line above names the file
+        plan = dataclasses.replace(plan, source=None, base=None)
     render(plan, args.format, sys.stdout, color=options.use_color(sys.stdout, args))
-    return options.detailed_code([plan]) if args.detailed_exitcode else 0
+    return options.detailed_code([plan]) if args.detailed_exitcode and not driven else 0
+
+
+def _diff_sides(specs: list[str], git: bool) -> tuple[str, str, str]:
+    """(name, old, new): two specs, or git's seven arguments `path old-file old-hex old-mode new-file …`."""
+    if git and len(specs) == 7:
+        return specs[0], specs[1], specs[4]
+    if not git and len(specs) == 2:
+        return specs[1], specs[0], specs[1]
+    wanted = "git's seven arguments (path old-file old-hex old-mode new-file new-hex new-mode)" if git else "OLD NEW"
+    raise InputError(f"diff takes {wanted}, not {len(specs)} argument(s)")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def text_diff(name: str, old: str, new: str) -> list[str]:
+    """A unified diff of two files' text (an unreadable or missing side counts as empty)."""
+    return list(difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}"))
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        text = Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines(keepends=True)]
 
 
 def register(sub: Any) -> None:
@@ -94,8 +143,11 @@ def register(sub: Any) -> None:
     plan.set_defaults(func=cmd_plan)
 
     diff = sub.add_parser("diff", help="compare two ontology definitions offline (files or REV:PATH)")
-    diff.add_argument("old", metavar="OLD", help="a file, or REV:PATH read from git (e.g. main:ontology.yaml)")
-    diff.add_argument("new", metavar="NEW", help="a file, or REV:PATH")
+    diff.add_argument("specs", nargs="+", metavar="OLD NEW",
+                      help="two files, or REV:PATH read from git (e.g. main:ontology.yaml ontology.yaml)")
+    diff.add_argument("--git", action="store_true",
+                      help="run as git's diff driver: take git's seven arguments, never fail (a side that does not "
+                           "load gets a plain text diff)")
     options.add_format_flag(diff)
     options.add_detailed_exitcode(diff)
     options.add_color_flag(diff)
