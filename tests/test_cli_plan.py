@@ -125,3 +125,14 @@ def test_the_header_of_a_pulled_files_plan_names_the_project_hub_file_and_commit
     assert f"File: {path} at commit {commit[:12]} (with uncommitted changes)" in out
     _, out = _plan(path, hub, capsys, "--format", "json")
     assert json.loads(out)["source"] == {"file": str(path), "commit": commit, "modified": True}
+
+
+def test_plan_format_html_writes_one_page(applied: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = applied
+    path.write_text(path.read_text().replace("[Sunny, Rainy]", "[Sunny, Rainy, Foggy]"))
+    code, out = _plan(path, hub, capsys, "--format", "html")
+    assert code == 2 and out.startswith("<!DOCTYPE html>") and out.count("<html") == 1
+    assert f"Plan for project P ({project})" in out and "create</span>" in out
+    path.write_text(path.read_text().replace(f"project: {project}", f"projects: [{project}, other]"))
+    code = main(["plan", str(path), "--hub", hub, "--format", "html"])
+    assert code == 1 and "one page for one project" in capsys.readouterr().err

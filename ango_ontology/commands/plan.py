@@ -25,6 +25,9 @@ def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO)
     """Each project's plan (or error) in the chosen format; one JSON document for all of them."""
     fmt = getattr(args, "format", "text")
     color = options.use_color(out, args)
+    if fmt == "html" and len(runs) > 1:
+        raise InputError(f"--format html writes one page for one project, but there are {len(runs)}: "
+                         "narrow them with --project, one page each")
     if fmt == "json":
         plans = [run.plan.to_json() if run.plan else {"project": run.label, "error": str(run.error)}
                  for run in runs]
