@@ -213,6 +213,10 @@ class _Merger:
             self.remove(parent, field)
             return
 
+        if seq.flow_style and [node.id for node in mine] != [node.id for node in live]:
+            raise InputError(f"{self.filename}:{seq.start_mark.line + 1}: pull --into writes new {field} in block "
+                             "lists only; write this list as a block list")
+
         def merge(index: int, twin: LabelNode) -> None:
             self.node(Items(self.patch, seq), index, mine[index], twin, choices, field)
 
@@ -228,7 +232,8 @@ class _Merger:
         raw = items.node.value[index]
         if mine == live:
             return
-        if not isinstance(raw, MappingNode) or mine.type != live.type or items.flow or is_flow(raw):
+        retyped = mine.type != live.type and TREE_TYPE in (mine.type, live.type)  # options become a tree
+        if not isinstance(raw, MappingNode) or retyped or items.flow:
             if items.flow:
                 raise InputError(f"{self.filename}:{raw.start_mark.line + 1}: pull --into writes nodes in block "
                                  "lists only; write this list as a block list")
@@ -236,6 +241,12 @@ class _Merger:
             self.patch.replace(start, end, "".join(line + "\n" for line in node_lines(live, items.pad, choices)))
             return
         first = _shorthand(raw)
+        if mine.type != live.type:
+            key = next((k for text, k, _ in entries(raw) if text == first), None)
+            if key is not None:
+                self.patch.replace(start_of(key), end_of(key), scalar(live.type))
+            else:
+                self.set(raw, "type", "type", scalar(live.type), NODE_ORDER)
         if mine.title != live.title:
             title = self.find(raw, "title")
             value = title[1] if title is not None else next(v for k, _, v in entries(raw) if k == first)

@@ -341,3 +341,78 @@ def test_pull_into_a_20000_node_tree_after_one_leaf_added_in_the_web_ui_is_a_one
     assert _git(tmp_path, "diff", "--numstat").split() == ["1", "0", "labels.yaml"]
     assert "+              - Added in the web UI" in _git(tmp_path, "diff").splitlines()
     capsys.readouterr()
+
+
+MORE = """\
+project: p1
+tools:
+  - {point: Sign, id: sign, shortcut: "2"}
+  - polygon: Lane
+    id: lane
+    required: true
+classifications:
+  - id: kind
+    radio: Kind
+    options:
+      - Car
+      - Van
+  - checkbox: Flags
+    id: flags
+    options: [A]
+  - tree-dropdown: Where
+    id: where
+    tree:
+      - {title: Road, id: road, value: R1, children: [City]}
+      - title: Sea
+        id: sea
+"""
+
+
+def _more() -> dict[str, Any]:
+    return to_category_schema(resolve(load_text(MORE)))
+
+
+def _cls(live: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(c for c in live["classifications"] if c["title"] == title)
+
+
+MORE_EDITS: dict[str, tuple[Edit, list[str]]] = {
+    "flag unset removes its line": (lambda live: live["tools"][1].update(required=False), ["-    required: true"]),
+    "a key set in a flow mapping": (lambda live: live["tools"][0].update(shortcutKey="5"),
+                                    ['-  - {point: Sign, id: sign, shortcut: "2"}',
+                                     '+  - {point: Sign, id: sign, shortcut: "5"}']),
+    "a key added to a flow mapping": (lambda live: live["tools"][0].update(required=True),
+                                      ['-  - {point: Sign, id: sign, shortcut: "2"}',
+                                       '+  - {point: Sign, id: sign, required: true, shortcut: "2"}']),
+    "type changed rewrites the node": (lambda live: live["tools"][1].update(tool="polyline"),
+                                       ["-  - polygon: Lane", "+  - polyline: Lane"]),
+    "a block option added as a bare value": (lambda live: _cls(live, "Kind")["options"].insert(
+        1, {"value": "Bus", "schemaId": "bus"}), ["+      - Bus"]),
+    "a tree node's value changed": (lambda live: _cls(live, "Where")["treeOptions"][0].update(value="R2"),
+                                    ["-      - {title: Road, id: road, value: R1, children: [City]}",
+                                     "+      - {title: Road, id: road, value: R2, children: [City]}"]),
+    "a full tree node grows children": (lambda live: _cls(live, "Where")["treeOptions"][1]["children"].append(
+        {"title": "Bay", "key": "bay", "value": "bay", "children": []}),
+        ["+        children:", "+          - {title: Bay, id: bay}"]),
+    "all options deleted but one new": (lambda live: _cls(live, "Flags").update(
+        options=[{"value": "B", "schemaId": "b"}]), ["-    options: [A]", "+    options: [B]"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_EDITS))
+def test_pull_into_more_edits_change_only_their_lines(name: str) -> None:
+    edit, expected = MORE_EDITS[name]
+    live = _more()
+    edit(live)
+    merged = merge_into(MORE, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty, merged
+    assert _changed_lines(MORE, merged) == expected, merged
+
+
+def test_pull_into_removes_a_key_on_the_dash_line_keeping_the_item() -> None:
+    text = "project: p1\ntools:\n  - required: true\n    point: Sign\n    id: sign\n"
+    live = to_category_schema(resolve(load_text(text)))
+    live["tools"][0]["required"] = False
+    merged = merge_into(text, {"categorySchema": live})
+    assert merged == "project: p1\ntools:\n  - point: Sign\n    id: sign\n"
+    assert make_plan(load_text(merged), live).is_empty
