@@ -39,9 +39,20 @@ def count_impact(hub: Hub, plan: Plan, live: Live) -> Plan:
     return with_impact(plan, live.ontology, read_usage(hub, plan.project, live.ontology))
 
 
-def _essence(change: Change) -> tuple[object, ...]:
+def _essence(change: Change, legacy: bool = False) -> tuple[object, ...]:
+    """What a saved change must agree on with the change made afresh; a plan saved before positions and moves
+    existed is held to what it says (a reorder's order lists are not compared: no change depends on them)."""
+    if legacy:
+        shown = (None, None) if change.action == "reorder" else (change.before, change.after)
+        return (change.action, change.kind, change.path, change.id, *shown, change.destructive)
     return (change.action, change.kind, change.path, change.id, change.before, change.after, change.destructive,
             change.position, change.moves)
+
+
+def _legacy(plan: Plan) -> bool:
+    """A plan saved before changes said where they land (format version 1 without positions and moves)."""
+    return any((c.action in ("create", "delete", "move") and c.position is None)
+               or (c.action == "reorder" and not c.moves) for c in plan.changes)
 
 
 def check_saved(plan: Plan, live: Live) -> None:
@@ -54,7 +65,9 @@ def check_saved(plan: Plan, live: Live) -> None:
     if live.fingerprint != plan.live_fingerprint:
         return  # stale: apply_plan says so
     fresh = replanned(plan, live)
-    if sorted(map(_essence, fresh.changes), key=repr) != sorted(map(_essence, plan.changes), key=repr):
+    legacy = _legacy(plan)
+    if sorted((_essence(c, legacy) for c in fresh.changes), key=repr) != \
+            sorted((_essence(c, legacy) for c in plan.changes), key=repr):
         raise PlanFileInvalid("the saved plan's changes are not what its categorySchema makes of the live "
                               "project: the file was edited by hand; run plan again")
 
