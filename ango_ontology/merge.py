@@ -232,8 +232,7 @@ class _Merger:
         raw = items.node.value[index]
         if mine == live:
             return
-        retyped = mine.type != live.type and TREE_TYPE in (mine.type, live.type)  # options become a tree
-        if not isinstance(raw, MappingNode) or retyped or items.flow:
+        if not isinstance(raw, MappingNode) or items.flow or not self.retypable(raw, mine, live):
             if items.flow:
                 raise InputError(f"{self.filename}:{raw.start_mark.line + 1}: pull --into writes nodes in block "
                                  "lists only; write this list as a block list")
@@ -253,13 +252,28 @@ class _Merger:
             self.patch.replace(start_of(value), end_of(value), scalar(live.title))
         self.attributes(raw, mine, live, choices, first)
         own: Choices = [(o.value, o.id) for o in live.options]
+        was_tree = isinstance(mine, Classification) and mine.type == TREE_TYPE
         if isinstance(live, Classification) and live.type == TREE_TYPE:
             own = list(flatten_tree(live.tree_options))
-            if isinstance(mine, Classification) and mine.tree_options != live.tree_options:
-                self.tree_field(raw, mine.tree_options, live.tree_options, NODE_ORDER, first)
-        elif mine.options != live.options:
-            self.options(raw, mine.options, live.options, first)
+            tree = mine.tree_options if isinstance(mine, Classification) and was_tree else []
+            if not was_tree:
+                self.remove(raw, "options")  # a choice question that became a tree dropdown
+            if tree != live.tree_options:
+                self.tree_field(raw, tree, live.tree_options, NODE_ORDER, first)
+        else:
+            if was_tree:
+                self.remove(raw, "tree_options")
+            options = [] if was_tree else mine.options
+            if options != live.options:
+                self.options(raw, options, live.options, first)
         self.nodes(raw, "classifications", mine.classifications, live.classifications, own)
+
+    def retypable(self, raw: MappingNode, mine: LabelNode, live: LabelNode) -> bool:
+        """Whether a node whose type changed can be edited in place: always, unless options become a tree (or
+        back) while the file writes both lists."""
+        if mine.type == live.type or TREE_TYPE not in (mine.type, live.type):
+            return True
+        return self.find(raw, "options") is None or self.find(raw, "tree_options") is None
 
     def attributes(self, raw: MappingNode, mine: LabelNode, live: LabelNode, choices: Choices, first: Any) -> None:
         rendered = dict(attributes(live, choices))

@@ -416,3 +416,20 @@ def test_pull_into_removes_a_key_on_the_dash_line_keeping_the_item() -> None:
     merged = merge_into(text, {"categorySchema": live})
     assert merged == "project: p1\ntools:\n  - point: Sign\n    id: sign\n"
     assert make_plan(load_text(merged), live).is_empty
+
+
+def test_pull_into_a_radio_turned_tree_dropdown_keeps_the_nodes_other_lines() -> None:
+    text = ("project: p1\nclassifications:\n  - radio: Kind   # the kind of vehicle\n    id: kind\n"
+            "    description: What it is\n    options: [Car, Truck]\n")
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"][0].update(tool="tree-dropdown", options=[], treeOptions=[
+        {"title": "Car", "key": "car", "value": "car", "children": []}])
+    merged = merge_into(text, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty, merged
+    assert sorted(_changed_lines(text, merged)) == sorted([
+        "-  - radio: Kind   # the kind of vehicle", "-    options: [Car, Truck]",
+        "+  - tree-dropdown: Kind   # the kind of vehicle", "+    tree:", "+      - {title: Car, id: car}"])
+    back = to_category_schema(resolve(load_text(text)))
+    again = merge_into(merged, {"categorySchema": back})
+    assert make_plan(load_text(again), back).is_empty, again
+    assert "description: What it is" in again
