@@ -3,12 +3,13 @@ its pinned style sheet, no policy errors, no request but its own file — and ho
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from plan_scenarios import plan_for
-from test_guide_browser import _open, pytestmark, scripts_off  # noqa: F401  # the harness and its fixture
+from test_guide_browser import _driver, _open, pytestmark  # noqa: F401  # the harness; its skip mark applies here
 
 from ango_ontology.render import render_to_string
 
@@ -18,6 +19,13 @@ return Array.from(document.querySelectorAll('span.line'))
   .filter(function (el) { return el.className.trim() !== 'line'; })
   .map(function (el) { return [el.innerText, el.checkVisibility()]; });
 """
+
+
+@pytest.fixture(scope="module")
+def scripts_off() -> Iterator[Any]:
+    driver = _driver(scripts=False)
+    yield driver
+    driver.quit()
 
 
 def _page(name: str, folder: Path) -> Path:
