@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diff import fewest_moves
 from .diff_nodes import attributes as compared_attributes
 from .errors import InputError
-from .fmt import NODE_ORDER, TREE_ORDER, ranker
+from .fmt import NODE_ORDER, TREE_ORDER
 from .identity import resolve
 from .loader import load_text
 from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Ontology, Option, TreeOption
@@ -27,7 +27,7 @@ from .model import attributes as plain_attributes
 from .normalise import ALIASES
 from .pull import attributes, live_ontology, node_lines, option_flow, scalar, tree_lines
 from .wire import flatten_tree
-from .yaml_edits import Items, Patch, compose, end_of, entries, is_flow, shared, start_of
+from .yaml_edits import Editor, Items, Patch, compose, end_of, entries, is_flow, start_of
 
 Choices = list[tuple[str, str | None]]
 Step = Callable[[str], None]
@@ -61,73 +61,8 @@ def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "
     return patch.result()
 
 
-class _Merger:
-    def __init__(self, patch: Patch, filename: str) -> None:
-        self.patch = patch
-        self.filename = filename
-
-    def refuse_shared(self, root: Node) -> None:
-        """Refuse when an edit falls inside YAML that an anchor shares: it would change the other uses too."""
-        for start, end in [(start_of(node), end_of(node)) for node in shared(root)]:
-            if any(start < edit.end and edit.start < end for edit in self.patch.edits):
-                line = self.patch.line_of(start) + 1
-                raise InputError(f"{self.filename}:{line}: the live project changed something this file writes "
-                                 "with a YAML anchor or alias; pull --into cannot edit it without changing every "
-                                 "place that uses it: expand the alias, then pull again")
-
-    # --- mappings -------------------------------------------------------------------------------------
-
-    def find(self, mapping: Node, field: str) -> tuple[Node, Node] | None:
-        """The (key, value) nodes of a model field in a mapping, under any of its aliases."""
-        for text, key, value in entries(mapping):
-            if isinstance(text, str) and ALIASES.get(text, text) == field:
-                return key, value
-        return None
-
-    def set(self, mapping: MappingNode, field: str, written: str, value: str, order: tuple[str, ...],
-            first: Any = None) -> None:
-        """Give a field this value text: replace the value where the field is written, else add the key."""
-        found = self.find(mapping, field)
-        if found is None:
-            self.add(mapping, field, f"{written}: {value}", order, first)
-        elif is_flow(mapping):
-            self.patch.replace(start_of(found[1]), end_of(found[1]), value)
-        else:
-            self.patch.replace(end_of(found[0]), end_of(found[1]), f": {value}")
-
-    def add(self, mapping: MappingNode, field: str, entry: str, order: tuple[str, ...], first: Any = None) -> None:
-        """Add `key: value` where the field ranks among the mapping's keys (never before the first key)."""
-        rank = ranker(order, first)
-        pairs = entries(mapping)
-        later = [index for index, (text, _, _) in enumerate(pairs) if index and rank(text) > rank(field)]
-        if is_flow(mapping):
-            at = start_of(pairs[later[0]][1]) if later else end_of(pairs[-1][2])
-            self.patch.insert(at, f"{entry}, " if later else f", {entry}")
-            return
-        line = f"{' ' * pairs[0][1].start_mark.column}{entry}\n"
-        if later:
-            self.patch.insert(self.patch.line_start(self.patch.line_of(start_of(pairs[later[0]][1]))), line)
-        else:
-            self.patch.insert(self.patch.line_end(self.patch.line_of(end_of(pairs[-1][2]) - 1)), line)
-
-    def remove(self, mapping: MappingNode, field: str) -> None:
-        found = self.find(mapping, field)
-        if found is None:
-            return
-        pairs = [(key, value) for _, key, value in entries(mapping)]
-        index = next(i for i, (key, _) in enumerate(pairs) if key is found[0])
-        key, value = found
-        if is_flow(mapping):
-            start, end = (start_of(key), start_of(pairs[index + 1][0])) if index + 1 < len(pairs) else \
-                (end_of(pairs[index - 1][1]), end_of(value))
-            self.patch.replace(start, end, "")
-            return
-        first = self.patch.line_of(start_of(key))
-        last = self.patch.line_of(end_of(value) - 1)
-        if self.patch.text[self.patch.line_start(first):start_of(key)].strip():  # `- id: x` on the dash line
-            self.patch.replace(start_of(key), start_of(pairs[index + 1][0]), "")
-        else:
-            self.patch.replace(self.patch.line_start(first), self.patch.line_end(last), "")
+class _Merger(Editor):
+    """Brings each list and node of the file to the live label set, with the edits of `Editor`."""
 
     # --- lists ----------------------------------------------------------------------------------------
 
@@ -178,20 +113,6 @@ class _Merger:
         texts = [self.patch.render(start_of(nodes[at[item.id]]), end_of(nodes[at[item.id]])) if item.id in at
                  else render(item, "")[1] for item in live]
         self.patch.replace(start_of(items.node), end_of(items.node), "[" + ", ".join(texts) + "]")
-
-    def new_list(self, mapping: MappingNode, field: str, written: str, lines: list[str], flow: str,
-                 order: tuple[str, ...], first: Any = None) -> None:
-        """Write a list where the file has none (or an empty one): a block under its key (flow in a flow mapping)."""
-        if is_flow(mapping):
-            self.set(mapping, field, written, flow, order, first)
-            return
-        column = entries(mapping)[0][1].start_mark.column
-        block = "".join("\n" + " " * (column + 2) + line for line in lines)
-        found = self.find(mapping, field)
-        if found is not None:
-            self.patch.replace(end_of(found[0]), end_of(found[1]), ":" + block)
-        else:
-            self.add(mapping, field, f"{written}:{block}", order, first)
 
     # --- nodes ----------------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
+from .fmt import ranker
+from .normalise import ALIASES
 
 
 def compose(text: str) -> Node | None:
@@ -43,6 +45,7 @@ class Patch:
         self.text = text
         self.starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
         self.edits: list[_Edit] = []
+        self.carried: set[int] = set()  # edits copied into moved text by `render`
 
     # --- positions ----------------------------------------------------------------------------------------
 
@@ -70,22 +73,27 @@ class Patch:
         self.replace(at, at, text)
 
     def render(self, start: int, end: int) -> str:
-        """The text between two offsets with the splices made so far inside it."""
+        """The text between two offsets with the splices made so far inside it (they travel with that text:
+        a larger splice may now replace it)."""
         inside = [edit for edit in self.edits if start <= edit.start and edit.end <= end
                   and not (edit.start == edit.end in (start, end))]
-        return _spliced(self.text[start:end], inside, start)
+        self.carried.update(edit.order for edit in inside)
+        return _spliced(self.text[start:end], inside, start, self.carried)
 
     def result(self) -> str:
-        return _spliced(self.text, self.edits, 0)
+        return _spliced(self.text, self.edits, 0, self.carried)
 
 
-def _spliced(text: str, edits: list[_Edit], base: int) -> str:
+def _spliced(text: str, edits: list[_Edit], base: int, carried: set[int]) -> str:
+    """The text with the edits made; one inside a larger splice must have travelled with `render`."""
     out: list[str] = []
     at = base
     cover = (-1, -1)
     for edit in sorted(edits, key=_Edit.key):
         if cover[0] <= edit.start and edit.end <= cover[1] and not edit.start == edit.end in cover:
-            continue  # inside a larger splice: that one replaces it
+            if edit.order not in carried:  # it would be lost: a bug in the caller, never a user's problem
+                raise ValueError("an edit inside a replaced range")
+            continue
         if edit.start < at:
             raise ValueError("overlapping edits")  # a bug in the caller, never a user's problem
         out.append(text[at - base:edit.start - base])
@@ -225,3 +233,88 @@ class Items:
             self.insert(before, [], text)
         else:
             self.insert(before, text.rstrip("\n").split("\n"), "")
+
+
+class Editor:
+    """Edits to the mappings of a document in a patch: a model field found under any of its keys, set, added
+    where it ranks among its siblings, or removed; refused where an anchor shares the text."""
+
+    def __init__(self, patch: Patch, filename: str) -> None:
+        self.patch = patch
+        self.filename = filename
+
+    def refuse_shared(self, root: Node) -> None:
+        """Refuse when an edit falls inside YAML that an anchor shares: it would change the other uses too."""
+        for start, end in [(start_of(node), end_of(node)) for node in shared(root)]:
+            if any(start < edit.end and edit.start < end for edit in self.patch.edits):
+                line = self.patch.line_of(start) + 1
+                raise InputError(f"{self.filename}:{line}: the live project changed something this file writes "
+                                 "with a YAML anchor or alias; pull --into cannot edit it without changing every "
+                                 "place that uses it: expand the alias, then pull again")
+
+    # --- mappings -------------------------------------------------------------------------------------
+
+    def find(self, mapping: Node, field: str) -> tuple[Node, Node] | None:
+        """The (key, value) nodes of a model field in a mapping, under any of its aliases."""
+        for text, key, value in entries(mapping):
+            if isinstance(text, str) and ALIASES.get(text, text) == field:
+                return key, value
+        return None
+
+    def set(self, mapping: MappingNode, field: str, written: str, value: str, order: tuple[str, ...],
+            first: Any = None) -> None:
+        """Give a field this value text: replace the value where the field is written, else add the key."""
+        found = self.find(mapping, field)
+        if found is None:
+            self.add(mapping, field, f"{written}: {value}", order, first)
+        elif is_flow(mapping):
+            self.patch.replace(start_of(found[1]), end_of(found[1]), value)
+        else:
+            self.patch.replace(end_of(found[0]), end_of(found[1]), f": {value}")
+
+    def add(self, mapping: MappingNode, field: str, entry: str, order: tuple[str, ...], first: Any = None) -> None:
+        """Add `key: value` where the field ranks among the mapping's keys (never before the first key)."""
+        rank = ranker(order, first)
+        pairs = entries(mapping)
+        later = [index for index, (text, _, _) in enumerate(pairs) if index and rank(text) > rank(field)]
+        if is_flow(mapping):  # after the entry it follows: that end survives a removal of the next entry
+            self.patch.insert(end_of(pairs[later[0] - 1 if later else -1][2]), f", {entry}")
+            return
+        line = f"{' ' * pairs[0][1].start_mark.column}{entry}\n"
+        if later:
+            self.patch.insert(self.patch.line_start(self.patch.line_of(start_of(pairs[later[0]][1]))), line)
+        else:
+            self.patch.insert(self.patch.line_end(self.patch.line_of(end_of(pairs[-1][2]) - 1)), line)
+
+    def remove(self, mapping: MappingNode, field: str) -> None:
+        found = self.find(mapping, field)
+        if found is None:
+            return
+        pairs = [(key, value) for _, key, value in entries(mapping)]
+        index = next(i for i, (key, _) in enumerate(pairs) if key is found[0])
+        key, value = found
+        if is_flow(mapping):
+            start, end = (start_of(key), start_of(pairs[index + 1][0])) if index + 1 < len(pairs) else \
+                (end_of(pairs[index - 1][1]), end_of(value))
+            self.patch.replace(start, end, "")
+            return
+        first = self.patch.line_of(start_of(key))
+        last = self.patch.line_of(end_of(value) - 1)
+        if self.patch.text[self.patch.line_start(first):start_of(key)].strip():  # `- id: x` on the dash line
+            self.patch.replace(start_of(key), start_of(pairs[index + 1][0]), "")
+        else:
+            self.patch.replace(self.patch.line_start(first), self.patch.line_end(last), "")
+
+    def new_list(self, mapping: MappingNode, field: str, written: str, lines: list[str], flow: str,
+                 order: tuple[str, ...], first: Any = None) -> None:
+        """Write a list where the file has none (or an empty one): a block under its key (flow in a flow mapping)."""
+        if is_flow(mapping):
+            self.set(mapping, field, written, flow, order, first)
+            return
+        column = entries(mapping)[0][1].start_mark.column
+        block = "".join("\n" + " " * (column + 2) + line for line in lines)
+        found = self.find(mapping, field)
+        if found is not None:
+            self.patch.replace(end_of(found[0]), end_of(found[1]), ":" + block)
+        else:
+            self.add(mapping, field, f"{written}:{block}", order, first)
