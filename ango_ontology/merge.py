@@ -57,12 +57,17 @@ def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "
     merger = _Merger(patch, filename)
     for section in SECTION_NAMES:
         merger.nodes(root, section, resolved.section(section), live.section(section), [], top=True)
+    merger.finish()
     merger.refuse_shared(root)
     return patch.result()
 
 
 class _Merger(Editor):
     """Brings each list and node of the file to the live label set, with the edits of `Editor`."""
+
+    def __init__(self, patch: Patch, filename: str) -> None:
+        super().__init__(patch, filename)
+        self.appended: list[str] = []
 
     # --- lists ----------------------------------------------------------------------------------------
 
@@ -144,9 +149,14 @@ class _Merger(Editor):
         self.sync(seq, mine, live, merge, lambda node, pad: (node_lines(node, pad, choices), ""))
 
     def append_section(self, section: str, lines: list[str]) -> None:
+        """A section the file lacks goes at its end, after whatever the other lists add there (`finish`)."""
+        self.appended.append(f"\n{section}:\n" + "".join(f"  {line}\n" for line in lines))
+
+    def finish(self) -> None:
         text = self.patch.text
-        lead = "" if not text or text.endswith("\n") else "\n"
-        self.patch.insert(len(text), f"{lead}\n{section}:\n" + "".join(f"  {line}\n" for line in lines))
+        if self.appended:
+            lead = "" if not text or text.endswith("\n") else "\n"
+            self.patch.insert(len(text), lead + "".join(self.appended))
 
     def node(self, items: Items, index: int, mine: LabelNode, live: LabelNode, choices: Choices,
              section: str) -> None:

@@ -433,3 +433,13 @@ def test_pull_into_a_radio_turned_tree_dropdown_keeps_the_nodes_other_lines() ->
     again = merge_into(merged, {"categorySchema": back})
     assert make_plan(load_text(again), back).is_empty, again
     assert "description: What it is" in again
+
+
+def test_pull_into_a_new_section_comes_after_what_the_last_list_adds_at_the_end_of_the_file() -> None:
+    text = "project: p1\nclassifications:\n  - text: Note\n    id: note\n"
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"].append({"tool": "text", "title": "Remark", "schemaId": "remark"})
+    live["tools"] = [{"tool": "point", "title": "Sign", "schemaId": "sign"}]
+    merged = merge_into(text, {"categorySchema": live})
+    assert merged == text + "  - text: Remark\n    id: remark\n\ntools:\n  - point: Sign\n    id: sign\n"
+    assert make_plan(load_text(merged), live).is_empty
