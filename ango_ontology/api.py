@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +40,7 @@ from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
 from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
-from .revisions import load_spec
+from .revisions import load_spec, source_file
 from .runs import Progress, ProjectRun, apply_all, plan_all
 from .wire import from_category_schema
 from .writing import Journal
@@ -50,9 +50,9 @@ GUIDE_FORMATS = ("html", "markdown")
 IMPORT_SOURCES = tuple(SOURCES)
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal",
-           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config", "load",
-           "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan",
-           "rollback", "validate"]
+           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config",
+           "json_to_yaml", "load", "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into",
+           "read_plan", "rollback", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -66,6 +66,8 @@ class Validation:
     ontology: Ontology | None
     problems: list[Problem] = field(default_factory=list)
     failure: str | None = None
+    # What validate cannot check offline and plan checks with the live project (a `when:` naming an old value).
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -75,8 +77,9 @@ class Validation:
 def validate(path: str | os.PathLike[str]) -> Validation:
     """Load and check one file; problems are returned, not raised (a file that cannot be read is one too)."""
     name = os.fspath(path)
+    notes: list[Problem] = []
     try:
-        return Validation(name, load(name))
+        return Validation(name, load(name, notes), notes=notes)
     except OntologyInvalid as error:
         return Validation(name, None, list(error.problems))
     except AngoOntologyError as error:
@@ -88,11 +91,18 @@ def format_text(text: str, filename: str = "<string>") -> str:
     return _fmt.format_text(text, filename)
 
 
+def json_to_yaml(text: str, filename: str = "<string>") -> str:
+    """A label set written as JSON (an SDK categorySchema, a project's JSON) as readable YAML in the canonical
+    layout; OntologyInvalid if it is not JSON."""
+    return _fmt.json_to_yaml(text, filename)
+
+
 def diff(old: Ontology | str | os.PathLike[str], new: Ontology | str | os.PathLike[str]) -> Plan:
     """What changes from one definition to another, offline; each a label set, a file or `REV:PATH` in git."""
     before = old if isinstance(old, Ontology) else load_spec(os.fspath(old))
     after = new if isinstance(new, Ontology) else load_spec(os.fspath(new))
-    return make_plan(after, before)
+    return make_plan(after, before, source=None if isinstance(new, Ontology) else source_file(os.fspath(new)),
+                     base=None if isinstance(old, Ontology) else source_file(os.fspath(old)))
 
 
 # --- plan and apply ---------------------------------------------------------------------------------------
@@ -103,9 +113,11 @@ def choose_targets(ontology: Ontology, projects: Sequence[str] = ()) -> list[Pro
 
 
 def plan(ontology: Ontology, hub: Hub, projects: Sequence[str] = (), *, check_usage: bool = False,
-         progress: Progress | None = None) -> list[ProjectRun]:
-    """A plan per target project (see `choose_targets`), made concurrently."""
-    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage)
+         progress: Progress | None = None, source: str | None = None) -> list[ProjectRun]:
+    """A plan per target project (see `choose_targets`), made concurrently; `source` is the file the label set
+    was read from, named with its git commit in each plan's header."""
+    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage,
+                    source=source_file(source) if source else None)
 
 
 def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None = None, source: str | None = None,
@@ -229,16 +241,23 @@ def pull(hub: Hub, project_id: str) -> str:
     return pull_yaml(hub.get_project(project_id), project_id=project_id, hub_name=hub.name)
 
 
-def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>") -> str:
-    """An existing file's text with the project's live changes merged in (comments and layout kept).
+def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
+              step: Callable[[str], None] | None = None) -> str:
+    """An existing file's text with the project's live changes merged in: only the lines of what changed
+    change (comments and layout kept). `step` hears what is under way, for a progress display.
 
     InputError when the file names other projects than this one.
     """
-    ids = [ref.id for ref in load_text(text, filename).targets() if ref.id]
+    if step is not None:
+        step("reading the file")
+    mine = load_text(text, filename)
+    ids = [ref.id for ref in mine.targets() if ref.id]
     if ids and project_id not in ids:
         raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
                          "pull it into its own file (or add the project to the file's `projects:`)")
-    return merge_into(text, hub.get_project(project_id), filename)
+    if step is not None:
+        step("reading the project")
+    return merge_into(text, hub.get_project(project_id), filename, step, mine)
 
 
 # --- guide and import -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .backups import BackupStore
+from .diff import make_plan
 from .errors import DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
 from .hub.base import Hub
 from .live import Live
@@ -14,7 +15,7 @@ from .locks import LockSettings, project_locks
 from .plan import Change, Plan
 from .projects import Target, ensure, ensure_batches, find, live_schema
 from .usage import read_usage, with_impact
-from .wire import fingerprint
+from .wire import fingerprint, from_category_schema
 from .writing import Journal, Wording, listing, replanned, verify, write
 
 
@@ -38,8 +39,20 @@ def count_impact(hub: Hub, plan: Plan, live: Live) -> Plan:
     return with_impact(plan, live.ontology, read_usage(hub, plan.project, live.ontology))
 
 
-def _essence(change: Change) -> tuple[object, ...]:
-    return (change.action, change.kind, change.path, change.id, change.before, change.after, change.destructive)
+def _essence(change: Change, legacy: bool = False) -> tuple[object, ...]:
+    """What a saved change must agree on with the change made afresh; a plan saved before positions and moves
+    existed is held to what it says (a reorder's order lists are not compared: no change depends on them)."""
+    if legacy:
+        shown = (None, None) if change.action == "reorder" else (change.before, change.after)
+        return (change.action, change.kind, change.path, change.id, *shown, change.destructive)
+    return (change.action, change.kind, change.path, change.id, change.before, change.after, change.destructive,
+            change.position, change.moves)
+
+
+def _legacy(plan: Plan) -> bool:
+    """A plan saved before changes said where they land (format version 1 without positions and moves)."""
+    return any((c.action in ("create", "delete", "move") and c.position is None)
+               or (c.action == "reorder" and not c.moves) for c in plan.changes)
 
 
 def check_saved(plan: Plan, live: Live) -> None:
@@ -52,9 +65,21 @@ def check_saved(plan: Plan, live: Live) -> None:
     if live.fingerprint != plan.live_fingerprint:
         return  # stale: apply_plan says so
     fresh = replanned(plan, live)
-    if sorted(map(_essence, fresh.changes), key=repr) != sorted(map(_essence, plan.changes), key=repr):
+    legacy = _legacy(plan)
+    if sorted((_essence(c, legacy) for c in fresh.changes), key=repr) != \
+            sorted((_essence(c, legacy) for c in plan.changes), key=repr):
         raise PlanFileInvalid("the saved plan's changes are not what its categorySchema makes of the live "
                               "project: the file was edited by hand; run plan again")
+
+
+def since(plan: Plan, current: Live) -> str:
+    """What changed in the project since the plan was made: its state then planned against its state now."""
+    if not plan.knows_live_schema:
+        return "This plan file does not hold the state it was made against, so what changed cannot be shown."
+    changed = make_plan(from_category_schema(current.schema), plan.live_schema).changes
+    if not changed:
+        return "What changed is only in the stored form of the label set, not in its meaning."
+    return f"Changed in the project since the plan was made:\n{listing(changed)}"
 
 
 def refuse_protected(plan: Plan) -> None:
@@ -118,7 +143,8 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
         target, current = current_state(hub, target, live)
         if current.fingerprint != plan.live_fingerprint:
             raise StalePlanError(f"the plan is stale: project {target.label} changed since it was planned "
-                                 f"(someone edited it, or another apply ran); {safety.wording.rerun}")
+                                 f"(someone edited it, or another apply ran); {safety.wording.rerun}"
+                                 f"\n{since(plan, current)}")
         plan = count_impact(hub, plan, current)
         check_allowed(plan, allow_destructive, rollback=safety.rollback)
         project_id, created = ensure(hub, target)

@@ -12,6 +12,11 @@ contains. A destructive change is flagged `protected` when it replaces or moves 
 deletes something inside one, or deletes the live twin of a protected node re-created under a new
 title (the rename hint pairs them). Removing a protected node from the file altogether is taken as
 removing its protection: nothing is left to say otherwise.
+
+Order: every change gets its node's rank in the file's order (`diff_nodes.Rank`): a node's own changes,
+then its options (or tree), then its nested questions, each list in the desired order, a deleted node
+right after the sibling it followed live. A reorder is the fewest moves that explain it: every child
+outside a longest common subsequence of the two orders.
 """
 
 from __future__ import annotations
@@ -22,10 +27,13 @@ from .diff_hints import hint_renames
 from .diff_nodes import (
     Key,
     Place,
+    Rank,
     attribute_changes,
     child_place,
     node_key,
     parent_option,
+    siblings_position,
+    slot_rank,
     slots,
     summary,
     title_of,
@@ -35,7 +43,7 @@ from .diff_nodes import (
 from .identity import resolve
 from .live import Live, as_live
 from .model import JSON, SECTIONS, Item, Kind, Ontology, Option
-from .plan import DESTRUCTIVE_ACTIONS, Action, Change, Plan, ordered
+from .plan import ACTION_RANK, DESTRUCTIVE_ACTIONS, Action, Change, Move, Plan, SourceFile, ordered
 from .wire import to_category_schema
 
 REQUIRED_WARNING = ("required is turned on: tasks labelled before have no answer for it and will not "
@@ -48,6 +56,8 @@ ROOT = Place("", None, (), (), False)
 class _Differ:
     def __init__(self, live_is_empty: bool) -> None:
         self.changes: list[Change] = []
+        self.ranks: list[Rank] = []
+        self.anchors: dict[tuple[Key, str], dict[Key, tuple[int, int, int]]] = {}
         self.desired_orphans: list[tuple[Item, Place]] = []
         self.live_orphans: list[tuple[Item, Place]] = []
         self.creates: list[tuple[int, Item, Place]] = []
@@ -55,10 +65,19 @@ class _Differ:
         self.live_is_empty = live_is_empty
 
     def add(self, action: Action, kind: Kind, place: Place, node_id: str | None, before: JSON | None,
-            after: JSON | None, protected: bool = False, warnings: tuple[str, ...] = ()) -> int:
+            after: JSON | None, protected: bool = False, warnings: tuple[str, ...] = (), *,
+            moves: tuple[Move, ...] = (), rank: Rank | None = None) -> int:
+        position = place.position if action in ("create", "delete", "move") else None
         self.changes.append(Change(action, kind, place.path, place.kinds, node_id, before, after,
-                                   action in DESTRUCTIVE_ACTIONS, protected, None, warnings))
+                                   action in DESTRUCTIVE_ACTIONS, protected, None, warnings, None, position, moves))
+        self.ranks.append(place.rank if rank is None else rank)
         return len(self.changes) - 1
+
+    def in_file_order(self) -> list[Change]:
+        """The changes by their node's rank; several on one node, the one that orphans annotations first."""
+        keyed = sorted(zip(self.ranks, self.changes, strict=True),
+                       key=lambda pair: (pair[0], ACTION_RANK[pair[1].action]))
+        return [change for _, change in keyed]
 
     # --- first pass: walk matched parents ------------------------------------------------------------
 
@@ -67,17 +86,22 @@ class _Differ:
         """Pair children by id under one matched parent; the rest become orphans."""
         by_id = {node_key(item): item for item in live}
         paired: set[Key] = set()
-        for item in desired:
+        rank = slot_rank(slot, owner_key)
+        for index, item in enumerate(desired):
             key = node_key(item)
-            place = child_place(owner, owner_key, slot, item, owner.protected or item.protect)
+            place = child_place(owner, owner_key, slot, item, owner.protected or item.protect, (rank, index, 0, 0),
+                                siblings_position(desired, index))
             twin = by_id.get(key)
             if twin is None or key in paired:
                 self.desired_orphans.append((item, place))
                 continue
             paired.add(key)
             self.pair(item, twin, place, place, nested=True)
-        self.live_orphans.extend((item, child_place(owner, owner_key, slot, item, owner.protected))
-                                 for item in live if node_key(item) not in paired)
+        anchors = live_anchors(desired, live)
+        self.live_orphans.extend(
+            (item, child_place(owner, owner_key, slot, item, owner.protected, (rank, *anchors[node_key(item)]),
+                               siblings_position(live, index)))
+            for index, item in enumerate(live) if node_key(item) not in paired)
         self.reorder(slot, desired, live, owner, owner_key)
 
     def pair(self, desired: Item, live: Item, place: Place, live_place: Place, nested: bool) -> None:
@@ -123,15 +147,13 @@ class _Differ:
 
     def reorder(self, slot: Kind, desired: list[Any], live: list[Any], owner: Place,
                 owner_key: Key | None) -> None:
-        """One change on the parent when the children present on both sides are in another order."""
-        live_keys = {node_key(item) for item in live}
-        desired_keys = {node_key(item) for item in desired}
-        want = [item for item in desired if node_key(item) in live_keys]
-        have = [item for item in live if node_key(item) in desired_keys]
-        if [node_key(item) for item in want] != [node_key(item) for item in have]:
-            before = {"order": [title_of(item) for item in have]}
-            after = {"order": [title_of(item) for item in want]}
-            self.add("reorder", slot, owner, owner_key[1] if owner_key else None, before, after)
+        """One change on the parent when the children present on both sides are in another order: the
+        fewest of them moved (those outside a longest common subsequence), each from its live position."""
+        moves = fewest_moves(desired, live)
+        if moves:
+            rank = (*owner.rank, (slot_rank(slot, owner_key), -1, 0, 0))
+            self.add("reorder", slot, owner, owner_key[1] if owner_key else None, None, None,
+                     moves=moves, rank=rank)
 
     # --- second pass: orphans ------------------------------------------------------------------------
 
@@ -146,7 +168,7 @@ class _Differ:
                 self.create(item, place)
         for key, (item, place) in live.items():
             if key not in desired and not _inside_new(place, live, desired):
-                self.delete(item, place, desired)
+                self.delete(item, place, desired, live)
 
     def create(self, item: Item, place: Place) -> None:
         required = getattr(item, "required", False) and not self.live_is_empty
@@ -154,15 +176,84 @@ class _Differ:
         at = self.add("create", item.kind, place, item.id, None, summary(item), place.protected, warnings)
         self.creates.append((at, item, place))
 
-    def delete(self, item: Item, place: Place, desired: dict[Key, tuple[Item, Place]]) -> None:
+    def delete(self, item: Item, place: Place, desired: dict[Key, tuple[Item, Place]],
+               live: dict[Key, tuple[Item, Place]]) -> None:
         # Say where it was under the parent's new title when the parent itself moved or was renamed.
         parent = desired.get(place.parent_node) if place.parent_node else None
-        if parent is not None:
+        if parent is not None and place.parent_node is not None:
             where = parent[1]
+            step = (slot_rank(item.kind, place.parent_node),
+                    *self.anchor(place.parent_node, item, parent[0], live[place.parent_node][0]))
             place = Place(place.parent, place.parent_node, where.path + place.path[-1:],
-                          where.kinds + place.kinds[-1:], place.protected or where.protected)
+                          where.kinds + place.kinds[-1:], place.protected or where.protected,
+                          (*where.rank, step), place.position)
         at = self.add("delete", item.kind, place, item.id, summary(item), None, place.protected)
         self.deletes.append((at, item, place))
+
+    def anchor(self, parent_key: Key, item: Item, desired_parent: Item, live_parent: Item) -> tuple[int, int, int]:
+        """Where a child deleted from a moved parent comes among the parent's desired children."""
+        cache_key = (parent_key, item.kind)
+        if cache_key not in self.anchors:
+            want = dict(slots(desired_parent)).get(item.kind, [])
+            have = dict(slots(live_parent)).get(item.kind, [])
+            self.anchors[cache_key] = live_anchors(want, have)
+        return self.anchors[cache_key][node_key(item)]
+
+
+def live_anchors(desired: list[Any], live: list[Any]) -> dict[Key, tuple[int, int, int]]:
+    """For each live child not in `desired`: (index of the desired child it followed, 1, its live index).
+
+    A rank step: it sorts after that desired child `(index, 0, …)` and before the next one.
+    """
+    at = {node_key(item): index for index, item in enumerate(desired)}
+    out: dict[Key, tuple[int, int, int]] = {}
+    last = -1
+    for index, item in enumerate(live):
+        key = node_key(item)
+        if key in at:
+            last = at[key]
+        else:
+            out[key] = (last, 1, index)
+    return out
+
+
+def fewest_moves(desired: list[Any], live: list[Any]) -> tuple[Move, ...]:
+    """The children on both sides that must move so the live order becomes the desired one, in desired order.
+
+    The rest keep their relative order: a longest increasing subsequence of their live positions taken in
+    desired order (O(n log n), so a 20,000-node list costs milliseconds).
+    """
+    live_at = {node_key(item): index for index, item in enumerate(live)}
+    common = [(index, item, live_at[node_key(item)]) for index, item in enumerate(desired)
+              if node_key(item) in live_at]
+    kept = _increasing(common)
+    return tuple(Move(title_of(item), item.id, origin + 1, index + 1, title_of(desired[index - 1]) if index else None)
+                 for number, (index, item, origin) in enumerate(common) if number not in kept)
+
+
+def _increasing(common: list[tuple[int, Any, int]]) -> set[int]:
+    """The indices (into `common`) of a longest run of increasing live positions, the earliest on ties."""
+    tails: list[int] = []  # tails[k]: index into common of the smallest tail of an increasing run of length k+1
+    back: list[int] = []
+    for number, (_, _, origin) in enumerate(common):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if common[tails[middle]][2] < origin:
+                low = middle + 1
+            else:
+                high = middle
+        back.append(tails[low - 1] if low else -1)
+        if low == len(tails):
+            tails.append(number)
+        else:
+            tails[low] = number
+    kept: set[int] = set()
+    at = tails[-1] if tails else -1
+    while at >= 0:
+        kept.add(at)
+        at = back[at]
+    return kept
 
 
 def _inside_new(place: Place, side: dict[Key, Any], other: dict[Key, Any]) -> bool:
@@ -179,8 +270,10 @@ def index(orphans: list[tuple[Item, Place]]) -> dict[Key, tuple[Item, Place]]:
         key = node_key(item)
         out.setdefault(key, (item, place))
         for slot, children in reversed(slots(item)):
-            stack.extend((child, child_place(place, key, slot, child, place.protected or child.protect))
-                         for child in reversed(children))
+            rank = slot_rank(slot, key)
+            stack.extend((child, child_place(place, key, slot, child, place.protected or child.protect,
+                                             (rank, index, 0, 0), siblings_position(children, index)))
+                         for index, child in reversed(list(enumerate(children))))
     return out
 
 
@@ -194,17 +287,19 @@ def diff(desired: Ontology, live: Ontology) -> list[Change]:
         differ.match(section.kind, desired.section(section.name), live.section(section.name), ROOT, None)
     differ.settle()
     hint_renames(differ.changes, differ.creates, differ.deletes)
-    return list(ordered(differ.changes))
+    return list(ordered(differ.in_file_order()))
 
 
 def make_plan(desired: Ontology, live: Live | Ontology | JSON | None, *, project: str | None = None,
-              project_name: str | None = None, hub: str | None = None) -> Plan:
+              project_name: str | None = None, hub: str | None = None, source: SourceFile | None = None,
+              base: SourceFile | None = None) -> Plan:
     """Plan `desired` against the live side: a `Live`, another label set, a categorySchema, or None for a
-    project that does not exist yet.
+    project that does not exist yet. `source` and `base` name the files of each side, for the header.
 
     Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
     """
     current = as_live(live)
     resolved = resolve(desired, current.ontology)
     return Plan.build(diff(resolved, current.ontology), to_category_schema(resolved), current.fingerprint,
-                      project=project, project_name=project_name, hub=hub)
+                      project=project, project_name=project_name, hub=hub, source=source, base=base,
+                      live_schema=current.schema)

@@ -8,19 +8,39 @@ from typing import Any
 
 from .model import FAMILY, JSON, TREE_TYPE, Classification, Item, Kind, Node, Option, TreeOption
 from .model import attributes as plain_attributes
+from .plan import Position
 
 Key = tuple[str, str]
+Rank = tuple[tuple[int, ...], ...]
+"""Where a node comes in the file's order: per level (slot, index, side, live index); see `slot_rank`."""
+
+# The editor's order: tools, classifications, relations at the top; a node's options (or tree) before the
+# questions they reveal.
+_SLOT_RANKS = {"tool": 0, "classification": 1, "relation": 2}
+_CHILD_SLOT_RANKS = {"option": 0, "tree-option": 1, "classification": 2}
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a node sits: its parent slot, the parent node, its path of titles and kinds."""
+    """Where a node sits: its parent slot, the parent node, its path of titles and kinds, its rank in the
+    file's order and its position among its siblings."""
 
     parent: str
     parent_node: Key | None
     path: tuple[str, ...]
     kinds: tuple[str, ...]
     protected: bool
+    rank: Rank = ()
+    position: Position | None = None
+
+
+def slot_rank(slot: str, owner_key: Key | None) -> int:
+    return (_SLOT_RANKS if owner_key is None else _CHILD_SLOT_RANKS)[slot]
+
+
+def siblings_position(items: list[Any], index: int) -> Position:
+    """The 1-based position of `items[index]` and the title of the item before it."""
+    return Position(index + 1, title_of(items[index - 1]) if index else None)
 
 
 def node_key(item: Item) -> Key:
@@ -30,9 +50,12 @@ def node_key(item: Item) -> Key:
     return FAMILY[item.kind], item.id
 
 
-def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool) -> Place:
+def child_place(owner: Place, owner_key: Key | None, slot: str, item: Item, protected: bool,
+                rank: tuple[int, ...] = (), position: Position | None = None) -> Place:
+    """The place of `item` in `owner`'s `slot`; `rank` is its own step in the file's order."""
     parent = f"{owner_key[0]}:{owner_key[1]}/{slot}" if owner_key else f"/{slot}"
-    return Place(parent, owner_key, (*owner.path, title_of(item)), (*owner.kinds, item.kind), protected)
+    return Place(parent, owner_key, (*owner.path, title_of(item)), (*owner.kinds, item.kind), protected,
+                 (*owner.rank, rank), position)
 
 
 def title_of(item: Item) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +15,9 @@ from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
 from .loader import NumberText, RoundTripKeepingNumbers
-from .model import SECTIONS, Classification, attributes
+from .model import SECTION_NAMES, SECTIONS, Classification, attributes
 from .normalise import ALIASES
+from .pull import label_set_yaml
 
 # The sections keep the order they are written in: a file may lead with what matters most to it.
 TOP_ORDER = ("project", "projects", "batches", "<unknown>")
@@ -65,6 +67,42 @@ def format_text(text: str, filename: str = "<string>") -> str:
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue() if doc is not None else text
+
+
+def json_to_yaml(text: str, filename: str = "<string>") -> str:
+    """A label set written as JSON, laid out as readable YAML in the canonical layout.
+
+    Ango's form — a categorySchema as the SDK writes it, a project's JSON (`categorySchema`, `_id`), or the
+    API's `{"data": {"project": …}}` answer — becomes what `pull` writes (shorthand, an explicit id on every
+    node, so `plan` of it against that project shows no changes); an ontology file written as JSON keeps
+    its keys and gets block style.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        line, col = getattr(error, "lineno", 1), getattr(error, "colno", 1)
+        raise OntologyInvalid([Problem(f"not JSON: {error}", "", filename, line, col)]) from None
+    project = data.get("data", {}).get("project") if isinstance(data, dict) and \
+        isinstance(data.get("data"), dict) else None
+    if isinstance(project, dict):
+        data = project
+    if isinstance(data, dict) and isinstance(data.get("categorySchema"), dict):
+        project_id = data.get("_id")
+        return label_set_yaml(data, str(project_id) if project_id else None, [f"# Laid out from {filename}"])
+    if _is_wire(data):
+        return label_set_yaml(data, None, [f"# Laid out from {filename}"])
+    yaml = round_trip_yaml()
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return format_text(out.getvalue(), filename)
+
+
+def _is_wire(data: Any) -> bool:
+    """Whether a JSON document is a categorySchema: nodes keyed as Ango keys them (`tool`, `schemaId`)."""
+    if not isinstance(data, dict):
+        return False
+    nodes = [node for name in SECTION_NAMES for node in data.get(name) or [] if isinstance(node, dict)]
+    return bool(nodes) and all("tool" in node or "schemaId" in node for node in nodes)
 
 
 def ranker(order: tuple[str, ...], first: Any = None) -> Callable[[Any], int]:

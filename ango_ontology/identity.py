@@ -100,6 +100,7 @@ class _Resolver:
         self.explicit: set[str] = set()
         self.taken: set[str] = set()
         self.problems: list[Problem] = []
+        self.conditions: list[Problem] = []  # raised whatever the live side: a `when:` that names nothing
 
     def adopted(self, item: Item, match: Any, own: TitlePath) -> dict[str, Any]:
         """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
@@ -146,9 +147,41 @@ class _Resolver:
             live_tree = match.tree_options if isinstance(match, Classification) else []
             update["tree_options"] = self.tree(node.tree_options, live_tree, own)
         choices = Choices(update["options"], update["tree_options"] if node.type == TREE_TYPE else None)
+        renamed = {option.renamed_from: resolved for option, resolved in zip(node.options, update["options"],
+                                                                              strict=True) if option.renamed_from}
+        parent = _Parent(node, choices, renamed, Choices.of(live_node) if live_node else None, own)
         children = self.nodes(node.classifications, live_node.classifications if live_node else [], own)
-        update["classifications"] = [_link_parent(child, choices) for child in children]
+        update["classifications"] = [self.link(child, parent) for child in children]
         return evolve(node, update)
+
+    def link(self, child: Classification, parent: _Parent) -> Classification:
+        """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back.
+
+        A `when:` may name an option by its value, by its old value in the file (`renamed_from`), or by its
+        old value in the live project (an option renamed with its `id:` kept): renaming an option is one
+        edit. It then says the option's new value.
+        """
+        if child.parent_option_id is not None:
+            when = parent.choices.value_of(child.parent_option_id)
+            return evolve(child, {"when": when if when is not None else child.when})
+        if child.when is None:
+            return child
+        found = parent.choices.id_of(child.when)
+        if found is not None:
+            return evolve(child, {"parent_option_id": found})
+        option = parent.renamed.get(child.when)
+        if option is not None:
+            return evolve(child, {"when": option.value, "parent_option_id": option.id})
+        old = parent.live.id_of(child.when) if parent.live is not None else None
+        value = parent.choices.value_of(old)
+        if value is not None:
+            return evolve(child, {"when": value, "parent_option_id": old})
+        self.conditions.append(Problem(
+            f"when: '{child.when}' names no option of the parent {parent.node.type} '{parent.node.title}', nor "
+            "the old value of one of its options in the live project: write the option's value, or add "
+            f"`renamed_from: {child.when}` to the renamed option",
+            breadcrumb(parent.path + ("classification", child.title))))
+        return child
 
     def options(self, desired: list[Option], live: list[Option], path: TitlePath) -> list[Option]:
         siblings = _Siblings(live, "value", self.explicit)
@@ -193,14 +226,16 @@ class _Resolver:
         return None
 
 
-def _link_parent(child: Classification, choices: Choices) -> Classification:
-    """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back."""
-    if child.parent_option_id is not None:
-        when = choices.value_of(child.parent_option_id)
-        return evolve(child, {"when": when if when is not None else child.when})
-    if child.when is None:
-        return child
-    return evolve(child, {"parent_option_id": choices.id_of(child.when)})
+@dataclass(frozen=True)
+class _Parent:
+    """What a nested question's `when:` is looked up in: its parent's answers (resolved), the options the
+    file renamed (`renamed_from` -> option), the live twin's answers, and the parent's path."""
+
+    node: Node
+    choices: Choices
+    renamed: dict[str, Option]
+    live: Choices | None
+    path: TitlePath
 
 
 def explicit_ids(ontology: Ontology) -> set[str]:
@@ -220,8 +255,9 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
         section.name: resolver.nodes(desired.section(section.name), base.section(section.name), ())
         for section in SECTIONS
     })
-    if resolver.problems and live is not None:
-        raise OntologyInvalid(resolver.problems)
+    problems = resolver.problems if live is not None else []
+    if problems or resolver.conditions:
+        raise OntologyInvalid(problems + resolver.conditions)
     return resolved
 
 

@@ -177,40 +177,56 @@ class _Parsed:
             self.syntax = Problem("the document is nested too deeply to read", "", filename, 1, 1)
 
 
-def load_text(text: str, filename: str = "<string>") -> Ontology:
-    """Parse and validate an ontology given as YAML text; raises OntologyInvalid with every problem."""
+def load_text(text: str, filename: str = "<string>", notes: list[Problem] | None = None) -> Ontology:
+    """Parse and validate an ontology given as YAML text; raises OntologyInvalid with every problem.
+
+    What only the live project can settle (a `when:` naming an option's old value) is left to `plan`;
+    it is added to `notes`, when given, as a problem with its place.
+    """
     fast = _Parsed(text, filename, track=False)
     if fast.syntax is not None:
         raise OntologyInvalid([fast.syntax])
-    ontology, findings, found = _validated(fast)
-    if not found:
+    ontology, findings, deferred = _validated(fast)
+    if not findings and not (deferred and notes is not None):
         return ontology
     slow = _Parsed(text, filename, track=True)
     if slow.syntax is not None:  # pragma: no cover - the fast pass read it
         raise OntologyInvalid([slow.syntax])
-    ontology, findings, _ = _validated(slow)
+    _, findings, deferred = _validated(slow)
     positions = slow.normaliser.positions
-    problems = [Problem(message, crumb or _breadcrumb(slow.doc, path), filename, *_position(positions, path))
-                for path, crumb, message in findings]
-    raise OntologyInvalid(problems)
+
+    def problems(found: list[tuple[DocPath, str, str]]) -> list[Problem]:
+        return [Problem(message, crumb or _breadcrumb(slow.doc, path), filename, *_position(positions, path))
+                for path, crumb, message in found]
+
+    if findings:
+        raise OntologyInvalid(problems(findings))
+    if notes is not None:
+        notes.extend(problems(deferred))
+    return ontology
 
 
-def _validated(parsed: _Parsed) -> tuple[Ontology, list[tuple[DocPath, str, str]], bool]:
-    findings: list[tuple[DocPath, str, str]] = [(p, "", m) for p, m in parsed.normaliser.findings]
+Found = list[tuple[DocPath, str, str]]
+
+
+def _validated(parsed: _Parsed) -> tuple[Ontology, Found, Found]:
+    """The models, the problems found, and those left for plan to settle with the live project."""
+    findings: Found = [(p, "", m) for p, m in parsed.normaliser.findings]
     ontology, model_problems = _build(parsed.doc)
     findings += [(p, "", m) for p, m in model_problems]
-    findings += [(f.path, f.breadcrumb, f.message) for f in check(ontology)]
-    return ontology, findings, bool(findings)
+    checked = check(ontology)
+    findings += [(f.path, f.breadcrumb, f.message) for f in checked if not f.deferred]
+    return ontology, findings, [(f.path, f.breadcrumb, f.message) for f in checked if f.deferred]
 
 
-def load_yaml(path: str | os.PathLike[str]) -> Ontology:
+def load_yaml(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
     name = os.fspath(path)
     data = _read(name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise OntologyInvalid([Problem(f"the file is not UTF-8 text (byte {error.start})", "", name)]) from None
-    return load_text(text, name)
+    return load_text(text, name, notes)
 
 
 def _read(name: str) -> bytes:
@@ -230,7 +246,7 @@ def _read(name: str) -> bytes:
         raise InputError(f"{name}: cannot read it ({error.strerror})") from None
 
 
-def load_python(path: str | os.PathLike[str]) -> Ontology:
+def load_python(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
     """Run a Python definition and take its `ontology` (an Ontology); validated like YAML."""
     name = os.fspath(path)
     _read(name)
@@ -249,9 +265,11 @@ def load_python(path: str | os.PathLike[str]) -> Ontology:
         got = "nothing" if ontology is None else type(ontology).__name__
         raise OntologyInvalid([Problem(f"a Python definition must set `ontology` to an Ontology; found {got}",
                                        "", name)])
-    findings = check(ontology)
-    if findings:
-        raise OntologyInvalid([Problem(f.message, f.breadcrumb, name) for f in findings])
+    checked = check(ontology)
+    if any(not f.deferred for f in checked):
+        raise OntologyInvalid([Problem(f.message, f.breadcrumb, name) for f in checked if not f.deferred])
+    if notes is not None:
+        notes.extend(Problem(f.message, f.breadcrumb, name) for f in checked)
     return ontology
 
 
@@ -266,8 +284,9 @@ def _user_line(error: BaseException, name: str) -> int:
     return line
 
 
-def load(path: str | os.PathLike[str]) -> Ontology:
-    """An ontology from a `.py` definition or a YAML file; raises OntologyInvalid with every problem."""
+def load(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
+    """An ontology from a `.py` definition or a YAML file; raises OntologyInvalid with every problem (what only
+    the live project can settle goes to `notes`, when given)."""
     if Path(path).suffix == ".py":
-        return load_python(path)
-    return load_yaml(path)
+        return load_python(path, notes)
+    return load_yaml(path, notes)

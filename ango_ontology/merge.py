@@ -1,209 +1,361 @@
-"""pull --into: bring live drift back into an existing file, touching only what `plan` would report as changed."""
+"""pull --into: bring live drift back into an existing file, changing only the lines of what changed.
+
+The file is matched to the live label set through the ids `plan` resolves; each list (nodes, options,
+tree nodes) is brought to the live order with the fewest edits: deleted items lose their lines, new
+ones get lines written in their siblings' style (a bare title among bare titles), and only the items
+outside a longest common subsequence move. Everything else — comments, quoting, layout — stays byte
+for byte (see `yaml_edits`).
+"""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .diff import fewest_moves
 from .diff_nodes import attributes as compared_attributes
-from .fmt import NODE_ORDER, TREE_ORDER, give_trailing, ranker, round_trip_yaml, shorthand_key, take_trailing
+from .errors import InputError
+from .fmt import NODE_ORDER, TREE_ORDER
 from .identity import resolve
 from .loader import load_text
-from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Item, Node, Option, TreeOption
+from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Ontology, Option, TreeOption
+from .model import Node as LabelNode
 from .model import attributes as plain_attributes
 from .normalise import ALIASES
-from .pull import attributes, live_ontology, node_lines, option_flow, tree_lines
-from .wire import flatten_tree, tree_to_wire
+from .pull import attributes, live_ontology, node_lines, option_flow, scalar, tree_lines
+from .wire import flatten_tree
+from .yaml_edits import Editor, Items, Patch, compose, end_of, entries, is_flow, start_of
 
 Choices = list[tuple[str, str | None]]
+Step = Callable[[str], None]
 # Model field -> the key pull writes for it.
 _KEYS = {a.name: a.file_key for a in plain_attributes(Classification)}
 _CONDITION_KEYS = ("when", "parent_option_id")
-# What the file alone holds of a tree node, kept when Ango's side of its tree is written back.
-_FILE_ONLY = ("description", "examples", "protect")
+_TREE_FIELDS = frozenset(TreeOption.model_fields) | {"key", "schemaId"}
 
 
-def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "<string>") -> str:
-    """The file's text with the live label set's differences merged in; the rest kept byte for byte."""
+def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "<string>",
+               step: Step | None = None, mine: Ontology | None = None) -> str:
+    """The file's text with the live label set's differences merged in; the rest kept byte for byte.
+
+    `mine` is the file's label set when the caller loaded it already; `step` is told what is under way
+    (`reading the file`, …), for a progress display on large files.
+    """
+    say = step or (lambda _: None)
     live = live_ontology(project_json_or_schema)
-    resolved = resolve(load_text(text, filename), live)
-    yaml = round_trip_yaml()
-    doc = yaml.load(text)
-    untouched = _dumped(yaml, yaml.load(text))
+    mine = mine if mine is not None else load_text(text, filename)
+    say("matching it to the live project")
+    resolved = resolve(mine, live)
+    root = compose(text)
+    if not isinstance(root, MappingNode):  # pragma: no cover - load_text refuses anything else
+        raise InputError(f"{filename}: not a mapping")
+    say("editing the lines that changed")
+    patch = Patch(text)
+    merger = _Merger(patch, filename)
     for section in SECTION_NAMES:
-        _merge_nodes(doc, section, section, getattr(resolved, section), getattr(live, section), [])
-    merged = _dumped(yaml, doc)
-    # Nothing merged: the file stays byte for byte (line endings, indentation, comments' columns).
-    return text if merged == untouched else merged
+        merger.nodes(root, section, resolved.section(section), live.section(section), [], top=True)
+    merger.finish()
+    merger.refuse_shared(root)
+    return patch.result()
 
 
-def _dumped(yaml: Any, doc: Any) -> str:
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()
+class _Merger(Editor):
+    """Brings each list and node of the file to the live label set, with the edits of `Editor`."""
 
+    def __init__(self, patch: Patch, filename: str) -> None:
+        super().__init__(patch, filename)
+        self.appended: list[str] = []
 
-def _parse(lines: list[str]) -> Any:
-    return round_trip_yaml().load("\n".join(lines) + "\n")
+    # --- lists ----------------------------------------------------------------------------------------
 
-
-def _key_for(raw: CommentedMap, field: str) -> Any:
-    """The key the file uses for a model field (any alias), or None."""
-    return next((key for key in raw if ALIASES.get(key, key) == field), None)
-
-
-def _seq(parent: CommentedMap, field: str, section: str) -> CommentedSeq:
-    key = _key_for(parent, field)
-    value = parent.get(key) if key is not None else None
-    if isinstance(value, CommentedSeq):
-        return value
-    seq = CommentedSeq()
-    if key is None:
-        rank = ranker(NODE_ORDER)
-        position = sum(1 for k in parent if rank(k) <= rank(field))
-        parent.insert(position, section, seq)
-    else:
-        parent[key] = seq
-    return seq
-
-
-def _merge_nodes(parent: CommentedMap, field: str, section: str, mine: Sequence[Any], live: Sequence[Node],
-                 choices: Choices) -> None:
-    """Delete, update, insert and reorder one list of nodes so it matches the live list."""
-    if not mine and not live:
-        return
-    seq = _seq(parent, field, section)
-    by_id = {node.id: node for node in live}
-    items = _drop_deleted(seq, list(zip(seq, mine, strict=True)), by_id)
-    for position, (raw, node) in enumerate(items):
-        try:
-            _merge_node(raw, node, by_id[node.id], choices, section)
-        except _Replace:
-            fresh = _parse(node_lines(by_id[node.id], "", choices))[0]
-            seq[_at(seq, raw)] = fresh
-            items[position] = (fresh, node)
-    _place(seq, {node.id: raw for raw, node in items}, live,
-           lambda node: _parse(node_lines(node, "", choices))[0])
-    if not seq:
-        del parent[_key_for(parent, field) or section]
-
-
-def _delete(seq: CommentedSeq, index: int) -> None:
-    """Remove one item; the blank lines and comments after the list's last line stay after the list."""
-    rest = take_trailing(seq) if index == len(seq) - 1 else ""
-    del seq[index]
-    give_trailing(seq, rest)
-
-
-def _at(seq: CommentedSeq, item: Any) -> int:
-    """The index of that very object (not an equal one) in the list."""
-    return next(index for index, candidate in enumerate(seq) if candidate is item)
-
-
-def _place(seq: CommentedSeq, kept: dict[Any, Any], live: Sequence[Any], render: Any) -> None:
-    """Insert what is new and move what moved, so the list follows the live order."""
-    for index, node in enumerate(live):
-        raw = kept.get(node.id)
-        if raw is None:
-            seq.insert(index, render(node))
-        elif _at(seq, raw) != index:
-            seq.insert(index, seq.pop(_at(seq, raw)))
-
-
-def _merge_node(raw: Any, mine: Node, live: Node, choices: Choices, section: str) -> None:
-    if not isinstance(raw, CommentedMap) or mine.type != live.type:
-        raise _Replace
-    if mine.title != live.title:
-        key = _key_for(raw, "title")
-        raw[shorthand_key(raw, section) if key is None else key] = live.title
-    _merge_attributes(raw, mine, live, choices, section)
-    own: Choices = [(o.value, o.id) for o in live.options]
-    if isinstance(live, Classification) and live.type == TREE_TYPE:
-        own = list(flatten_tree(live.tree_options))
-        if isinstance(mine, Classification) and _wire_tree(mine.tree_options) != _wire_tree(live.tree_options):
-            fresh = _parse([line for item in live.tree_options for line in tree_lines(item, "")])
-            _carry_file_fields(fresh, {item.id: item for root in mine.tree_options for item in root.walk()})
-            raw[_key_for(raw, "tree_options") or "tree"] = fresh
-    else:
-        _merge_options(raw, mine.options, live.options)
-    _merge_nodes(raw, "classifications", "classifications", mine.classifications, live.classifications, own)
-
-
-def _wire_tree(nodes: list[TreeOption]) -> list[JSON]:
-    """What Ango holds of a tree: file-only keys (description, protect…) are no difference."""
-    return [tree_to_wire(node) for node in nodes]
-
-
-def _carry_file_fields(seq: Any, mine: Mapping[str | None, Item]) -> None:
-    """A tree rewritten from the live side keeps what only the file knows of each node still in it."""
-    for raw in seq if isinstance(seq, CommentedSeq) else ():
-        if not isinstance(raw, CommentedMap):
-            continue
-        node = mine.get(getattr(raw.get("id"), "text", None) or str(raw.get("id")))
-        rank = ranker(TREE_ORDER)
-        for field in _FILE_ONLY if node is not None else ():
-            value = getattr(node, field)
-            if value:
-                raw.insert(sum(1 for key in raw if rank(key) <= rank(field)), field, value)
-        _carry_file_fields(raw.get("children"), mine)
-
-
-class _Replace(Exception):
-    """A node whose kind changed: written anew from the live side."""
-
-
-def _merge_attributes(raw: CommentedMap, mine: Node, live: Node, choices: Choices, section: str) -> None:
-    rendered = dict(attributes(live, choices))
-    before, after = compared_attributes(mine), compared_attributes(live)
-    changed = [name for name in after if before.get(name) != after[name]]
-    if isinstance(mine, Classification) and isinstance(live, Classification) and \
-            (mine.parent_option_id, mine.when) != (live.parent_option_id, live.when):
-        changed += list(_CONDITION_KEYS)  # another option, or the same one renamed: `when:` must follow
-    if any(live.extra.get(k) != v for k, v in mine.extra.items()):
-        changed.append("extra")
-    for name in changed:
-        key = _key_for(raw, name)
-        written = _KEYS.get(name, name)
-        if written in rendered:
-            value = _parse([f"v: {rendered[written]}"])["v"]
-            if key is None:
-                rank = ranker(NODE_ORDER, shorthand_key(raw, section))
-                raw.insert(sum(1 for k in raw if rank(k) <= rank(name)), written, value)
+    def sync(self, seq: SequenceNode, mine: Sequence[Any], live: Sequence[Any], merge: Callable[[int, Any], None],
+             render: Callable[[Any, str], tuple[list[str], str]]) -> None:
+        """Bring one list to the live one: merge kept items, delete, insert and move the fewest."""
+        items = Items(self.patch, seq)
+        by_id = {item.id: item for item in live}
+        for index, item in enumerate(mine):
+            if item.id in by_id:
+                merge(index, by_id[item.id])
+        if [item.id for item in mine] == [item.id for item in live]:
+            return
+        if items.flow:
+            self.rewrite_flow(items, mine, live, render)
+            return
+        at = {item.id: index for index, item in enumerate(mine)}
+        for index, item in enumerate(mine):
+            if item.id not in by_id:
+                items.delete(index)
+        moved = {move.id for move in fewest_moves(list(live), [item for item in mine if item.id in by_id])}
+        pending: list[Any] = []
+        for item in live:
+            if item.id in at and item.id not in moved:
+                self.place(items, pending, at, at[item.id], render)
+                pending = []
             else:
-                raw[key] = value
-        elif key is not None:
-            del raw[key]
+                pending.append(item)
+        self.place(items, pending, at, len(mine), render)
 
+    def place(self, items: Items, pending: list[Any], at: dict[Any, int], before: int,
+              render: Callable[[Any, str], tuple[list[str], str]]) -> None:
+        for item in pending:
+            if item.id in at:
+                items.move(at[item.id], before)
+            else:
+                items.insert(before, render(item, items.pad)[0], "")
 
-def _drop_deleted(seq: CommentedSeq, items: list[tuple[Any, Any]],
-                  live_ids: Mapping[Any, Any]) -> list[tuple[Any, Any]]:
-    """Delete from the file every item whose node the live project no longer has; the items kept."""
-    for index in reversed(range(len(items))):
-        if items[index][1].id not in live_ids:
-            _delete(seq, index)
-            del items[index]
-    return items
+    def rewrite_flow(self, items: Items, mine: Sequence[Any], live: Sequence[Any],
+                     render: Callable[[Any, str], tuple[list[str], str]]) -> None:
+        """A flow list is written again on its line: kept items as they are written, new ones in its style."""
+        nodes = items.node.value
+        between = "".join(self.patch.text[end_of(a):start_of(b)] for a, b in itertools.pairwise(nodes))
+        if "#" in between:
+            raise InputError(f"{self.filename}:{self.patch.line_of(start_of(items.node)) + 1}: pull --into cannot "
+                             "edit a flow list with comments between its items; write it as a block list")
+        at = {item.id: index for index, item in enumerate(mine)}
+        texts = [self.patch.render(start_of(nodes[at[item.id]]), end_of(nodes[at[item.id]])) if item.id in at
+                 else render(item, "")[1] for item in live]
+        self.patch.replace(start_of(items.node), end_of(items.node), "[" + ", ".join(texts) + "]")
 
+    # --- nodes ----------------------------------------------------------------------------------------
 
-def _merge_options(raw: CommentedMap, mine: list[Option], live: list[Option]) -> None:
-    if [(o.id, o.value) for o in mine] == [(o.id, o.value) for o in live] or (not mine and not live):
-        return
-    seq = _seq(raw, "options", "options")
-    by_id = {option.id: option for option in live}
-    items = _drop_deleted(seq, list(zip(seq, mine, strict=True)), by_id)
-    for position, (raw_option, option) in enumerate(items):
-        value = by_id[option.id].value
-        if option.value == value:
-            continue
-        if isinstance(raw_option, CommentedMap):
-            raw_option[_key_for(raw_option, "value") or "value"] = value
+    def nodes(self, parent: MappingNode, field: str, mine: Sequence[LabelNode], live: Sequence[LabelNode],
+              choices: Choices, top: bool = False) -> None:
+        """One list of tools, classifications or relations."""
+        if not mine and not live:
+            return
+        found = self.find(parent, field)
+        seq = found[1] if found is not None else None
+        if not isinstance(seq, SequenceNode) or not seq.value:
+            lines = [line for node in live for line in node_lines(node, "", choices)]
+            if top and found is None:
+                self.append_section(field, lines)
+            elif live:
+                self.new_list(parent, field, field, lines, "", NODE_ORDER, _shorthand(parent))
+            return
+        if not live:
+            self.remove(parent, field)
+            return
+
+        if seq.flow_style and [node.id for node in mine] != [node.id for node in live]:
+            raise InputError(f"{self.filename}:{seq.start_mark.line + 1}: pull --into writes new {field} in block "
+                             "lists only; write this list as a block list")
+
+        def merge(index: int, twin: LabelNode) -> None:
+            self.node(Items(self.patch, seq), index, mine[index], twin, choices, field)
+
+        self.sync(seq, mine, live, merge, lambda node, pad: (node_lines(node, pad, choices), ""))
+
+    def append_section(self, section: str, lines: list[str]) -> None:
+        """A section the file lacks goes at its end, after whatever the other lists add there (`finish`)."""
+        self.appended.append(f"\n{section}:\n" + "".join(f"  {line}\n" for line in lines))
+
+    def finish(self) -> None:
+        text = self.patch.text
+        if self.appended:
+            lead = "" if not text or text.endswith("\n") else "\n"
+            self.patch.insert(len(text), lead + "".join(self.appended))
+
+    def node(self, items: Items, index: int, mine: LabelNode, live: LabelNode, choices: Choices,
+             section: str) -> None:
+        raw = items.node.value[index]
+        if mine == live:
+            return
+        if not isinstance(raw, MappingNode) or items.flow or not self.retypable(raw, mine, live):
+            if items.flow:
+                raise InputError(f"{self.filename}:{raw.start_mark.line + 1}: pull --into writes nodes in block "
+                                 "lists only; write this list as a block list")
+            start, end = items.span(index)
+            self.patch.replace(start, end, "".join(line + "\n" for line in node_lines(live, items.pad, choices)))
+            return
+        first = _shorthand(raw)
+        if mine.type != live.type:
+            key = next((k for text, k, _ in entries(raw) if text == first), None)
+            if key is not None:
+                self.patch.replace(start_of(key), end_of(key), scalar(live.type))
+            else:
+                self.set(raw, "type", "type", scalar(live.type), NODE_ORDER)
+        if mine.title != live.title:
+            title = self.find(raw, "title")
+            value = title[1] if title is not None else next(v for k, _, v in entries(raw) if k == first)
+            self.patch.replace(start_of(value), end_of(value), scalar(live.title))
+        self.attributes(raw, mine, live, choices, first)
+        own: Choices = [(o.value, o.id) for o in live.options]
+        was_tree = isinstance(mine, Classification) and mine.type == TREE_TYPE
+        if isinstance(live, Classification) and live.type == TREE_TYPE:
+            own = list(flatten_tree(live.tree_options))
+            tree = mine.tree_options if isinstance(mine, Classification) and was_tree else []
+            if not was_tree:
+                self.remove(raw, "options")  # a choice question that became a tree dropdown
+            if tree != live.tree_options:
+                self.tree_field(raw, tree, live.tree_options, NODE_ORDER, first)
         else:
-            fresh = _parse([option_flow(by_id[option.id])])
-            seq[_at(seq, raw_option)] = fresh
-            items[position] = (fresh, option)
-    _place(seq, {option.id: raw_option for raw_option, option in items}, live,
-           lambda option: _parse([option_flow(option)]))
+            if was_tree:
+                self.remove(raw, "tree_options")
+            options = [] if was_tree else mine.options
+            if options != live.options:
+                self.options(raw, options, live.options, first)
+        self.nodes(raw, "classifications", mine.classifications, live.classifications, own)
 
+    def retypable(self, raw: MappingNode, mine: LabelNode, live: LabelNode) -> bool:
+        """Whether a node whose type changed can be edited in place: always, unless options become a tree (or
+        back) while the file writes both lists."""
+        if mine.type == live.type or TREE_TYPE not in (mine.type, live.type):
+            return True
+        return self.find(raw, "options") is None or self.find(raw, "tree_options") is None
+
+    def attributes(self, raw: MappingNode, mine: LabelNode, live: LabelNode, choices: Choices, first: Any) -> None:
+        rendered = dict(attributes(live, choices))
+        before, after = compared_attributes(mine), compared_attributes(live)
+        changed = [name for name in after if before.get(name) != after[name]]
+        if isinstance(mine, Classification) and isinstance(live, Classification) and \
+                (mine.parent_option_id, mine.when) != (live.parent_option_id, live.when):
+            changed += list(_CONDITION_KEYS)  # another option, or the same one renamed: `when:` must follow
+        if any(live.extra.get(k) != v for k, v in mine.extra.items()):
+            changed.append("extra")
+        for name in changed:
+            written = _KEYS.get(name, name)
+            if written in rendered:
+                self.set(raw, name, written, rendered[written], NODE_ORDER, first)
+            else:
+                self.remove(raw, name)
+
+    # --- options ----------------------------------------------------------------------------------------
+
+    def options(self, raw: MappingNode, mine: list[Option], live: list[Option], first: Any) -> None:
+        found = self.find(raw, "options")
+        seq = found[1] if found is not None else None
+        if not isinstance(seq, SequenceNode) or not seq.value:
+            if live:
+                self.new_list(raw, "options", "options", [f"- {option_flow(o)}" for o in live],
+                              "[" + ", ".join(option_flow(o) for o in live) + "]", NODE_ORDER, first)
+            return
+        if not live:
+            self.remove(raw, "options")
+            return
+        bare = all(isinstance(node, ScalarNode) for node in seq.value)
+
+        def merge(index: int, twin: Option) -> None:
+            node = seq.value[index]
+            if mine[index].value == twin.value:
+                return
+            if isinstance(node, MappingNode):
+                self.set(node, "value", "value", scalar(twin.value), ("value", "id", "<unknown>"))
+            else:
+                self.patch.replace(start_of(node), end_of(node), scalar(twin.value))
+
+        def render(option: Option, pad: str) -> tuple[list[str], str]:
+            text = scalar(option.value) if bare and not option.extra else option_flow(option)
+            return [f"{pad}- {text}"], text
+
+        self.sync(seq, mine, live, merge, render)
+
+    # --- trees ------------------------------------------------------------------------------------------
+
+    def tree_field(self, raw: MappingNode, mine: list[TreeOption], live: list[TreeOption],
+                   order: tuple[str, ...], first: Any = None) -> None:
+        """The tree (or a tree node's children) under a mapping's key."""
+        field = "tree_options" if order is NODE_ORDER else "children"
+        found = self.find(raw, field)
+        seq = found[1] if found is not None else None
+        if isinstance(seq, SequenceNode) and seq.value:
+            self.tree(seq, mine, live)
+        elif live:
+            lines = [line for item in live for line in tree_lines(item, "")]
+            flow = "[" + ", ".join(_tree_flow(item, False) for item in live) + "]"
+            self.new_list(raw, field, "tree" if field == "tree_options" else "children", lines, flow, order, first)
+
+    def tree(self, seq: SequenceNode, mine: list[TreeOption], live: list[TreeOption]) -> None:
+        short = all(_tree_form(node)[0] != "full" for node in seq.value)
+
+        def merge(index: int, twin: TreeOption) -> None:
+            self.tree_node(seq, index, mine[index], twin)
+
+        def render(item: TreeOption, pad: str) -> tuple[list[str], str]:
+            lines = _short_lines(item, pad) if short else tree_lines(item, pad)
+            return lines, _tree_flow(item, short)
+
+        self.sync(seq, mine, live, merge, render)
+
+    def tree_node(self, seq: SequenceNode, index: int, mine: TreeOption, live: TreeOption) -> None:
+        if mine == live:
+            return
+        node = seq.value[index]
+        form, title, children = _tree_form(node)
+        if mine.title != live.title:
+            self.patch.replace(start_of(title), end_of(title), scalar(live.title))
+        if form == "full" and isinstance(node, MappingNode):
+            for name, value in (("value", live.value), ("extra", live.extra or None)):
+                if getattr(mine, name) != getattr(live, name) and (name != "extra" or mine.extra or live.extra):
+                    if value is None:
+                        self.remove(node, name)
+                    else:
+                        self.set(node, name, name, _flow_value(value), TREE_ORDER)
+        if mine.children == live.children:
+            return
+        if isinstance(children, SequenceNode) and children.value:
+            self.tree(children, mine.children, live.children)
+        elif form == "full" and isinstance(node, MappingNode):
+            self.tree_field(node, mine.children, live.children, TREE_ORDER)
+        elif live.children:
+            self.grow(seq, index, node, live)
+
+    def grow(self, seq: SequenceNode, index: int, node: Node, live: TreeOption) -> None:
+        """A bare leaf (or a branch with no children written) that now has children, in the shorthand."""
+        items = Items(self.patch, seq)
+        if items.flow or is_flow(node):
+            self.patch.replace(start_of(node), end_of(node), _tree_flow(live, True))
+            return
+        start, end = items.span(index)
+        self.patch.replace(start, end, "".join(line + "\n" for line in _short_lines(live, items.pad)))
+
+
+def _shorthand(node: Node) -> Any:
+    """The `<type>: <title>` key of a node mapping (the first key that is not a field), or None."""
+    for text, _, _ in entries(node):
+        if isinstance(text, str) and ALIASES.get(text, text) not in NODE_ORDER:
+            return text
+    return None
+
+
+def _tree_form(node: Node) -> tuple[str, Node, Node | None]:
+    """How a tree item is written — `bare` title, `short` `{Title: [children]}`, or `full` mapping — with its
+    title node and children node."""
+    if isinstance(node, MappingNode) and len(node.value) == 1 and \
+            ALIASES.get(node.value[0][0].value, node.value[0][0].value) not in _TREE_FIELDS:
+        return "short", node.value[0][0], node.value[0][1]
+    if isinstance(node, MappingNode):
+        pairs = {ALIASES.get(k, k): (key, value) for k, key, value in entries(node)}
+        return "full", pairs["title"][1], pairs.get("children", (None, None))[1]
+    return "bare", node, None
+
+
+def _short_lines(item: TreeOption, pad: str) -> list[str]:
+    """A tree node in the shorthand: a bare title, or `Title:` with its children below."""
+    if not item.children:
+        return [f"{pad}- {scalar(item.title)}"]
+    return [f"{pad}- {scalar(item.title)}:"] + [line for child in item.children
+                                                   for line in _short_lines(child, pad + "    ")]
+
+
+def _tree_flow(item: TreeOption, short: bool) -> str:
+    """A tree node in flow style: the shorthand, or the mapping pull writes."""
+    children = "[" + ", ".join(_tree_flow(child, short) for child in item.children) + "]"
+    if short:
+        return f"{{{scalar(item.title)}: {children}}}" if item.children else scalar(item.title)
+    parts = [f"title: {scalar(item.title)}", f"id: {scalar(item.id)}"]
+    if item.value is not None:
+        parts.append(f"value: {scalar(item.value)}")
+    if item.extra:
+        parts.append(f"extra: {_flow_value(item.extra)}")
+    if item.children:
+        parts.append(f"children: {children}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _flow_value(value: Any) -> str:
+    from .pull import flow
+
+    return flow(value)

@@ -20,9 +20,8 @@ ACTIONS: tuple[Action, ...] = get_args(Action)
 KINDS: tuple[Kind, ...] = get_args(Kind)
 DESTRUCTIVE_ACTIONS: frozenset[Action] = frozenset({"delete", "replace", "move"})
 # Within one node, the change that orphans annotations is listed before the ones that do not.
-_ACTION_RANK = {action: rank for rank, action in enumerate(
+ACTION_RANK = {action: rank for rank, action in enumerate(
     ("delete", "replace", "move", "rename", "update", "reorder", "create"))}
-_KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,48 @@ class Impact:
 
 
 @dataclass(frozen=True)
+class Position:
+    """Where a node sits among its siblings: 1-based `index`, and the title of the sibling before it (None: first)."""
+
+    index: int
+    after: str | None
+
+    def describe(self) -> str:
+        """`first`, `after Truck`."""
+        return "first" if self.after is None else f"after {self.after}"
+
+    def to_json(self) -> JSON:
+        return {"index": self.index, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Move:
+    """One child moved within its list by a reorder: from its live 1-based position to its new one, which
+    comes after the sibling titled `after` (None: first)."""
+
+    title: str
+    id: str | None
+    origin: int
+    target: int
+    after: str | None
+
+    def to_json(self) -> JSON:
+        return {"title": self.title, "id": self.id, "from": self.origin, "to": self.target, "after": self.after}
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Move:
+        return cls(data["title"], data["id"], data["from"], data["to"], data["after"])
+
+
+@dataclass(frozen=True)
 class Change:
     """One change to one node: what happens (`action`) to what (`kind`, `path`, `id`), before → after.
 
     `before`/`after` hold the changed attributes for rename, update, replace and move, and the
     whole node summary (nested children included) for create (`after`) and delete (`before`).
-    A reorder sits on the parent: `path`/`id` are the parent's, `kind` the kind of the children.
+    A reorder sits on the parent: `path`/`id` are the parent's, `kind` the kind of the children, and
+    `moves` the fewest children moved that explain the new order. `position` says where a created,
+    moved or deleted node sits among its siblings (a deleted one: where it was).
     """
 
     action: Action
@@ -91,6 +126,8 @@ class Change:
     hint: str | None = None
     warnings: tuple[str, ...] = ()
     impact: Impact | None = None
+    position: Position | None = None
+    moves: tuple[Move, ...] = ()
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS or self.kind not in KINDS:
@@ -118,12 +155,6 @@ class Change:
         """`delete option Vehicle > Kind > Car (12 annotations in 3 tasks)` — the change in a few words."""
         return f"{self.action} {self.kind} {' > '.join(self.path)}{self.impact_note}"
 
-    def sort_key(self) -> tuple[Any, ...]:
-        """Destructive first, then by tree position (kind, title per level), then action and id."""
-        levels = zip(self.path_kinds, self.path, strict=True)
-        where = tuple((_KIND_RANK.get(kind, 9), title) for kind, title in levels)
-        return (not self.destructive, where, _ACTION_RANK[self.action], self.kind, self.id or "")
-
     def to_json(self) -> JSON:
         out: JSON = {
             "action": self.action, "kind": self.kind, "path": list(self.path),
@@ -133,17 +164,23 @@ class Change:
         }
         if self.impact is not None:
             out["impact"] = self.impact.to_json()
+        if self.position is not None:
+            out["position"] = self.position.to_json()
+        if self.action == "reorder":
+            out["moves"] = [move.to_json() for move in self.moves]
         return out
 
     @classmethod
     def from_json(cls, data: JSON) -> Change:
-        impact = data.get("impact")
+        impact, position = data.get("impact"), data.get("position")
         return cls(
             action=data["action"], kind=data["kind"], path=tuple(data["path"]),
             path_kinds=tuple(data["path_kinds"]), id=data["id"], before=data["before"],
             after=data["after"], destructive=data["destructive"], protected=data["protected"],
             hint=data["hint"], warnings=tuple(data["warnings"]),
             impact=Impact.from_json(impact) if impact else None,
+            position=Position(position["index"], position["after"]) if position else None,
+            moves=tuple(Move.from_json(move) for move in data.get("moves") or ()),
         )
 
 
@@ -153,8 +190,36 @@ def count_of(number: int, noun: str) -> str:
 
 
 def ordered(changes: Iterable[Change]) -> tuple[Change, ...]:
-    """The one deterministic order of a plan's changes."""
-    return tuple(sorted(changes, key=Change.sort_key))
+    """Destructive changes first, each part in the order given (the diff gives the file's order).
+
+    A reviewer must not miss what can orphan annotations, so every format lists those first.
+    """
+    listed = list(changes)
+    return tuple([c for c in listed if c.destructive] + [c for c in listed if not c.destructive])
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The file a side of a plan comes from: its name as given, and its git commit when it is in a repository
+    (`modified`: the file differs from that commit)."""
+
+    file: str
+    commit: str | None = None
+    modified: bool = False
+
+    def describe(self) -> str:
+        """`ontology.yaml at commit 1a2b3c4d5e6f (with uncommitted changes)`."""
+        if self.commit is None:
+            return self.file
+        edited = " (with uncommitted changes)" if self.modified else ""
+        return f"{self.file} at commit {self.commit[:12]}{edited}"
+
+    def to_json(self) -> JSON:
+        return {"file": self.file, "commit": self.commit, "modified": self.modified}
+
+    @classmethod
+    def from_json(cls, data: JSON | None) -> SourceFile | None:
+        return cls(data["file"], data["commit"], data["modified"]) if data else None
 
 
 @dataclass(frozen=True)
@@ -163,7 +228,9 @@ class Plan:
 
     `desired_schema` is the complete categorySchema (ids, colours and live-only fields resolved) to
     send with `create_label_set`; `live_fingerprint` is `wire.fingerprint` of the live schema the
-    plan was made against, so a saved plan can be refused once the project changed.
+    plan was made against, so a saved plan can be refused once the project changed. `live_schema`
+    is that schema itself (None: an empty or missing project): a saved plan keeps it, so a stale
+    refusal can show what changed since.
     """
 
     changes: tuple[Change, ...]
@@ -172,12 +239,23 @@ class Plan:
     project: str | None = None
     project_name: str | None = None
     hub: str | None = None
+    source: SourceFile | None = None
+    base: SourceFile | None = None
+    live_schema: JSON | None = field(default=None, hash=False, compare=False, repr=False)
 
     @classmethod
     def build(cls, changes: Iterable[Change], desired_schema: JSON, live_fingerprint: str, *,
-              project: str | None = None, project_name: str | None = None, hub: str | None = None) -> Plan:
+              project: str | None = None, project_name: str | None = None, hub: str | None = None,
+              source: SourceFile | None = None, base: SourceFile | None = None,
+              live_schema: JSON | None = None) -> Plan:
         """A plan with its changes put in the one deterministic order."""
-        return cls(ordered(changes), desired_schema, live_fingerprint, project, project_name, hub)
+        return cls(ordered(changes), desired_schema, live_fingerprint, project, project_name, hub, source, base,
+                   live_schema)
+
+    @property
+    def knows_live_schema(self) -> bool:
+        """Whether the plan holds the live schema it was made against (always, for an empty project)."""
+        return self.live_schema is not None or self.live_fingerprint == fingerprint(None)
 
     @property
     def is_empty(self) -> bool:
@@ -229,19 +307,28 @@ class Plan:
             out["unknown_impact"] = self.unknown_impacts
         return out
 
-    def to_json(self) -> JSON:
-        """The documented plan format (`schemas/plan.schema.json`); also what a saved plan file holds."""
-        return {
+    def to_json(self, *, saved: bool = False) -> JSON:
+        """The documented plan format (`schemas/plan.schema.json`); `saved` adds the live schema for `plan --out`."""
+        out: JSON = {
             "format_version": FORMAT_VERSION,
             "project": self.project,
             "project_name": self.project_name,
             "hub": self.hub,
+        }
+        if self.source is not None:
+            out["source"] = self.source.to_json()
+        if self.base is not None:
+            out["base"] = self.base.to_json()
+        out |= {
             "live_fingerprint": self.live_fingerprint,
             "desired_fingerprint": self.desired_fingerprint,
             "summary": self.summary(),
             "changes": [change.to_json() for change in self.changes],
             "desired_schema": self.desired_schema,
         }
+        if saved and self.live_schema is not None:
+            out["live_schema"] = self.live_schema
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Plan:
@@ -251,13 +338,17 @@ class Plan:
             plan = cls.build(
                 [Change.from_json(item) for item in data["changes"]], data["desired_schema"],
                 data["live_fingerprint"], project=data["project"], project_name=data["project_name"],
-                hub=data["hub"],
+                hub=data["hub"], source=SourceFile.from_json(data.get("source")),
+                base=SourceFile.from_json(data.get("base")), live_schema=data.get("live_schema"),
             )
         except ValueError as error:  # what the JSON Schema cannot say: an unknown action, mismatched paths
             raise PlanFileInvalid(f"the saved plan is not consistent ({error}); run plan again") from None
         if plan.desired_fingerprint != data["desired_fingerprint"] or plan.summary() != data["summary"]:
             raise PlanFileInvalid("the saved plan was edited after it was made: its fingerprint or summary "
                                   "does not match its content; run plan again")
+        if plan.live_schema is not None and fingerprint(plan.live_schema) != plan.live_fingerprint:
+            raise PlanFileInvalid("the saved plan was edited after it was made: its live schema does not match "
+                                  "its live fingerprint; run plan again")
         return plan
 
 

@@ -49,9 +49,16 @@ def find(hub: Hub, ref: ProjectRef) -> Target:
 
 def live_schema(hub: Hub, target: Target) -> JSON | None:
     """The project's categorySchema, or None for a project that does not exist yet."""
+    return live_project(hub, target)[0]
+
+
+def live_project(hub: Hub, target: Target) -> tuple[JSON | None, str | None]:
+    """The project's categorySchema and name, or (None, None) for a project that does not exist yet."""
     if target.project_id is None:
-        return None
-    return schema_of(hub.get_project(target.project_id))
+        return None, None
+    project = hub.get_project(target.project_id)
+    name = project.get("name")
+    return schema_of(project), name if isinstance(name, str) and name else None
 
 
 def schema_of(project: JSON) -> JSON | None:

@@ -63,9 +63,15 @@ def pull_yaml(project_json_or_schema: JSON | None, *, project_id: str, hub_name:
               now: datetime | None = None) -> str:
     """The live label set (a project's JSON, or its categorySchema) as an ontology file's text."""
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    lines = [f"# yaml-language-server: $schema={SCHEMA_URL}",
-             f"# Pulled from project {project_id} on {hub_name} at {when} by ango-ontology",
-             f"project: {scalar(project_id)}"]
+    return label_set_yaml(project_json_or_schema, project_id,
+                          [f"# Pulled from project {project_id} on {hub_name} at {when} by ango-ontology"])
+
+
+def label_set_yaml(project_json_or_schema: JSON | None, project_id: str | None, comments: list[str]) -> str:
+    """A live label set (a project's JSON, or its categorySchema) as an ontology file's text, ids on every node."""
+    lines = [f"# yaml-language-server: $schema={SCHEMA_URL}", *comments]
+    if project_id is not None:
+        lines.append(f"project: {scalar(project_id)}")
     live = live_ontology(project_json_or_schema)
     for section in SECTION_NAMES:
         nodes = live.section(section)

@@ -7,9 +7,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .backups import git_commit
 from .errors import InputError
 from .loader import load, load_text
 from .model import Ontology
+from .plan import SourceFile
 
 
 def split_spec(spec: str) -> tuple[str, str] | None:
@@ -38,6 +40,18 @@ def load_spec(spec: str) -> Ontology:
     except UnicodeDecodeError:
         raise InputError(f"{spec}: the file is not UTF-8 text") from None
     return load_text(text, spec)
+
+
+def source_file(spec: str) -> SourceFile:
+    """The file behind a definition named on the command line, with its git commit (REV for `REV:PATH`)."""
+    parts = split_spec(spec) if spec != os.devnull else None
+    if parts is not None:
+        found = _git("rev-parse", "--verify", "--quiet", f"{parts[0]}^{{commit}}")
+        return SourceFile(spec, found.stdout.decode().strip() or None if found.returncode == 0 else None)
+    commit = git_commit(spec) if os.path.exists(spec) and spec != os.devnull else None
+    if commit is None:
+        return SourceFile(spec)
+    return SourceFile(spec, commit.removesuffix("+dirty"), commit.endswith("+dirty"))
 
 
 def _load_python_text(data: bytes, name: str) -> Ontology:

@@ -14,8 +14,8 @@ from .errors import AngoOntologyError, InternalError
 from .hub.base import Hub
 from .live import Live
 from .model import Ontology, ProjectRef
-from .plan import Plan
-from .projects import Target, find, live_schema
+from .plan import Plan, SourceFile
+from .projects import Target, find, live_project
 
 MAX_WORKERS = 4
 Progress = Callable[[int, int], None]
@@ -64,12 +64,15 @@ def _each(items: Sequence[T], work: Callable[[T], ProjectRun], progress: Progres
     return results
 
 
-def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool = False) -> ProjectRun:
+def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool = False,
+             source: SourceFile | None = None) -> ProjectRun:
     """Find the project and plan the label set against it; errors are kept, not raised."""
     try:
         target = find(hub, ref)
-        live = Live.read(live_schema(hub, target))
-        plan = make_plan(ontology, live, project=target.project_id, project_name=ref.name, hub=hub.name)
+        schema, name = live_project(hub, target)
+        live = Live.read(schema)
+        plan = make_plan(ontology, live, project=target.project_id, project_name=name or ref.name, hub=hub.name,
+                         source=source)
         if check_usage:
             plan = count_impact(hub, plan, live)
         return ProjectRun(ref, target, plan, live=live)
@@ -80,10 +83,11 @@ def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool
 
 
 def plan_all(hub: Hub, ontology: Ontology, refs: Sequence[ProjectRef], progress: Progress | None = None,
-             *, check_usage: bool = False) -> list[ProjectRun]:
+             *, check_usage: bool = False, source: SourceFile | None = None) -> list[ProjectRun]:
     """A plan per project, made concurrently; with annotation usage counted when asked. A project named
     twice (by id and by a name that resolves to it) is planned, and so applied, once."""
-    return _once(_each(refs, lambda ref: plan_one(hub, ontology, ref, check_usage=check_usage), progress))
+    return _once(_each(refs, lambda ref: plan_one(hub, ontology, ref, check_usage=check_usage, source=source),
+                       progress))
 
 
 def _once(runs: list[ProjectRun]) -> list[ProjectRun]:

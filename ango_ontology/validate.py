@@ -39,6 +39,8 @@ class Finding:
     path: DocPath
     breadcrumb: str
     message: str
+    # Only the live project can settle it (a `when:` naming an option's old value): plan checks it.
+    deferred: bool = False
 
 
 class _Checker:
@@ -47,8 +49,8 @@ class _Checker:
         self.ids: dict[str, str] = {}
         self._choices: dict[int, tuple[list[str], set[str], set[str | None]]] = {}
 
-    def add(self, path: DocPath, crumb: str, message: str) -> None:
-        self.findings.append(Finding(path, crumb, message))
+    def add(self, path: DocPath, crumb: str, message: str, deferred: bool = False) -> None:
+        self.findings.append(Finding(path, crumb, message, deferred))
 
     def claim_id(self, node_id: str | None, path: DocPath, crumb: str) -> None:
         if node_id is None:
@@ -179,12 +181,26 @@ class _Checker:
             self.add(path + (field,), crumb, f"`{field}` needs a parent classification with options, but {where}")
             return
         if node.when is not None and node.when not in value_set:
-            self.add(path + ("when",), crumb, f"when: '{node.when}' names no option of the parent "
-                     f"{parent.type} '{parent.title}'{did_you_mean(node.when, values)}; "
-                     f"its options: {', '.join(values[:10])}{'…' if len(values) > 10 else ''}")
+            self.unknown_when(node.when, parent, values, path + ("when",), crumb)
         elif node.parent_option_id is not None and node.parent_option_id not in id_set:
             self.add(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
                      f"not the id of an option of the parent {parent.type} '{parent.title}'")
+
+    def unknown_when(self, when: str, parent: Node, values: list[str], path: DocPath, crumb: str) -> None:
+        """A `when:` that names no option by its value: an option's old name (`renamed_from`) is fine; the
+        old value of an option with an `id:` only the live project knows, so plan checks that one."""
+        if any(option.renamed_from == when for option in parent.options):
+            return
+        message = (f"when: '{when}' names no option of the parent {parent.type} '{parent.title}'"
+                   f"{did_you_mean(when, values)}; its options: {', '.join(values[:10])}"
+                   f"{'…' if len(values) > 10 else ''}")
+        fix = f"if an option was renamed from '{when}', add `renamed_from: {when}` to it, or write its new value here"
+        if any(option.id is not None for option in parent.options):
+            self.add(path, crumb, f"{message}. If it is the old value of an option with an `id:`, plan follows "
+                     f"the rename through the live project, but validate cannot check that offline: {fix}",
+                     deferred=True)
+        else:
+            self.add(path, crumb, f"{message} — {fix}")
 
     def choices(self, parent: Node | None) -> tuple[list[str], set[str], set[str | None]]:
         """The parent's answer values (listed, as a set) and ids, once per parent however many it reveals."""

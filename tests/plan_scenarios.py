@@ -8,7 +8,7 @@ from typing import Any
 from ango_ontology.diff import make_plan
 from ango_ontology.identity import resolve
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
-from ango_ontology.plan import Plan
+from ango_ontology.plan import Plan, SourceFile
 from ango_ontology.wire import to_category_schema
 
 JSON = dict[str, Any]
@@ -162,6 +162,36 @@ def drift_in_web_ui() -> tuple[Ontology, JSON | None]:
     return vehicles(), live
 
 
+def brands(count: int) -> Ontology:
+    return Ontology(classifications=[Classification(type="radio", title="Brand", options=[
+        f"Brand {number}" for number in range(1, count + 1)])])
+
+
+def one_of_200_moved() -> tuple[Ontology, JSON | None]:
+    """Brand 151 moved to sixth place in a list of 200: one move, not the whole list."""
+    desired = brands(200)
+    options = desired.classifications[0].options
+    options.insert(5, options.pop(150))
+    return desired, applied(brands(200))
+
+
+def many_similar() -> tuple[Ontology, JSON | None]:
+    """Twelve options added and eight deleted under one question: each run grouped under its count."""
+    desired = brands(20)
+    options = desired.classifications[0].options
+    del options[4:12]
+    options.extend(Option(value=f"Label {number}") for number in range(1, 13))
+    return desired, applied(brands(20))
+
+
+def hostile_titles() -> tuple[Ontology, JSON | None]:
+    """Titles that are markup, table syntax and Markdown, created: every renderer must show them as text."""
+    desired = vehicles()
+    desired.tools.append(Tool(type="point", title="<script>alert(1)</script> | `x` & <b>", classifications=[
+        Classification(type="radio", title="\"><img src=x onerror=alert(1)>", options=["</details>", "a|b"])]))
+    return desired, applied(vehicles())
+
+
 def everything() -> tuple[Ontology, JSON | None]:
     """One of each change, for the renderers."""
     live = applied(vehicles())
@@ -181,11 +211,12 @@ SCENARIOS: dict[str, Callable[[], tuple[Ontology, JSON | None]]] = {
     fn.__name__: fn for fn in (no_changes, create_each_kind, delete_option, delete_tool, rename_with_id,
                                rename_without_id, rename_with_renamed_from, update_attributes, replace_type,
                                move_nodes, move_when, reorder, protected_replace, new_project, drift_in_web_ui,
-                               everything)
+                               everything, one_of_200_moved, many_similar, hostile_titles)
 }
 
 
 def plan_for(name: str) -> Plan:
     desired, live = SCENARIOS[name]()
     return make_plan(desired, live, project="6651f0c2a9d3e4b5c6d7e8f9" if live is not None else None,
-                     project_name="Vehicles", hub="local:hub.db")
+                     project_name="Vehicles", hub="local:hub.db",
+                     source=SourceFile("ontology.yaml", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", False))

@@ -156,6 +156,39 @@ def test_stale_saved_plan_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Pa
     code, _, err = cli("apply", plan_file, "--auto-approve")
     assert code == 1 and "stale" in err
     assert _schema(local_hub, project) == edited
+    assert "Changed in the project since the plan was made:\n  - create tool Edited in the UI" in err
+
+
+def test_stale_refusal_shows_the_short_diff_of_a_web_ui_edit(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    plan_file = str(tmp_path / "plan.json")
+    assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace("Rainy", "Rainy, Foggy")),
+               "--out", plan_file)[0] == 0
+    saved = json.loads(Path(plan_file).read_text())
+    assert saved["live_schema"] == _schema(local_hub, project)
+    schema = _schema(local_hub, project)
+    schema["tools"][0]["classifications"][0]["options"].append({"value": "Tram", "schemaId": "tram1"})
+    schema["classifications"][0]["title"] = "Sky"
+    local_hub.create_label_set(project, schema)
+    code, _, err = cli("apply", plan_file, "--auto-approve")
+    assert code == 1
+    assert err.split("since the plan was made:\n", 1)[1].splitlines()[:2] == [
+        "  - create option Vehicle > Kind > Tram", "  - rename classification Sky"]
+
+
+def test_saved_plan_whose_live_schema_was_edited_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    assert cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--auto-approve")[0] == 0
+    plan_file = tmp_path / "plan.json"
+    assert cli("plan", cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace("Bus", "Bus, Van")),
+               "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    data["live_schema"]["tools"] = []
+    plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "live schema does not match" in err
 
 
 def test_plan_for_a_missing_project_is_stale_once_someone_else_creates_it(
@@ -516,3 +549,41 @@ def test_lock_timeout_takes_terraform_like_durations(cli: Cli, local_hub: LocalH
         cli("apply", path, "--lock-timeout", "soon")
     assert "is not a duration like 30s, 5m or 0" in cli.capsys.readouterr().err
     assert cli("rollback", project, "--lock-timeout", "2m", "--auto-approve")[0] == 1  # no backups yet
+
+
+def test_a_plan_saved_before_positions_and_moves_still_applies(cli: Cli, local_hub: LocalHub,
+                                                                tmp_path: Path) -> None:
+    """Format version 1 as it was first written: a reorder as two order lists, creates without a position."""
+    project = local_hub.create_project("P", "")["_id"]
+    assert cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--auto-approve")[0] == 0
+    plan_file = tmp_path / "plan.json"
+    edited = WEATHER.replace("PROJECT", project).replace("[Car, Truck, Bus]", "[Bus, Car, Truck, Van]")
+    assert cli("plan", cli.write("o.yaml", edited), "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    for change in data["changes"]:
+        change.pop("position", None)
+        if change["action"] == "reorder":
+            del change["moves"]
+            change["before"], change["after"] = {"order": ["Car", "Truck", "Bus"]}, {"order": ["Bus", "Car", "Truck"]}
+    del data["live_schema"]
+    plan_file.write_text(json.dumps(data))
+    code, out, _ = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 0, out
+    assert "order: Car, Truck, Bus → Bus, Car, Truck" in out
+    assert [o["value"] for o in _schema(local_hub, project)["tools"][0]["classifications"][0]["options"]] == [
+        "Bus", "Car", "Truck", "Van"]
+
+
+def test_a_saved_plan_whose_move_was_edited_is_refused(cli: Cli, local_hub: LocalHub, tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    assert cli("apply", cli.write("o.yaml", WEATHER.replace("PROJECT", project)), "--auto-approve")[0] == 0
+    plan_file = tmp_path / "plan.json"
+    edited = WEATHER.replace("PROJECT", project).replace("[Car, Truck, Bus]", "[Bus, Car, Truck]")
+    assert cli("plan", cli.write("o.yaml", edited), "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    (reorder,) = data["changes"]
+    assert reorder["moves"] == [{"title": "Bus", "id": reorder["moves"][0]["id"], "from": 3, "to": 1, "after": None}]
+    reorder["moves"][0]["to"] = 2
+    plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "edited by hand" in err

@@ -94,3 +94,45 @@ def test_markdown_plan_is_a_pull_request_comment(applied: tuple[Path, str, str],
     code, out = _plan(path, hub, capsys, "--format", "markdown")
     assert code == 3
     assert "Plan:" in out and "|" in out and "<details>" in out
+
+
+def _git(repo: Path, *argv: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                           *argv], cwd=repo, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def test_the_header_of_a_pulled_files_plan_names_the_project_hub_file_and_commit(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("Street scenes", "")["_id"]
+    local_hub.create_label_set(project, {"tools": [{"tool": "point", "title": "Sign", "schemaId": "sign"}]})
+    hub = f"local:{local_hub.path}"
+    path = tmp_path / "labels.yaml"
+    assert main(["pull", project, "-o", str(path), "--hub", hub]) == 0
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "labels.yaml")
+    _git(tmp_path, "commit", "-qm", "adopt")
+    commit = _git(tmp_path, "rev-parse", "HEAD")
+    capsys.readouterr()
+    code, out = _plan(path, hub, capsys)
+    assert code == 0
+    assert out.splitlines()[:2] == [f"Plan for project Street scenes ({project}) on {hub}",
+                                    f"File: {path} at commit {commit[:12]}"]
+    path.write_text(path.read_text() + "  - polygon: Lane\n")
+    _, out = _plan(path, hub, capsys, "--format", "markdown")
+    assert f"File: {path} at commit {commit[:12]} (with uncommitted changes)" in out
+    _, out = _plan(path, hub, capsys, "--format", "json")
+    assert json.loads(out)["source"] == {"file": str(path), "commit": commit, "modified": True}
+
+
+def test_plan_format_html_writes_one_page(applied: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, project = applied
+    path.write_text(path.read_text().replace("[Sunny, Rainy]", "[Sunny, Rainy, Foggy]"))
+    code, out = _plan(path, hub, capsys, "--format", "html")
+    assert code == 2 and out.startswith("<!DOCTYPE html>") and out.count("<html") == 1
+    assert f"Plan for project P ({project})" in out and "create</span>" in out
+    path.write_text(path.read_text().replace(f"project: {project}", f"projects: [{project}, other]"))
+    code = main(["plan", str(path), "--hub", hub, "--format", "html"])
+    assert code == 1 and "one page for one project" in capsys.readouterr().err

@@ -87,3 +87,41 @@ def test_a_label_set_the_local_hub_cannot_store_is_refused_before_any_project_is
     assert main(["apply", deepest, "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
     assert main(["plan", deepest, "--hub", hub, "--detailed-exitcode"]) == 0
     store.close()
+
+
+RENAMED = """\
+classifications:
+  - radio: Kind
+    options:
+      - {value: Automobile, OPTION}
+      - Truck
+    classifications:
+      - text: Plate
+        when: Car
+"""
+
+
+def test_a_when_naming_the_renamed_from_of_an_option_is_valid(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "o.yaml", RENAMED.replace("OPTION", "renamed_from: Car"))
+    assert main(["validate", path]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_when_that_only_the_live_project_can_settle_is_a_warning_explaining_the_fix(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "o.yaml", RENAMED.replace("OPTION", "id: car"))
+    assert main(["validate", path]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:8:9: warning: classifications[Kind] > classifications[Plate]: when: 'Car' ")
+    assert "plan follows the rename through the live project" in err and "add `renamed_from: Car`" in err
+    assert main(["validate", "--format", "json", path]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["warnings"][0]["line"] == 8
+
+
+def test_a_when_naming_no_option_explains_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "o.yaml", RENAMED.replace(", OPTION", ""))
+    assert main(["validate", path]) == 1
+    assert ("when: 'Car' names no option of the parent radio 'Kind'; its options: Automobile, Truck — if an "
+            "option was renamed from 'Car', add `renamed_from: Car` to it, or write its new value here"
+            in capsys.readouterr().err)

@@ -203,9 +203,64 @@ def test_plan_reorder_is_not_destructive() -> None:
     plan = plan_for("reorder")
     reorders = {(c.kind, c.path): c for c in plan.changes}
     assert set(reorders) == {("tool", ()), ("option", ("Vehicle", "Kind"))}
-    assert reorders[("tool", ())].after == {"order": ["Lane", "Sign", "Vehicle"]}
+    assert [(m.title, m.origin, m.target, m.after) for m in reorders[("tool", ())].moves] == [
+        ("Lane", 3, 1, None), ("Sign", 2, 2, "Lane")]
     assert reorders[("tool", ())].id is None
     assert plan.destructive == 0
+
+
+def _brands(count: int) -> Ontology:
+    return Ontology(classifications=[Classification(type="radio", title="Brand", options=[
+        f"Brand {number}" for number in range(1, count + 1)])])
+
+
+def test_one_option_moved_in_a_list_of_200_is_one_move() -> None:
+    live = applied(_brands(200))
+    desired = _brands(200)
+    options = desired.classifications[0].options
+    options.insert(5, options.pop(150))
+    (change,) = make_plan(desired, live).changes
+    assert change.action == "reorder"
+    assert [(m.title, m.origin, m.target, m.after) for m in change.moves] == [("Brand 151", 151, 6, "Brand 5")]
+
+
+def test_a_reorder_moves_the_fewest_children_whatever_else_changed() -> None:
+    live = applied(_brands(8))
+    desired = _brands(8)
+    options = desired.classifications[0].options
+    options[:] = [options[7], options[0], options[2], options[1], *options[3:7], Option(value="New")]
+    del options[4]  # Brand 4 deleted: it does not count as moved
+    reorder = next(c for c in make_plan(desired, live).changes if c.action == "reorder")
+    assert sorted(m.title for m in reorder.moves) in (["Brand 2", "Brand 8"], ["Brand 3", "Brand 8"])
+
+
+def test_changes_come_in_the_file_order_options_before_the_questions_they_reveal() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    kind = desired.tools[0].classifications[0]
+    kind.options.insert(0, Option(value="Chips"))
+    kind.options.append(Option(value="Candy"))
+    kind.classifications.append(Classification(type="text", title="Axles", when="Truck"))
+    desired.tools.insert(0, Tool(type="point", title="Zebra"))
+    desired.tools.append(Tool(type="point", title="Apple"))
+    changes = make_plan(desired, live).changes
+    assert [(c.path[-1], c.position.describe() if c.position else None) for c in changes] == [
+        ("Zebra", "first"), ("Chips", "first"), ("Candy", "after Bus"), ("Axles", "after Plate"),
+        ("Apple", "after Lane")]
+
+
+def test_a_deleted_node_comes_where_it_was_live_among_its_new_siblings() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    kind = desired.tools[0].classifications[0]
+    del kind.options[1]  # Truck
+    kind.options.append(Option(value="Tram"))
+    kind.options.insert(0, Option(value="Bike"))
+    plan = make_plan(desired, live)
+    assert [(c.action, c.path[-1]) for c in plan.changes] == [("delete", "Truck"), ("create", "Bike"),
+                                                               ("create", "Tram")]
+    delete = plan.changes[0]
+    assert delete.position is not None and (delete.position.index, delete.position.after) == (2, "Car")
 
 
 def test_plan_flags_destructive_changes_to_protected_nodes() -> None:
@@ -236,6 +291,19 @@ def test_plan_shows_edits_made_in_the_web_ui_as_drift() -> None:
     plan = plan_for("drift_in_web_ui")
     assert {(c.action, c.path) for c in plan.changes} == {
         ("delete", ("Vehicle", "Kind", "Tram")), ("create", ("Sign",)), ("rename", ("Comment",))}
+
+
+def test_a_deleted_child_of_a_moved_parent_comes_after_the_sibling_it_followed() -> None:
+    live = applied(vehicles())
+    desired = vehicles()
+    occluded = desired.tools[0].classifications.pop(1)
+    occluded.id = live_id(live, "Vehicle", "Occluded")
+    occluded.options = [Option(value="Fully"), Option(value="Mostly")]
+    desired.tools[1].classifications.append(occluded)
+    changes = make_plan(desired, live).changes
+    assert [(c.action, c.path) for c in changes] == [
+        ("move", ("Sign", "Occluded")), ("delete", ("Sign", "Occluded", "Partly")),
+        ("create", ("Sign", "Occluded", "Mostly"))]
 
 
 def test_plan_orders_destructive_changes_first() -> None:

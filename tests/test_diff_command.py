@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,44 @@ def test_dev_null_is_an_empty_label_set_for_git_diff_drivers(tmp_path: Path,
     assert main(["diff", "/dev/null", str(path), "--detailed-exitcode"]) == 2
     assert main(["diff", str(path), "/dev/null", "--detailed-exitcode"]) == 3
     assert "create tool P" in capsys.readouterr().out
+
+
+def _git_diff(repo: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", "-c", "diff.ango-ontology.command=ango-ontology diff --git", "diff"], cwd=repo,
+                          capture_output=True, text=True, env=env, check=False)
+
+
+def test_as_git_diff_driver_a_valid_edit_shows_the_semantic_plan(repo: Path) -> None:
+    (repo / ".gitattributes").write_text("*.yaml diff=ango-ontology\n")
+    (repo / "ontology.yaml").write_text(V3_DELETES.replace("Bus]", "Bus, Van]"))
+    done = _git_diff(repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "ango-ontology diff ontology.yaml"
+    assert "+ create option Van (after Bus)" in done.stdout
+
+
+def test_as_git_diff_driver_a_half_edited_file_gets_a_plain_text_diff_with_a_note(repo: Path) -> None:
+    (repo / ".gitattributes").write_text("*.yaml diff=ango-ontology\n")
+    (repo / "ontology.yaml").write_text(V3_DELETES + "  - polygon: [unclosed\n")
+    done = _git_diff(repo)
+    assert done.returncode == 0 and "external diff died" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "ango-ontology diff ontology.yaml"
+    assert lines[1].startswith("(a side does not load as a label set — ") and "plain text diff" in lines[1]
+    assert "--- a/ontology.yaml" in lines and "+  - polygon: [unclosed" in lines
+
+
+def test_the_shell_function_driver_also_falls_back_when_git_runs_it(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "broken.yaml").write_text("tools: [\n")
+    monkeypatch.setenv("GIT_DIFF_PATH_TOTAL", "1")
+    code, out, _ = _run(capsys, "ontology.yaml", "broken.yaml", "--detailed-exitcode")
+    assert code == 0 and "plain text diff" in out and "+tools: [" in out
+
+
+def test_diff_refuses_a_wrong_number_of_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "a.yaml")[0] == 1
+    code, _, err = _run(capsys, "--git", "a", "b")
+    assert code == 1 and "git's seven arguments" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,51 @@ def test_fmt_writes_numbers_back_exactly_as_they_were_written() -> None:
     text = "project: p1\ntools:\n  - polygon: U\n    id: +12\nclassifications:\n  - radio: Kind\n    id: 007\n" \
            "    options: [-0, +1, 0x1A, 1_000]\n"
     assert format_text(text) == text
+
+
+def test_fmt_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"
+    messy.write_text(MESSY)
+    tidy.write_text(CANONICAL)
+    code, out, _ = _run(capsys, "--check", "--diff", str(messy), str(tidy))
+    assert code == 1 and messy.read_text() == MESSY
+    assert out.startswith(f"--- a/{messy}\n+++ b/{messy}\n@@ ")
+    assert "".join(line[1:] for line in out.splitlines(keepends=True)[2:] if line[:1] in " +") == CANONICAL
+    assert _run(capsys, "--check", "--diff", str(tidy)) == (0, "", "")
+
+
+SDK_JSON = Path(__file__).parent / "data" / "json" / "sdk-nested-dropdown-and-tree.json"
+
+
+def test_fmt_to_yaml_lays_out_an_sdk_category_schema_as_the_file_pull_would_write(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON is what the official SDK's label_category classes write (toDict), one long line."""
+    from golden_files import assert_golden
+
+    from ango_ontology.diff import make_plan
+
+    code, out, _ = _run(capsys, "--to", "yaml", str(SDK_JSON))
+    assert code == 0
+    assert_golden("fmt_to_yaml_sdk.yaml", out.replace(str(SDK_JSON), "sdk-nested-dropdown-and-tree.json"))
+    assert format_text(out) == out
+    schema = json.loads(SDK_JSON.read_text())
+    assert make_plan(load_text(out), schema).is_empty
+    project = {"status": "success", "data": {"project": {"_id": "65ab", "name": "Cars", "categorySchema": schema}}}
+    wrapped = tmp_path / "project.json"
+    wrapped.write_text(json.dumps(project))
+    assert "project: \"65ab\"\n" in _run(capsys, "--to", "yaml", str(wrapped))[1]
+
+
+def test_fmt_to_yaml_lays_out_an_ontology_written_as_json_in_block_style(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps({"tools": [{"options": ["A", "B"], "radio": "Kind", "required": True}]}))
+    code, out, _ = _run(capsys, "--to", "yaml", str(path))
+    assert code == 0
+    assert out == "tools:\n  - radio: Kind\n    required: true\n    options:\n      - A\n      - B\n"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    code, _, err = _run(capsys, "--to", "yaml", str(bad))
+    assert code == 1 and f"{bad}:1:2: not JSON" in err
+    assert _run(capsys, "--to", "yaml", str(path), str(bad))[0] == 1

@@ -97,3 +97,49 @@ def test_new_node_taking_a_renamed_nodes_old_title_gets_a_fresh_id() -> None:
         assert ids[0] == car_id and len(set(ids)) == 3
         applied = from_category_schema(to_category_schema(resolve(desired, live)))
         assert [o.id for o in resolve(desired.model_copy(), applied).classifications[0].options][2] == ids[2]
+
+
+RENAMED_FILE = """\
+project: p1
+classifications:
+  - radio: Kind
+    id: kind
+    options:
+      - {value: Automobile, OPTION}
+      - {value: Truck, id: truck}
+    classifications:
+      - text: Plate
+        id: plate
+        when: Car
+"""
+
+
+def _kind_live() -> dict[str, object]:
+    from ango_ontology.loader import load_text
+
+    text = RENAMED_FILE.replace("Automobile, OPTION", "Car, id: car")
+    return to_category_schema(resolve(load_text(text)))
+
+
+@pytest.mark.parametrize("option", ["id: car", "renamed_from: Car"])
+def test_when_follows_an_option_renamed_with_its_id_or_renamed_from_so_a_rename_is_one_edit(option: str) -> None:
+    from ango_ontology.diff import make_plan
+    from ango_ontology.loader import load_text
+
+    desired = load_text(RENAMED_FILE.replace("OPTION", option))
+    plan = make_plan(desired, _kind_live())
+    assert [(c.action, c.path, c.before, c.after) for c in plan.changes] == [
+        ("rename", ("Kind", "Automobile"), {"value": "Car"}, {"value": "Automobile"})]
+    plate = resolve(desired, from_category_schema(_kind_live())).classifications[0].classifications[0]
+    assert (plate.when, plate.parent_option_id) == ("Automobile", "car")
+
+
+def test_when_naming_an_old_value_the_live_project_does_not_have_is_an_error_at_plan() -> None:
+    from ango_ontology.diff import make_plan
+    from ango_ontology.loader import load_text
+
+    desired = load_text(RENAMED_FILE.replace("OPTION", "id: car").replace("when: Car", "when: Cab"))
+    with pytest.raises(OntologyInvalid, match="names no option of the parent radio 'Kind', nor the old value"):
+        make_plan(desired, _kind_live())
+    with pytest.raises(OntologyInvalid, match="renamed_from: Cab"):
+        make_plan(desired, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
+from ango_ontology.errors import InputError
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.identity import resolve
 from ango_ontology.loader import load_text
@@ -84,14 +86,13 @@ def _add_tool(live: dict[str, Any]) -> None:
 
 EDITS: dict[str, tuple[Edit, list[str]]] = {
     "option added": (_add_bus, ["-        options: [Car, Truck]   # keep in sync with the model",
-                                '+        options: [Car, Truck, {value: Bus, id: "6a1b2c3d4e5f6a7b8c9d0e1"}] '
-                                "# keep in sync with the model"]),
+                                "+        options: [Car, Truck, Bus]   # keep in sync with the model"]),
     "colour changed": (_recolour, ['-    color: "#1F77B4"', '+    color: "#FF0000"']),
     "option renamed": (_rename_option, ["-      - {value: Rainy, id: rainy}", "+      - {value: Rain, id: rainy}"]),
     "tool deleted": (_delete_road, ["-  - polygon: Road", "-    id: road"]),
     "flag set": (_require_kind, ["+        required: true"]),
     "tool renamed": (_rename_tool, ["-  - bounding-box: Vehicle   # cars and trucks",
-                                    "+  - bounding-box: Car or truck # cars and trucks"]),
+                                    "+  - bounding-box: Car or truck   # cars and trucks"]),
     "tool added": (_add_tool, ["+  - point: Pole", '+    id: "1712654400123"', '+    color: "#00FF00"',
                                '+    shortcut: "3"']),
 }
@@ -185,4 +186,260 @@ def test_pull_into_follows_a_renamed_option_in_when() -> None:
     live["classifications"][0]["options"][0]["value"] = "Automobile"
     merged = merge_into(text, {"categorySchema": live})
     assert "when: Automobile" in merged and "when: Car" not in merged
+    assert make_plan(load_text(merged), live).is_empty
+
+
+TREE = """\
+project: p1
+classifications:
+  - tree-dropdown: Product   # what is on the shelf
+    id: product
+    tree:
+      - Food:
+          - Fruit: [Apple, Banana]
+          # vegetables come next
+          - Vegetables:
+              - Carrot
+              - Leek
+      - Clothing
+      - {title: Toys, id: toys, children: [{title: Ball, id: ball}]}
+"""
+
+
+def _tree_live() -> dict[str, Any]:
+    return to_category_schema(resolve(load_text(TREE)))
+
+
+def _tree(live: dict[str, Any], *titles: str) -> dict[str, Any]:
+    nodes = live["classifications"][0]["treeOptions"]
+    node: dict[str, Any] = {}
+    for title in titles:
+        node = next(n for n in nodes if n["title"] == title)
+        nodes = node["children"]
+    return node
+
+
+def _leaf(title: str, key: str) -> dict[str, Any]:
+    return {"title": title, "key": key, "value": key, "children": []}
+
+
+def _merged_tree(edit: Edit) -> tuple[str, dict[str, Any]]:
+    live = _tree_live()
+    edit(live)
+    merged = merge_into(TREE, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty, merged
+    return merged, live
+
+
+TREE_EDITS: dict[str, tuple[Edit, list[str]]] = {
+    "leaf added to a block list": (
+        lambda live: _tree(live, "Food", "Vegetables")["children"].insert(1, _leaf("Kale", "k1")),
+        ["+              - Kale"]),
+    "leaf added to a flow list": (
+        lambda live: _tree(live, "Food", "Fruit")["children"].append(_leaf("Cherry", "c1")),
+        ["-          - Fruit: [Apple, Banana]", "+          - Fruit: [Apple, Banana, Cherry]"]),
+    "leaf deleted": (
+        lambda live: _tree(live, "Food", "Vegetables")["children"].pop(0), ["-              - Carrot"]),
+    "leaf renamed": (
+        lambda live: _tree(live, "Food", "Vegetables", "Leek").update(title="Leeks"),
+        ["-              - Leek", "+              - Leeks"]),
+    "leaf among mappings added with its id": (
+        lambda live: _tree(live, "Toys")["children"].append(_leaf("Kite", "kite")),
+        ["-      - {title: Toys, id: toys, children: [{title: Ball, id: ball}]}",
+         "+      - {title: Toys, id: toys, children: [{title: Ball, id: ball}, {title: Kite, id: kite}]}"]),
+    "a leaf grows a child": (
+        lambda live: _tree(live, "Clothing")["children"].append(_leaf("Hats", "h1")),
+        ["-      - Clothing", "+      - Clothing:", "+          - Hats"]),
+    "branches reordered": (
+        lambda live: live["classifications"][0]["treeOptions"].reverse(),
+        ["+      - {title: Toys, id: toys, children: [{title: Ball, id: ball}]}", "+      - Clothing",
+         "-      - Clothing", "-      - {title: Toys, id: toys, children: [{title: Ball, id: ball}]}"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TREE_EDITS))
+def test_pull_into_a_tree_edit_changes_only_its_lines_in_the_shorthand(name: str) -> None:
+    edit, expected = TREE_EDITS[name]
+    merged, _ = _merged_tree(edit)
+    assert _changed_lines(TREE, merged) == expected, merged
+    assert "# vegetables come next" in merged and "# what is on the shelf" in merged
+
+
+def test_pull_into_a_moved_item_keeps_its_own_edits_and_comments() -> None:
+    text = FILE.replace("  - polygon: Road\n    id: road\n",
+                        "  - polygon: Road   # lanes too\n    id: road\n    color: \"#00FF00\"\n")
+    live = to_category_schema(resolve(load_text(text)))
+    live["tools"].reverse()
+    live["tools"][0]["color"] = "#0000FF"
+    merged = merge_into(text, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty
+    assert merged.index("- polygon: Road   # lanes too") < merged.index("- bounding-box: Vehicle")
+    assert '    color: "#0000FF"' in merged and "# keep in sync with the model" in merged
+
+
+def test_pull_into_adds_a_section_and_a_list_the_file_did_not_have() -> None:
+    live = _live()
+    live["relations"] = [{"tool": "one-to-one", "title": "Follows", "schemaId": "follows"}]
+    live["tools"][1]["classifications"] = [{"tool": "text", "title": "Surface", "schemaId": "surface"}]
+    merged = merge_into(FILE, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty
+    assert merged.endswith("\nrelations:\n  - one-to-one: Follows\n    id: follows\n")
+    assert "    classifications:\n      - text: Surface\n        id: surface\n" in merged
+
+
+def test_pull_into_empties_a_list_by_removing_its_key() -> None:
+    live = _live()
+    live["classifications"] = []
+    merged = merge_into(FILE, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty
+    assert "Weather" not in merged and "# Vehicles label set" in merged
+
+
+def test_pull_into_refuses_an_edit_inside_yaml_an_anchor_shares() -> None:
+    text = ("project: p1\nclassifications:\n  - radio: Kind\n    id: kind\n    options: &answers [Yes, No]\n"
+            "  - radio: Other\n    id: other\n    options: *answers\n")
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"][0]["options"].append({"value": "Maybe", "schemaId": "maybe"})
+    with pytest.raises(InputError, match="anchor"):
+        merge_into(text, {"categorySchema": live}, "shared.yaml")
+
+
+def test_pull_into_refuses_a_flow_list_with_comments_between_its_items() -> None:
+    text = "project: p1\nclassifications:\n  - radio: Kind\n    id: kind\n    options: [Car,  # small\n      Bus]\n"
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"][0]["options"].append({"value": "Van", "schemaId": "van"})
+    with pytest.raises(InputError, match="block list"):
+        merge_into(text, {"categorySchema": live}, "flow.yaml")
+
+
+def _git(repo: Path, *argv: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                           *argv], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def test_pull_into_a_20000_node_tree_after_one_leaf_added_in_the_web_ui_is_a_one_line_git_diff(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("Diagnoses")["_id"]
+    lines = [f"project: {project}", "classifications:", "  - tree-dropdown: Diagnosis", "    tree:"]
+    for branch in range(5):
+        lines.append(f"      - Branch {branch}:")
+        for sub in range(20):
+            lines.append(f"          - Sub {branch}.{sub}:")
+            lines += [f"              - Leaf {branch}.{sub}.{leaf}" for leaf in range(199)]
+    text = "\n".join(lines) + "\n"
+    live = to_category_schema(resolve(load_text(text)))
+    assert sum(1 for _ in resolve(load_text(text)).walk()) > 20_000
+    live["classifications"][0]["treeOptions"][2]["children"][3]["children"].insert(
+        7, {"title": "Added in the web UI", "key": "7f3e2a1b9c", "value": "7f3e2a1b9c", "children": []})
+    local_hub.create_label_set(project, live)
+    path = tmp_path / "labels.yaml"
+    path.write_text(text)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "labels.yaml")
+    _git(tmp_path, "commit", "-qm", "base")
+    assert main(["pull", project, "--hub", f"local:{local_hub.path}", "--into", str(path)]) == 0
+    assert _git(tmp_path, "diff", "--numstat").split() == ["1", "0", "labels.yaml"]
+    assert "+              - Added in the web UI" in _git(tmp_path, "diff").splitlines()
+    capsys.readouterr()
+
+
+MORE = """\
+project: p1
+tools:
+  - {point: Sign, id: sign, shortcut: "2"}
+  - polygon: Lane
+    id: lane
+    required: true
+classifications:
+  - id: kind
+    radio: Kind
+    options:
+      - Car
+      - Van
+  - checkbox: Flags
+    id: flags
+    options: [A]
+  - tree-dropdown: Where
+    id: where
+    tree:
+      - {title: Road, id: road, value: R1, children: [City]}
+      - title: Sea
+        id: sea
+"""
+
+
+def _more() -> dict[str, Any]:
+    return to_category_schema(resolve(load_text(MORE)))
+
+
+def _cls(live: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(c for c in live["classifications"] if c["title"] == title)
+
+
+MORE_EDITS: dict[str, tuple[Edit, list[str]]] = {
+    "flag unset removes its line": (lambda live: live["tools"][1].update(required=False), ["-    required: true"]),
+    "a key set in a flow mapping": (lambda live: live["tools"][0].update(shortcutKey="5"),
+                                    ['-  - {point: Sign, id: sign, shortcut: "2"}',
+                                     '+  - {point: Sign, id: sign, shortcut: "5"}']),
+    "a key added to a flow mapping": (lambda live: live["tools"][0].update(required=True),
+                                      ['-  - {point: Sign, id: sign, shortcut: "2"}',
+                                       '+  - {point: Sign, id: sign, required: true, shortcut: "2"}']),
+    "type changed rewrites the node": (lambda live: live["tools"][1].update(tool="polyline"),
+                                       ["-  - polygon: Lane", "+  - polyline: Lane"]),
+    "a block option added as a bare value": (lambda live: _cls(live, "Kind")["options"].insert(
+        1, {"value": "Bus", "schemaId": "bus"}), ["+      - Bus"]),
+    "a tree node's value changed": (lambda live: _cls(live, "Where")["treeOptions"][0].update(value="R2"),
+                                    ["-      - {title: Road, id: road, value: R1, children: [City]}",
+                                     "+      - {title: Road, id: road, value: R2, children: [City]}"]),
+    "a full tree node grows children": (lambda live: _cls(live, "Where")["treeOptions"][1]["children"].append(
+        {"title": "Bay", "key": "bay", "value": "bay", "children": []}),
+        ["+        children:", "+          - {title: Bay, id: bay}"]),
+    "all options deleted but one new": (lambda live: _cls(live, "Flags").update(
+        options=[{"value": "B", "schemaId": "b"}]), ["-    options: [A]", "+    options: [B]"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_EDITS))
+def test_pull_into_more_edits_change_only_their_lines(name: str) -> None:
+    edit, expected = MORE_EDITS[name]
+    live = _more()
+    edit(live)
+    merged = merge_into(MORE, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty, merged
+    assert _changed_lines(MORE, merged) == expected, merged
+
+
+def test_pull_into_removes_a_key_on_the_dash_line_keeping_the_item() -> None:
+    text = "project: p1\ntools:\n  - required: true\n    point: Sign\n    id: sign\n"
+    live = to_category_schema(resolve(load_text(text)))
+    live["tools"][0]["required"] = False
+    merged = merge_into(text, {"categorySchema": live})
+    assert merged == "project: p1\ntools:\n  - point: Sign\n    id: sign\n"
+    assert make_plan(load_text(merged), live).is_empty
+
+
+def test_pull_into_a_radio_turned_tree_dropdown_keeps_the_nodes_other_lines() -> None:
+    text = ("project: p1\nclassifications:\n  - radio: Kind   # the kind of vehicle\n    id: kind\n"
+            "    description: What it is\n    options: [Car, Truck]\n")
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"][0].update(tool="tree-dropdown", options=[], treeOptions=[
+        {"title": "Car", "key": "car", "value": "car", "children": []}])
+    merged = merge_into(text, {"categorySchema": live})
+    assert make_plan(load_text(merged), live).is_empty, merged
+    assert sorted(_changed_lines(text, merged)) == sorted([
+        "-  - radio: Kind   # the kind of vehicle", "-    options: [Car, Truck]",
+        "+  - tree-dropdown: Kind   # the kind of vehicle", "+    tree:", "+      - {title: Car, id: car}"])
+    back = to_category_schema(resolve(load_text(text)))
+    again = merge_into(merged, {"categorySchema": back})
+    assert make_plan(load_text(again), back).is_empty, again
+    assert "description: What it is" in again
+
+
+def test_pull_into_a_new_section_comes_after_what_the_last_list_adds_at_the_end_of_the_file() -> None:
+    text = "project: p1\nclassifications:\n  - text: Note\n    id: note\n"
+    live = to_category_schema(resolve(load_text(text)))
+    live["classifications"].append({"tool": "text", "title": "Remark", "schemaId": "remark"})
+    live["tools"] = [{"tool": "point", "title": "Sign", "schemaId": "sign"}]
+    merged = merge_into(text, {"categorySchema": live})
+    assert merged == text + "  - text: Remark\n    id: remark\n\ntools:\n  - point: Sign\n    id: sign\n"
     assert make_plan(load_text(merged), live).is_empty

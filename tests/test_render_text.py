@@ -52,5 +52,5 @@ def test_text_renderer_writes_to_the_given_stream() -> None:
 
 
 def test_render_refuses_an_unknown_format() -> None:
-    with pytest.raises(ValueError, match="html"):
-        render(plan_for("no_changes"), "html", io.StringIO())
+    with pytest.raises(ValueError, match="pdf"):
+        render(plan_for("no_changes"), "pdf", io.StringIO())

@@ -39,7 +39,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
             batches: list[str] = []
         else:
             ontology = api.load(args.file)
-            runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"))
+            runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"),
+                            source=args.file)
             batches = ontology.batches
         return _apply_runs(hub, runs, args, batches, source=None if saved else args.file, journal=journal)
 

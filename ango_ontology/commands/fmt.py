@@ -1,8 +1,10 @@
-"""`fmt [--check] FILE...`: rewrite ontology YAML files in the one canonical layout, comments kept."""
+"""`fmt [--check] [--diff] FILE...`: rewrite ontology YAML files in the one canonical layout, comments kept;
+`fmt --to yaml FILE` lays out a JSON label set (an SDK categorySchema, a project's JSON) as YAML."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,28 +16,46 @@ from .pull import read_text
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    """Rewrite each file in the canonical layout; with --check, list those that would change and exit 1."""
-    changed = [name for name in args.files if _format_file(name, write=not args.check)]
-    for name in changed:
-        sys.stdout.write(f"{'would reformat' if args.check else 'reformatted'} {name}\n")
+    """Rewrite each file in the canonical layout; --check and --diff write nothing (--check exits 1 on changes)."""
+    if args.to:
+        return _to_yaml(args.files)
+    write = not (args.check or args.diff)
+    changed = []
+    for name in args.files:
+        text = _text(name)
+        formatted = api.format_text(text, name)
+        if formatted == text:
+            continue
+        changed.append(name)
+        if write:
+            atomic_write(Path(name), formatted.encode("utf-8"))
+        if args.diff:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True),
+                                                       formatted.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+    if not args.diff:
+        for name in changed:
+            sys.stdout.write(f"{'reformatted' if write else 'would reformat'} {name}\n")
     return 1 if args.check and changed else 0
 
 
-def _format_file(name: str, *, write: bool) -> bool:
-    """Whether the file is not in the canonical layout (and, with `write`, now is)."""
+def _text(name: str) -> str:
     if name.endswith(".py"):
         raise InputError(f"{name}: fmt formats YAML files; format Python definitions with your Python formatter")
-    text = read_text(name)
-    formatted = api.format_text(text, name)
-    if formatted == text:
-        return False
-    if write:
-        atomic_write(Path(name), formatted.encode("utf-8"))
-    return True
+    return read_text(name)
+
+
+def _to_yaml(files: list[str]) -> int:
+    if len(files) != 1:
+        raise InputError(f"fmt --to yaml lays out one file at a time (to standard output), not {len(files)}")
+    sys.stdout.write(api.json_to_yaml(_text(files[0]), files[0]))
+    return 0
 
 
 def register(sub: Any) -> None:
     fmt = sub.add_parser("fmt", help="rewrite ontology YAML files in the canonical layout, comments kept")
     fmt.add_argument("files", nargs="+", metavar="FILE")
     fmt.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1")
+    fmt.add_argument("--diff", action="store_true", help="write nothing; print what would change as a unified diff")
+    fmt.add_argument("--to", choices=("yaml",), help="lay out a JSON label set (an SDK categorySchema or a "
+                                                     "project's JSON) as YAML, to standard output")
     fmt.set_defaults(func=cmd_fmt)

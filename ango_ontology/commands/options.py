@@ -126,6 +126,29 @@ def progress(verb: str) -> Progress | None:
     return show
 
 
+# A file this large (characters) gets a progress display while pull --into works on it.
+LARGE_FILE = 1_000_000
+
+
+def steps(label: str, size: int) -> Callable[[str], None] | None:
+    """`labels.yaml: matching it to the live project…` on one line of standard error while a long task goes
+    on; only for a large input and only on a terminal (`done_steps` clears the line)."""
+    if size < LARGE_FILE or not sys.stderr.isatty():
+        return None
+
+    def show(step: str) -> None:
+        sys.stderr.write(f"\r\x1b[K{label}: {step}…")
+        sys.stderr.flush()
+
+    return show
+
+
+def done_steps(shown: Callable[[str], None] | None) -> None:
+    if shown is not None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
 def counting_note(counting: bool) -> None:
     """Say on a terminal that an export is under way: counting usage can take a while."""
     if counting and sys.stderr.isatty():

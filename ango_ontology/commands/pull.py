@@ -19,7 +19,11 @@ def cmd_pull(args: argparse.Namespace) -> int:
     existing = read_text(args.into) if args.into else None
     with closing(options.hub_from(args)) as hub:
         if existing is not None:
-            text = api.pull_into(hub, args.project, existing, args.into)
+            shown = options.steps(args.into, len(existing))
+            try:
+                text = api.pull_into(hub, args.project, existing, args.into, shown)
+            finally:
+                options.done_steps(shown)
         else:
             text = api.pull(hub, args.project)
     target = args.out or args.into

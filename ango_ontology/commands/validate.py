@@ -42,6 +42,8 @@ def report(results: list[api.Validation], fmt: str, out: TextIO, err: TextIO) ->
     for result in results:
         if result.ontology is not None:
             out.write(f"{result.file}: valid — {counts_line(result.ontology.counts())}\n")
+        for note in result.notes:
+            err.write(f"{note.location}: warning: {note.breadcrumb}: {note.message}\n")
         if result.failure is not None:
             err.write(f"{result.failure}\n")
             continue
@@ -52,7 +54,8 @@ def report(results: list[api.Validation], fmt: str, out: TextIO, err: TextIO) ->
 def _as_json(result: api.Validation) -> dict[str, Any]:
     return {"file": result.file, "valid": result.valid,
             "counts": result.ontology.counts() if result.ontology is not None else None,
-            "problems": [problem.to_json() for problem in result.problems]}
+            "problems": [problem.to_json() for problem in result.problems],
+            "warnings": [note.to_json() for note in result.notes]}
 
 
 def register(sub: Any) -> None:

@@ -7,16 +7,17 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..plan import Plan
-from . import json, markdown, text
+from . import html, json, markdown, text
 from .wording import summary_line
 
 Renderer = Callable[..., None]
-RENDERERS: dict[str, Renderer] = {"text": text.render, "json": json.render, "markdown": markdown.render}
+RENDERERS: dict[str, Renderer] = {"text": text.render, "json": json.render, "markdown": markdown.render,
+                                   "html": html.render}
 FORMATS = tuple(RENDERERS)
 
 
 def render(plan: Plan, fmt: str, out: TextIO, *, color: bool = False) -> None:
-    """Write `plan` to `out` in format `fmt` (text, json or markdown); colour applies to text only."""
+    """Write `plan` to `out` in format `fmt` (text, json, markdown or html); colour applies to text only."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:

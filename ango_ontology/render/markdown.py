@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..plan import Change, Plan
+from .groups import GROUP_AT, Group, grouped
 from .text import tree_lines
-from .wording import attribute_lines, heading, join_path, nested_lines, notes, summary_line
+from .wording import attribute_lines, heading, join_path, nested_lines, notes, plural, source_line, summary_line
 
 # GitHub refuses comments of 65,536 characters or more; stay clear of it with room for a wrapper.
 COMMENT_LIMIT = 65_000
@@ -22,7 +23,9 @@ def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT
     if plan.is_empty:
         out.write(head)
         return
-    rows = [_row(change) for change in plan.changes]
+    rows = [_group_row(item) if isinstance(item, Group) else _row(item)
+            for section in (plan.destructive_changes(), [c for c in plan.changes if not c.destructive])
+            for item in grouped(section)]
     details = _details(plan)
     budget = limit - len(head) - len(_TABLE_HEAD) - _RESERVE
     shown = _fit(rows, budget)
@@ -35,7 +38,10 @@ def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT
 
 def _head(plan: Plan) -> str:
     title = heading(plan) or "Plan"
-    lines = [f"### {_escape(title)}", "", f"**{summary_line(plan)}**", ""]
+    lines = [f"### {_escape(title)}", ""]
+    if source_line(plan):
+        lines += [_escape(source_line(plan)), ""]
+    lines += [f"**{summary_line(plan)}**", ""]
     if plan.destructive:
         count = plan.destructive
         lines += ["> [!WARNING]",
@@ -48,10 +54,33 @@ def _head(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _flag(change: Change) -> str:
+    return ("🔒 " if change.protected and change.destructive else "") + ("⚠️" if change.destructive else "")
+
+
 def _row(change: Change) -> str:
-    flag = ("🔒 " if change.protected and change.destructive else "") + ("⚠️" if change.destructive else "")
-    cells = [flag, change.action, change.kind, join_path(change.path) or "(top level)", _detail(change)]
-    return "| " + " | ".join(_escape(cell) for cell in cells) + " |\n"
+    detail = _escape(_detail(change))
+    if len(change.moves) >= GROUP_AT:  # a long list of moves folds away under its count
+        detail = _collapsed(plural(len(change.moves), "move"), attribute_lines(change))
+    cells = [_escape(_flag(change)), change.action, change.kind, _escape(join_path(change.path) or "(top level)"),
+             detail]
+    return "| " + " | ".join(cells) + " |\n"
+
+
+def _group_row(group: Group) -> str:
+    """One row for a run of similar changes: the count, and each change folded away under it."""
+    first = group.first
+    items = [f"{c.title}: {_detail(c)}" if _detail(c) else c.title for c in group.changes]
+    cells = [_escape(_flag(first)), f"{first.action} ×{len(group.changes)}", first.kind,
+             _escape(join_path(group.parent) or "(top level)"),
+             _collapsed(plural(len(group.changes), first.kind), items)]
+    return "| " + " | ".join(cells) + " |\n"
+
+
+def _collapsed(summary: str, items: list[str]) -> str:
+    """A `<details>` element on one line, so it fits in a table cell."""
+    return (f"<details><summary>{_escape(summary)}</summary>" + "<br>".join(_escape(item) for item in items)
+            + "</details>")
 
 
 def _detail(change: Change) -> str:
@@ -60,6 +89,8 @@ def _detail(change: Change) -> str:
     if node is not None:
         nested = len(nested_lines(node))
         words = [str(node["type"])] if "type" in node else []
+        if change.action == "create" and change.position is not None:
+            words.append(change.position.describe())
         parts.append(", ".join(words + ([f"{nested} nested"] if nested else [])))
     return "; ".join(part for part in [*parts, change.impact_note.strip(" ()"), *notes(change)] if part)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..plan import Change, Plan
+from .groups import Group, grouped
 from .wording import (
     DESTRUCTIVE_HEADING,
     MARKERS,
@@ -16,6 +17,7 @@ from .wording import (
     headline,
     nested_lines,
     notes,
+    source_line,
     summary_line,
 )
 
@@ -37,9 +39,13 @@ class Line:
 
 def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
     """Write the plan as a tree to `out`, in colour only when asked."""
-    title = heading(plan)
+    title, source = heading(plan), source_line(plan)
     if title:
-        out.write(_paint(title, "summary", color) + "\n\n")
+        out.write(_paint(title, "summary", color) + "\n")
+    if source:
+        out.write(source + "\n")
+    if title or source:
+        out.write("\n")
     if plan.is_empty:
         out.write(summary_line(plan) + "\n")
         return
@@ -68,17 +74,31 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def tree_lines(changes: list[Change]) -> Iterator[Line]:
-    """The changes as a tree: unchanged ancestors once as context, each change under its parent."""
+    """The changes as a tree: unchanged ancestors once as context, each change under its parent, long runs
+    of similar changes under one line that counts them."""
     opened: tuple[tuple[str, str], ...] = ()
-    for change in changes:
+    for item in grouped(changes):
+        change = item.first if isinstance(item, Group) else item
         levels = tuple(zip(change.path_kinds, change.path, strict=True))
         parents = levels if change.action == "reorder" else levels[:-1]
         shared = _shared(opened, parents)
         for depth in range(shared, len(parents)):
             kind, title = parents[depth]
             yield Line(depth, " ", f"{kind} {title}", "note")
-        yield from change_lines(change, len(parents))
+        if isinstance(item, Group):
+            yield from group_lines(item, len(parents))
+            last = item.changes[-1]
+            levels = tuple(zip(last.path_kinds, last.path, strict=True))
+        else:
+            yield from change_lines(change, len(parents))
         opened = levels
+
+
+def group_lines(group: Group, depth: int) -> Iterator[Line]:
+    """`+ create 12 options`, then each of them one level down without the verb."""
+    yield Line(depth, MARKERS[group.first.action], group.headline(), group.first.action)
+    for change in group.changes:
+        yield from change_lines(change, depth + 1, verb=False)
 
 
 def _shared(opened: tuple[tuple[str, str], ...], parents: tuple[tuple[str, str], ...]) -> int:
@@ -90,11 +110,11 @@ def _shared(opened: tuple[tuple[str, str], ...], parents: tuple[tuple[str, str],
     return shared
 
 
-def change_lines(change: Change, depth: int) -> Iterator[Line]:
+def change_lines(change: Change, depth: int, verb: bool = True) -> Iterator[Line]:
     """One change: headline, attributes, hint and warnings, then the subtree it creates or deletes."""
     marker = MARKERS[change.action]
     protected = f" {PROTECTED_NOTE}" if change.protected and change.destructive else ""
-    yield Line(depth, marker, headline(change) + protected, change.action)
+    yield Line(depth, marker, headline(change, verb) + protected, change.action)
     for text in attribute_lines(change):
         yield Line(depth + 1, " ", text)
     for text in notes(change):

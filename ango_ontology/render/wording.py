@@ -31,33 +31,70 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {', '.join(parts)} — {plan.destructive} destructive{orphans}"
 
 
+def plural(number: int, kind: str) -> str:
+    """`1 option`, `3 tree options`."""
+    return f"{number} {kind if number == 1 else PLURALS.get(kind, kind + 's')}"
+
+
 def heading(plan: Plan) -> str:
-    """Which project on which hub, as far as the plan knows; empty when it knows neither."""
-    name = f" ({plan.project_name})" if plan.project_name else ""
-    project = f"project {plan.project}{name}" if plan.project else f"new project{name}"
+    """Which project (name and id) on which hub, as far as the plan knows; empty when it knows neither."""
+    if not (plan.project or plan.project_name or plan.hub):
+        return f"Changes from {plan.base.describe()}" if plan.base else ""
+    if plan.project:
+        project = f"project {plan.project_name} ({plan.project})" if plan.project_name else f"project {plan.project}"
+    else:
+        project = f"new project {plan.project_name}" if plan.project_name else "a new project"
     hub = f" on {plan.hub}" if plan.hub else ""
-    return f"Plan for {project}{hub}" if plan.project or plan.project_name or plan.hub else ""
+    return f"Plan for {project}{hub}"
 
 
-def headline(change: Change) -> str:
-    """`create tool Car (bounding-box)`, `reorder options`: the verb, what, and which."""
-    if change.action == "reorder":
-        return f"reorder {PLURALS[change.kind]}"
-    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
-    return f"{change.action} {change.kind} {change.title}{_type_note(node)}{change.impact_note}"
-
-
-def _type_note(node: dict[str, Any] | None) -> str:
-    if not node or "type" not in node:
+def source_line(plan: Plan) -> str:
+    """`File: ontology.yaml at commit 1a2b3c4d5e6f` (and the other side of a diff); empty when not known."""
+    if plan.source is None:
         return ""
-    when = f", when {value(node['when'])}" if node.get("when") is not None else ""
-    return f" ({node['type']}{when})"
+    if plan.base is not None and (plan.project or plan.hub):
+        return f"File: {plan.source.describe()}, against {plan.base.describe()}"
+    if plan.base is not None:
+        return f"To: {plan.source.describe()}"
+    return f"File: {plan.source.describe()}"
+
+
+def headline(change: Change, verb: bool = True) -> str:
+    """`create tool Car (bounding-box, after Bus)`, `reorder options (1 move)`: the verb, what, which, where."""
+    if change.action == "reorder":
+        moves = f" ({count_of(len(change.moves), 'move')})" if change.moves else ""
+        return f"reorder {PLURALS[change.kind]}{moves}"
+    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
+    # A move to another `when` under the same parent stays where it is: only a new parent says where.
+    placed = change.action == "create" or (change.action == "move" and "parent" in (change.after or {}))
+    where = change.position.describe() if change.position and placed else None
+    what = f"{change.kind} {change.title}{_type_note(node, where)}{change.impact_note}"
+    return f"{change.action} {what}" if verb else what
+
+
+def _type_note(node: dict[str, Any] | None, where: str | None = None) -> str:
+    parts = []
+    if node and "type" in node:
+        parts.append(str(node["type"]))
+        if node.get("when") is not None:
+            parts.append(f"when {value(node['when'])}")
+    if where:
+        parts.append(where)
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def move_lines(change: Change) -> list[str]:
+    """`move option Bus: #3 → #1`, one per child a reorder moves."""
+    return [f"move {change.kind} {move.title}: #{move.origin} → #{move.target} "
+            f"({'first' if move.after is None else 'after ' + move.after})" for move in change.moves]
 
 
 def attribute_lines(change: Change) -> list[str]:
     """`required: false → true`, one per changed attribute (rename, update, replace, move, reorder)."""
     if change.action in ("create", "delete"):
         return []
+    if change.moves:
+        return move_lines(change)
     before, after = change.before or {}, change.after or {}
     return [f"{name}: {value(before.get(name), name)} → {value(after.get(name), name)}"
             for name in sorted(before.keys() | after.keys())]
