@@ -32,7 +32,7 @@ from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
 from .importers import SOURCES, Imported, import_file
 from .live import Live
-from .loader import load, load_text
+from .loader import Loaded, load, load_text, read, read_text
 from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .locks import LockSettings, Notify
 from .merge import merge_into
@@ -49,25 +49,24 @@ EMPTY_SCHEMA: JSON = {name: [] for name in SECTION_NAMES}
 GUIDE_FORMATS = ("html", "markdown")
 IMPORT_SOURCES = tuple(SOURCES)
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal",
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal", "Loaded",
            "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config",
-           "json_to_yaml", "load", "load_text", "open_hub", "plan", "plan_rollback", "plan_saved", "pull", "pull_into",
-           "read_plan", "rollback", "validate"]
+           "json_to_yaml", "load", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
+           "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Validation:
-    """One file checked: its label set when valid, else every problem found in it (`failure`: the file
-    could not be read at all, and why)."""
+    """One file checked: its label set when valid, else every error found in it (`failure`: the file
+    could not be read at all, and why); and its warnings either way, which fail nothing."""
 
     file: str
     ontology: Ontology | None
     problems: list[Problem] = field(default_factory=list)
     failure: str | None = None
-    # What validate cannot check offline and plan checks with the live project (a `when:` naming an old value).
-    notes: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -75,15 +74,27 @@ class Validation:
 
 
 def validate(path: str | os.PathLike[str]) -> Validation:
-    """Load and check one file; problems are returned, not raised (a file that cannot be read is one too)."""
+    """Load and check one file; errors and warnings are returned, not raised, each at its line and column
+    (a file that cannot be read is an error too)."""
     name = os.fspath(path)
-    notes: list[Problem] = []
     try:
-        return Validation(name, load(name, notes), notes=notes)
+        loaded = read(name)
+        return Validation(name, loaded.ontology, warnings=list(loaded.warnings))
     except OntologyInvalid as error:
-        return Validation(name, None, list(error.problems))
+        return Validation(name, None, list(error.problems), warnings=list(error.warnings))
     except AngoOntologyError as error:
         return Validation(name, None, [Problem(error.message, "", name)], failure=str(error))
+
+
+def load_with_warnings(path: str | os.PathLike[str]) -> Loaded:
+    """The label set of a file and its warnings (rules of shape broken by nodes the hub already holds);
+    OntologyInvalid on any error. Warnings name their breadcrumb; `validate` gives their lines too."""
+    return read(path, locate_warnings=False)
+
+
+def load_text_with_warnings(text: str, filename: str = "<string>") -> Loaded:
+    """`load_with_warnings` for YAML text, each warning at its line and column."""
+    return read_text(text, filename)
 
 
 def format_text(text: str, filename: str = "<string>") -> str:

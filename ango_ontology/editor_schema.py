@@ -44,9 +44,11 @@ def ontology_json_schema() -> dict[str, Any]:
     _option_items(defs)
     _tree_items(defs)
     props = schema["properties"]
-    props["project"] = {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/ProjectRef"}, {"type": "null"}],
+    # An id of digits is an id: the loader reads numbers as the text they were written with.
+    props["project"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}, {"type": "null"}],
                         "description": "The project: its id, or {name, description} to find or create it."}
-    props["projects"]["items"] = {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/ProjectRef"}]}
+    props["projects"]["items"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}]}
+    props["batches"]["items"] = {"type": ["string", "number"], "minLength": 1}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "ango-ontology file", **schema}
 

@@ -1,7 +1,7 @@
 """The error tree: every error the toolkit raises knows its exit code and its one-line message.
 
-    AngoOntologyError                 exit 1 unless said otherwise
-    ├── InternalError                 exit 3: a bug, met in one project of a run of several
+    AngoOntologyError                 exit 1, every one (0, 2 and 3 only ever mean plan outcomes)
+    ├── InternalError                 a bug, met in one project of a run of several
     ├── InputError                    a file or argument the user gave is wrong
     │   ├── OntologyInvalid           validation problems, all of them (`.problems`)
     │   └── PlanFileInvalid           a saved plan that is corrupt or hand-edited
@@ -29,7 +29,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .characters import reveal
 
 
 class AngoOntologyError(Exception):
@@ -46,9 +49,10 @@ class AngoOntologyError(Exception):
 
 
 class InternalError(AngoOntologyError):
-    """A bug met while working on one project of several: kept with that project so the others finish."""
+    """A bug met while working on one project of several: kept with that project so the others finish.
 
-    exit_code = 3
+    It exits 1 like every error: 2 and 3 mean plan outcomes under `--detailed-exitcode`.
+    """
 
     @classmethod
     def wrap(cls, error: Exception) -> InternalError:
@@ -61,13 +65,18 @@ class InputError(AngoOntologyError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation problem: where it is (file:line:col and a breadcrumb) and what it is."""
+    """One validation problem: where it is (file:line:col and a breadcrumb) and what it is.
+
+    A warning is a rule about what a label set should look like, broken by a node the hub already
+    holds (it has an explicit `id`): it is shown, and fails nothing.
+    """
 
     message: str
     breadcrumb: str = ""
     file: str = ""
     line: int = 0
     column: int = 0
+    warning: bool = False
 
     @property
     def location(self) -> str:
@@ -77,10 +86,15 @@ class Problem:
             return f"{self.file}:{self.line}:{self.column}"
         return self.file
 
+    @property
+    def severity(self) -> str:
+        return "warning" if self.warning else "error"
+
     def __str__(self) -> str:
-        where = self.location
+        where = f"{self.location}: " if self.location else ""
+        label = "warning: " if self.warning else ""
         crumb = f"{self.breadcrumb}: " if self.breadcrumb else ""
-        return f"{where}: {crumb}{self.message}" if where else f"{crumb}{self.message}"
+        return reveal(f"{where}{label}{crumb}{self.message}")  # a title can hold anything: show what it holds
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -89,14 +103,20 @@ class Problem:
             "column": self.column,
             "path": self.breadcrumb,
             "message": self.message,
+            "severity": self.severity,
         }
 
 
-class OntologyInvalid(InputError):
-    """An ontology definition with one or more problems; carries all of them."""
+def _in_order(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.breadcrumb, p.message))
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.breadcrumb, p.message))
+
+class OntologyInvalid(InputError):
+    """An ontology definition with one or more problems; carries all of them (and its warnings, if any)."""
+
+    def __init__(self, problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
+        self.problems = _in_order(problems)
+        self.warnings = _in_order(warnings)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found"
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))

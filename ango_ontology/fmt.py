@@ -9,12 +9,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
-from .loader import NumberText, RoundTripKeepingNumbers
+from .loader import NumberText, RoundTripKeepingNumbers, syntax_problem
 from .model import SECTION_NAMES, SECTIONS, Classification, attributes
 from .normalise import ALIASES
 from .pull import label_set_yaml
@@ -56,12 +56,8 @@ def format_text(text: str, filename: str = "<string>") -> str:
     yaml = round_trip_yaml()
     try:
         doc = yaml.load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise OntologyInvalid([Problem(f"YAML syntax error: {error.problem}", "", filename, line, col)]) from None
-    except YAMLError as error:
-        raise OntologyInvalid([Problem(f"YAML error: {error}", "", filename, 1, 1)]) from None
+    except (YAMLError, RecursionError) as error:
+        raise OntologyInvalid([syntax_problem(error, text, filename)]) from None
     if isinstance(doc, CommentedMap):
         _document(doc)
     out = io.StringIO()

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .errors import OntologyInvalid, Problem
+from .loader import place
 from .model import FAMILY, SECTIONS, TREE_TYPE, Classification, Item, Node, Ontology, Option, TreeOption, evolve
 from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
+# Paths with a title that holds the separator are hashed in their own namespace, written as JSON.
+_ESCAPED_NAMESPACE = uuid.UUID("0b7e5c1d-93a4-4f62-8d1e-5a2c7f90b3e4")
 _SEP = "\x1f"
 
 N = TypeVar("N", bound=Node)
@@ -25,14 +29,32 @@ TitlePath = tuple[str, ...]
 """A node's place by kinds and titles from the top (`("tool", "Vehicle", "option", "Car")`): what ids derive from."""
 
 
+def _hashed(path: TitlePath) -> tuple[uuid.UUID, str]:
+    """What a path is hashed as: one name per path, so no title can pass for two (`"A\x1fB"` vs `A`, `B`).
+
+    Joining with the separator is what every id derived so far was made from, and it is one-to-one
+    for paths whose titles do not hold the separator: kept as it is, so no existing id changes. A
+    path with the separator in a title is written as JSON (one-to-one) under a namespace of its own,
+    so it can never hash the same name as a joined path.
+    """
+    if not any(_SEP in part for part in path):
+        return _NAMESPACE, _SEP.join(path)
+    return _ESCAPED_NAMESPACE, json.dumps(list(path), ensure_ascii=False)
+
+
 def deterministic_id(path: TitlePath) -> str:
     """A 32-hex id (uuid5) derived from a node's path of kinds and titles."""
-    return uuid.uuid5(_NAMESPACE, _SEP.join(path)).hex
+    namespace, name = _hashed(path)
+    # uuid.uuid5, with half a surrogate pair (JSON can carry one in a live title) kept instead of refused.
+    digest = hashlib.sha1(namespace.bytes + name.encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+    return uuid.UUID(bytes=digest[:16], version=5).hex
 
 
 def deterministic_color(path: TitlePath) -> str:
     """A pleasant, readable `#RRGGBB` derived from the same path (never random)."""
-    digest = hashlib.sha256(_SEP.join(path).encode("utf-8")).digest()
+    namespace, name = _hashed(path)
+    salt = b"" if namespace == _NAMESPACE else namespace.bytes
+    digest = hashlib.sha256(salt + name.encode("utf-8", "surrogatepass")).digest()
     hue = int.from_bytes(digest[:2], "big") / 65536
     lightness = 0.42 + digest[2] / 255 * 0.16
     saturation = 0.55 + digest[3] / 255 * 0.3
@@ -99,8 +121,8 @@ class _Resolver:
         self.assign_colors = assign_colors
         self.explicit: set[str] = set()
         self.taken: set[str] = set()
-        self.problems: list[Problem] = []
-        self.conditions: list[Problem] = []  # raised whatever the live side: a `when:` that names nothing
+        self.found: list[tuple[Item, str, Problem]] = []  # raised when there is a live side
+        self.conditions: list[tuple[Item, str, Problem]] = []  # raised whatever the live side: a `when:` naming nothing
 
     def adopted(self, item: Item, match: Any, own: TitlePath) -> dict[str, Any]:
         """Id and extra fields of a desired item given its live match: its own id, else the live one, else derived."""
@@ -151,10 +173,11 @@ class _Resolver:
                                                                               strict=True) if option.renamed_from}
         parent = _Parent(node, choices, renamed, Choices.of(live_node) if live_node else None, own)
         children = self.nodes(node.classifications, live_node.classifications if live_node else [], own)
-        update["classifications"] = [self.link(child, parent) for child in children]
+        update["classifications"] = [self.link(child, parent, written)
+                                     for child, written in zip(children, node.classifications, strict=True)]
         return evolve(node, update)
 
-    def link(self, child: Classification, parent: _Parent) -> Classification:
+    def link(self, child: Classification, parent: _Parent, written: Classification) -> Classification:
         """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back.
 
         A `when:` may name an option by its value, by its old value in the file (`renamed_from`), or by its
@@ -176,11 +199,11 @@ class _Resolver:
         value = parent.choices.value_of(old)
         if value is not None:
             return evolve(child, {"when": value, "parent_option_id": old})
-        self.conditions.append(Problem(
+        self.conditions.append((written, "when", Problem(
             f"when: '{child.when}' names no option of the parent {parent.node.type} '{parent.node.title}', nor "
             "the old value of one of its options in the live project: write the option's value, or add "
             f"`renamed_from: {child.when}` to the renamed option",
-            breadcrumb(parent.path + ("classification", child.title))))
+            breadcrumb(parent.path + ("classification", child.title)))))
         return child
 
     def options(self, desired: list[Option], live: list[Option], path: TitlePath) -> list[Option]:
@@ -219,10 +242,10 @@ class _Resolver:
                 return found
         key = siblings.key
         if renamed_from is not None:
-            self.problems.append(Problem(
+            self.found.append((item, "renamed_from", Problem(
                 f"renamed_from: {renamed_from!r} matches nothing in the live project "
                 f"(no {own[-2]} of that {'value' if key == 'value' else 'title'} among its siblings)",
-                breadcrumb(own)))
+                breadcrumb(own))))
         return None
 
 
@@ -245,7 +268,8 @@ def explicit_ids(ontology: Ontology) -> set[str]:
 def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: bool = True) -> Ontology:
     """Desired nodes with every id, colour and parentOptionId filled in, matched against `live`.
 
-    Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
+    Raises OntologyInvalid when a `renamed_from` names nothing in the live project (at its line, when
+    `desired` was loaded from a file).
     """
     resolver = _Resolver(live, assign_colors)
     resolver.explicit = explicit_ids(desired)
@@ -255,9 +279,9 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
         section.name: resolver.nodes(desired.section(section.name), base.section(section.name), ())
         for section in SECTIONS
     })
-    problems = resolver.problems if live is not None else []
-    if problems or resolver.conditions:
-        raise OntologyInvalid(problems + resolver.conditions)
+    found = (resolver.found if live is not None else []) + resolver.conditions
+    if found:
+        raise OntologyInvalid(place(desired, found))
     return resolved
 
 

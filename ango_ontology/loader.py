@@ -2,13 +2,16 @@
 
 The happy path parses with the fastest YAML loader available and keeps no positions. Only when a
 problem is found is the file parsed again with the round-trip loader, which knows where every key
-and item sits, so each problem is reported as `file:line:col`.
+and item sits, so each problem is reported as `file:line:col`. Errors raise `OntologyInvalid`;
+warnings (rules of shape broken by nodes the hub already holds) come back with the label set.
 """
 
 from __future__ import annotations
 
 import os
-import runpy
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +19,19 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, OntologyInvalid, Problem
-from .model import Ontology
-from .normalise import INVALID, AliasBomb, DocPath, Normaliser, kind_of_value
-from .validate import check
+from .messages import pydantic_sentence, unreadable_character, yaml_sentence
+from .model import SECTIONS, Item, Ontology
+from .normalise import AliasBomb, DocPath, Normaliser
+from .positions import SWALLOWED
+from .python_file import run_definition
+from .validate import Finding, check, label
 
-__all__ = ["load", "load_python", "load_text", "load_yaml", "max_bytes"]
+__all__ = ["Loaded", "load", "load_python", "load_text", "load_yaml", "max_bytes", "place", "read", "read_text"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_SCALARS = (str, int, float, bool, type(None))
 
 
 def max_bytes() -> int:
@@ -33,22 +39,32 @@ def max_bytes() -> int:
     return int(os.environ.get("ANGO_ONTOLOGY_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A label set read from a file, and the warnings about it (errors are raised, never returned)."""
+
+    ontology: Ontology
+    warnings: tuple[Problem, ...] = ()
+
+
 # --- pydantic ------------------------------------------------------------------------------------------
 
-def _build(doc: dict[str, Any]) -> tuple[Ontology, list[tuple[DocPath, str]]]:
-    """Models from the normalised document; a field pydantic rejects is reported and dropped, then retried."""
-    problems: list[tuple[DocPath, str]] = []
+def _build(doc: dict[str, Any], broken: set[DocPath]) -> tuple[Ontology, list[Finding]]:
+    """Models from the normalised document. The normaliser leaves pydantic little to refuse; whatever it
+    still refuses is reported in our words, dropped, and the rest checked."""
+    findings: list[Finding] = []
     for _ in range(5):
         try:
-            return Ontology.model_validate(doc), problems
+            return Ontology.model_validate(doc), findings
         except ValidationError as error:
             by_place: dict[DocPath, list[Any]] = {}
             for item in error.errors(include_url=False):
                 by_place.setdefault(_in_document(doc, tuple(item["loc"])), []).append(item)
             for place, items in by_place.items():
-                problems.append((place, _pydantic_message(items, place)))
-                _repair(doc, place)
-    return Ontology(), problems  # pragma: no cover - every pass removes what failed
+                findings.append(Finding(place, "", pydantic_sentence(items, place)))
+                _drop(doc, place)
+                broken.add(place)
+    return Ontology(), findings  # pragma: no cover - every pass removes what failed
 
 
 def _in_document(doc: Any, loc: DocPath) -> DocPath:
@@ -62,47 +78,19 @@ def _in_document(doc: Any, loc: DocPath) -> DocPath:
     return loc
 
 
-def _pydantic_message(items: list[Any], place: DocPath) -> str:
-    """One sentence for what pydantic found at one place (a union's several complaints made one)."""
-    got = items[0].get("input")
-    field = next((str(part) for part in reversed(place) if isinstance(part, str)), "value")
-    shown = f" (got {got!r})" if isinstance(got, _SCALARS) else f" (got a {kind_of_value(got)})"
-    if len(items) > 1:
-        kinds = sorted({str(item["loc"][len(place)]) for item in items if len(item["loc"]) > len(place)})
-        return f"{field}: expected one of {', '.join(kinds)}{shown}"
-    return f"{field}: {items[0]['msg']}{shown}"
-
-
-def _repair(doc: Any, loc: DocPath) -> None:
-    """Drop what failed so the rest can still be checked (the failure is already reported)."""
+def _drop(doc: Any, loc: DocPath) -> None:
+    """Take out what failed so the rest can still be checked (its problem is already reported)."""
     parent = doc
     for part in loc[:-1]:
-        try:
-            parent = parent[part]
-        except (KeyError, IndexError, TypeError):
-            return
-    last = loc[-1]
-    if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
-        parent[last] = f"{INVALID}{loc}"
-    elif isinstance(parent, dict) and last in parent:
-        if last in ("type", "title", "value"):
-            parent[last] = INVALID if last == "type" else f"{INVALID}{loc}"
-        else:
-            del parent[last]
-    elif isinstance(parent, dict):
-        parent.setdefault("title", f"{INVALID}{loc}")
-        parent.setdefault("value", f"{INVALID}{loc}")
+        parent = parent[part]
+    last = loc[-1] if loc else None
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+    elif isinstance(parent, list) and isinstance(last, int):  # pragma: no cover - the normaliser shapes items
+        parent[last] = {}
 
 
 # --- positions and problems ----------------------------------------------------------------------------
-
-def _position(positions: dict[DocPath, tuple[int, int]], path: DocPath) -> tuple[int, int]:
-    for end in range(len(path), -1, -1):
-        found = positions.get(path[:end])
-        if found is not None:
-            return found
-    return (1, 1)
-
 
 def _breadcrumb(doc: dict[str, Any], path: DocPath) -> str:
     parts: list[str] = []
@@ -113,16 +101,20 @@ def _breadcrumb(doc: dict[str, Any], path: DocPath) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(part, int) and index and isinstance(node, dict):
-            label = "tree" if path[index - 1] in ("tree_options", "children") else path[index - 1]
-            name = node.get("title", node.get("value", node.get("name", part)))
-            if isinstance(name, str) and name.startswith(INVALID):
-                name = f"#{part + 1}"
-            parts.append(f"{label}[{name}]")
+            kind = "tree" if path[index - 1] in ("tree_options", "children") else path[index - 1]
+            name = node.get("title", node.get("value", node.get("name", "")))
+            parts.append(f"{kind}[{label(name if isinstance(name, str) else '', part)}]")
     return " > ".join(parts)
 
 
 class NumberText(int):
     """An integer that remembers how it was written, so `id: 0012345` stays "0012345", not "12345"."""
+
+    text: str
+
+
+class DecimalText(float):
+    """A float that remembers how it was written, so `value: 2.50` stays "2.50" where text is meant."""
 
     text: str
 
@@ -133,22 +125,49 @@ def _keep_text(value: Any, node: Any) -> Any:
     return kept
 
 
+def _keep_float_text(value: Any, node: Any) -> Any:
+    kept = value if hasattr(value, "__dict__") else DecimalText(value)  # ruamel's ScalarFloat takes it as is
+    kept.text = node.value
+    return kept
+
+
 class _SafeKeepingNumbers(SafeConstructor):
     def construct_yaml_int(self, node: Any) -> Any:
         return _keep_text(super().construct_yaml_int(node), node)
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        return _keep_float_text(super().construct_yaml_float(node), node)
 
 
 class RoundTripKeepingNumbers(RoundTripConstructor):
     def construct_yaml_int(self, node: Any) -> Any:
         return _keep_text(super().construct_yaml_int(node), node)
 
+    def construct_yaml_float(self, node: Any) -> Any:
+        return _keep_float_text(super().construct_yaml_float(node), node)
 
-_SafeKeepingNumbers.add_constructor("tag:yaml.org,2002:int", _SafeKeepingNumbers.construct_yaml_int)
-RoundTripKeepingNumbers.add_constructor("tag:yaml.org,2002:int", RoundTripKeepingNumbers.construct_yaml_int)
+
+for _constructor in (_SafeKeepingNumbers, RoundTripKeepingNumbers):
+    _constructor.add_constructor("tag:yaml.org,2002:int", _constructor.construct_yaml_int)
+    _constructor.add_constructor("tag:yaml.org,2002:float", _constructor.construct_yaml_float)
+
+
+def syntax_problem(error: Exception, text: str, filename: str) -> Problem:
+    """What YAML's parser refused, at its line and column, in our words."""
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        sentence = yaml_sentence(str(error.context or ""), str(error.problem or ""), text, line, col)
+        return Problem(f"YAML syntax error: {sentence}", "", filename, line, col)
+    if isinstance(error, ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        return Problem(f"YAML syntax error: {unreadable_character(error.character)}", "", filename, line, column)
+    return Problem("YAML syntax error: the file cannot be read as YAML (nested too deeply?)", "", filename, 1, 1)
 
 
 class _Parsed:
-    """One pass over a YAML text: the normalised document, findings and (when tracked) positions."""
+    """One pass over a YAML text: the normalised document, its findings and (when tracked) positions."""
 
     def __init__(self, text: str, filename: str, track: bool) -> None:
         self.filename = filename
@@ -159,14 +178,8 @@ class _Parsed:
         yaml.Constructor = RoundTripKeepingNumbers if track else _SafeKeepingNumbers
         try:
             raw = yaml.load(text)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            message = " ".join(str(part) for part in (error.context, error.problem) if part)
-            self.syntax = Problem(f"YAML syntax error: {message}", "", filename, line, col)
-            return
         except (YAMLError, RecursionError) as error:
-            self.syntax = Problem(f"YAML error: {error}", "", filename, 1, 1)
+            self.syntax = syntax_problem(error, text, filename)
             return
         try:
             self.doc = self.normaliser.document(raw)
@@ -176,60 +189,66 @@ class _Parsed:
         except RecursionError:
             self.syntax = Problem("the document is nested too deeply to read", "", filename, 1, 1)
 
+    def checked(self) -> tuple[Ontology, list[Finding]]:
+        """The models and every finding: the normaliser's, pydantic's and the semantic checks'."""
+        broken = self.normaliser.broken
+        findings = [Finding(path, "", message) for path, message in self.normaliser.findings]
+        ontology, refused = _build(self.doc, broken)
+        return ontology, findings + refused + check(ontology, broken)
 
-def load_text(text: str, filename: str = "<string>", notes: list[Problem] | None = None) -> Ontology:
-    """Parse and validate an ontology given as YAML text; raises OntologyInvalid with every problem.
+    def problem(self, finding: Finding) -> Problem:
+        line, column = self.normaliser.positions.find(finding.path)
+        crumb = finding.breadcrumb or _breadcrumb(self.doc, finding.path)
+        return Problem(finding.message, crumb, self.filename, line, column, warning=finding.warning)
 
-    What only the live project can settle (a `when:` naming an option's old value) is left to `plan`;
-    it is added to `notes`, when given, as a problem with its place.
+
+def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = True) -> Loaded:
+    """Parse and check an ontology given as YAML text: the label set and its warnings.
+
+    Raises OntologyInvalid with every error (and the warnings). Warnings are placed at their line and
+    column when `locate_warnings` (a second, slower pass); else they name the file and breadcrumb only.
     """
     fast = _Parsed(text, filename, track=False)
     if fast.syntax is not None:
         raise OntologyInvalid([fast.syntax])
-    ontology, findings, deferred = _validated(fast)
-    if not findings and not (deferred and notes is not None):
-        return ontology
+    ontology, findings = fast.checked()
+    errors = any(not finding.warning for finding in findings)
+    # Only the slow pass sees comments: a `#` glued to a word may have cut a value short.
+    suspect = SWALLOWED.search(text) is not None
+    if not errors and not suspect and not (findings and locate_warnings):
+        _remember(ontology, filename, text)
+        return Loaded(ontology, tuple(Problem(f.message, f.breadcrumb, filename, warning=True) for f in findings))
     slow = _Parsed(text, filename, track=True)
     if slow.syntax is not None:  # pragma: no cover - the fast pass read it
         raise OntologyInvalid([slow.syntax])
-    _, findings, deferred = _validated(slow)
-    positions = slow.normaliser.positions
-
-    def problems(found: list[tuple[DocPath, str, str]]) -> list[Problem]:
-        return [Problem(message, crumb or _breadcrumb(slow.doc, path), filename, *_position(positions, path))
-                for path, crumb, message in found]
-
-    if findings:
-        raise OntologyInvalid(problems(findings))
-    if notes is not None:
-        notes.extend(problems(deferred))
-    return ontology
+    problems = [slow.problem(finding) for finding in slow.checked()[1]]
+    warnings = [problem for problem in problems if problem.warning]
+    if len(warnings) != len(problems):
+        raise OntologyInvalid([problem for problem in problems if not problem.warning], warnings)
+    _remember(ontology, filename, text)
+    return Loaded(ontology, tuple(sorted(warnings, key=lambda p: (p.line, p.column))))
 
 
-Found = list[tuple[DocPath, str, str]]
+def load_text(text: str, filename: str = "<string>") -> Ontology:
+    """Parse and validate an ontology given as YAML text; raises OntologyInvalid with every problem."""
+    return read_text(text, filename, locate_warnings=False).ontology
 
 
-def _validated(parsed: _Parsed) -> tuple[Ontology, Found, Found]:
-    """The models, the problems found, and those left for plan to settle with the live project."""
-    findings: Found = [(p, "", m) for p, m in parsed.normaliser.findings]
-    ontology, model_problems = _build(parsed.doc)
-    findings += [(p, "", m) for p, m in model_problems]
-    checked = check(ontology)
-    findings += [(f.path, f.breadcrumb, f.message) for f in checked if not f.deferred]
-    return ontology, findings, [(f.path, f.breadcrumb, f.message) for f in checked if f.deferred]
-
-
-def load_yaml(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
+def read_yaml(path: str | os.PathLike[str], *, locate_warnings: bool = True) -> Loaded:
     name = os.fspath(path)
-    data = _read(name)
+    data = _read_bytes(name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise OntologyInvalid([Problem(f"the file is not UTF-8 text (byte {error.start})", "", name)]) from None
-    return load_text(text, name, notes)
+    return read_text(text, name, locate_warnings=locate_warnings)
 
 
-def _read(name: str) -> bytes:
+def load_yaml(path: str | os.PathLike[str]) -> Ontology:
+    return read_yaml(path, locate_warnings=False).ontology
+
+
+def _read_bytes(name: str) -> bytes:
     try:
         size = os.stat(name).st_size
         limit = max_bytes()
@@ -246,47 +265,78 @@ def _read(name: str) -> bytes:
         raise InputError(f"{name}: cannot read it ({error.strerror})") from None
 
 
-def load_python(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
-    """Run a Python definition and take its `ontology` (an Ontology); validated like YAML."""
+def read_python(path: str | os.PathLike[str]) -> Loaded:
+    """Run a Python definition and take its `ontology`; checked like YAML (problems name the file only)."""
     name = os.fspath(path)
-    _read(name)
-    try:
-        namespace = runpy.run_path(name, run_name="__ango_ontology__")
-    except ValidationError as error:
-        raise OntologyInvalid([Problem(_pydantic_message([item], tuple(item["loc"]))
-                                       + f" at {'.'.join(map(str, item['loc']))}", "", name)
-                               for item in error.errors(include_url=False)]) from None
-    except Exception as error:  # the user's code may raise anything; report it as their file's problem
-        line = _user_line(error, name)
-        raise OntologyInvalid([Problem(f"running the file raised {type(error).__name__}: {error}", "",
-                                       name, line, 1 if line else 0)]) from None
-    ontology = namespace.get("ontology")
-    if not isinstance(ontology, Ontology):
-        got = "nothing" if ontology is None else type(ontology).__name__
-        raise OntologyInvalid([Problem(f"a Python definition must set `ontology` to an Ontology; found {got}",
-                                       "", name)])
-    checked = check(ontology)
-    if any(not f.deferred for f in checked):
-        raise OntologyInvalid([Problem(f.message, f.breadcrumb, name) for f in checked if not f.deferred])
-    if notes is not None:
-        notes.extend(Problem(f.message, f.breadcrumb, name) for f in checked)
-    return ontology
+    _read_bytes(name)
+    ontology = run_definition(name)
+    problems = [Problem(f.message, f.breadcrumb, name, warning=f.warning) for f in check(ontology)]
+    warnings = [problem for problem in problems if problem.warning]
+    if len(warnings) != len(problems):
+        raise OntologyInvalid([problem for problem in problems if not problem.warning], warnings)
+    _remember(ontology, name, None)
+    return Loaded(ontology, tuple(warnings))
 
 
-def _user_line(error: BaseException, name: str) -> int:
-    trace = error.__traceback__
-    line = 0
-    target = os.path.abspath(name)
-    while trace is not None:
-        if os.path.abspath(trace.tb_frame.f_code.co_filename) == target:
-            line = trace.tb_lineno
-        trace = trace.tb_next
-    return line
+def load_python(path: str | os.PathLike[str]) -> Ontology:
+    return read_python(path).ontology
 
 
-def load(path: str | os.PathLike[str], notes: list[Problem] | None = None) -> Ontology:
-    """An ontology from a `.py` definition or a YAML file; raises OntologyInvalid with every problem (what only
-    the live project can settle goes to `notes`, when given)."""
+def read(path: str | os.PathLike[str], *, locate_warnings: bool = True) -> Loaded:
+    """A label set and its warnings from a `.py` definition or a YAML file; OntologyInvalid on any error."""
     if Path(path).suffix == ".py":
-        return load_python(path, notes)
-    return load_yaml(path, notes)
+        return read_python(path)
+    return read_yaml(path, locate_warnings=locate_warnings)
+
+
+def load(path: str | os.PathLike[str]) -> Ontology:
+    """An ontology from a `.py` definition or a YAML file; raises OntologyInvalid with every error."""
+    return read(path, locate_warnings=False).ontology
+
+
+# --- problems met after loading ----------------------------------------------------------------------------
+
+# The file (and YAML text) each loaded label set came from, while it lives: a problem found later, at
+# plan time, is placed in the file by parsing that text again (the fast pass kept no positions).
+_SOURCES: dict[int, tuple[weakref.ref[Ontology], str, str | None]] = {}
+
+
+def _remember(ontology: Ontology, filename: str, text: str | None) -> None:
+    key = id(ontology)
+    _SOURCES[key] = (weakref.ref(ontology, lambda _: _SOURCES.pop(key, None)), filename, text)
+
+
+def place(ontology: Ontology, found: Iterable[tuple[Item, str, Problem]]) -> list[Problem]:
+    """Problems about items of a loaded label set (item, field, problem), placed at `file:line:col`.
+
+    A label set that was not loaded from a file keeps its problems as they are.
+    """
+    found = list(found)
+    source = _SOURCES.get(id(ontology))
+    if source is None or source[0]() is not ontology:
+        return [problem for _, _, problem in found]
+    _, filename, text = source
+    if text is None:
+        return [replace(problem, file=filename) for _, _, problem in found]
+    paths = _item_paths(ontology)
+    positions = _Parsed(text, filename, track=True).normaliser.positions
+    return [replace(problem, file=filename, line=line, column=column)
+            for item, field, problem in found
+            for line, column in [positions.find(paths.get(id(item), ()) + (field,))]]
+
+
+def _item_paths(ontology: Ontology) -> dict[int, DocPath]:
+    """Every item of the label set (by identity) -> its path in the document."""
+    out: dict[int, DocPath] = {}
+    stack: list[tuple[DocPath, Any]] = [((section.name, index), node) for section in SECTIONS
+                                        for index, node in enumerate(ontology.section(section.name))]
+    while stack:
+        path, item = stack.pop()
+        out[id(item)] = path
+        for field in _CHILD_FIELDS:
+            for index, child in enumerate(getattr(item, field, ())):
+                stack.append((path + (field, index), child))
+    return out
+
+
+_CHILD_FIELDS = ("options", "tree_options", "classifications", "children")

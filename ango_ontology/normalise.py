@@ -1,7 +1,8 @@
 """Turn a parsed YAML document into plain dicts with the models' field names, noting every problem.
 
-On the slow pass (a round-trip document) it also notes where each key and item sits, so the
-loader can report every problem as `file:line:col`.
+The structure lives here (sections, nodes and their `<type>: <title>` shorthand, options, trees,
+projects, batches); how one value is read, and the bookkeeping of broken paths and positions, in
+`scalars`. What cannot be read is reported once and skipped by the checks that follow.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .model import (
     SECTIONS,
@@ -24,12 +23,10 @@ from .model import (
     attributes,
     wire_keys,
 )
+from .positions import DocPath
+from .scalars import DROP, AliasBomb, Scalars, kind_of_value
 
-DocPath = tuple[Any, ...]
-"""Where a value sits in the document: the keys and indices from the top, with the models' field names."""
-
-INVALID = "\x00invalid"
-"""Marks a node the loader could not read; its problem is already reported, so checks skip it."""
+__all__ = ["ALIASES", "AliasBomb", "DocPath", "Normaliser", "did_you_mean", "kind_of_value"]
 
 NODE_FIELDS = tuple(Tool.model_fields)
 CLASSIFICATION_FIELDS = tuple(Classification.model_fields)
@@ -50,6 +47,10 @@ ALIASES = {
 # Fields whose value is text: a YAML number there is read as the text it was written with.
 TEXT_FIELDS = frozenset({"title", "when", "renamed_from", "id", "parent_option_id", "description"}
                         | {a.name for a in attributes(Classification) if a.form == "text"})
+# Fields whose value is true or false, and nothing else (pydantic would take "yes", 1 or "on").
+FLAG_FIELDS = frozenset({"protect"} | {a.name for a in attributes(Classification) if a.form == "flag"})
+VALUE_FIELDS = frozenset(a.name for a in attributes(Classification) if a.form == "value")
+_TEXT_DEFAULTS = {a.name: a.default for a in attributes(Classification) if a.form == "text"}
 _SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
 
@@ -59,46 +60,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-class AliasBomb(Exception):
-    """The document expands to far more nodes than its text holds: an alias bomb."""
-
-
-class Normaliser:
+class Normaliser(Scalars):
     """Turns a parsed YAML document into plain dicts with canonical field names, noting every problem."""
-
-    def __init__(self, budget: int, track: bool) -> None:
-        self.budget = budget
-        self.track = track
-        self.findings: list[tuple[DocPath, str]] = []
-        self.positions: dict[DocPath, tuple[int, int]] = {}
-
-    def spend(self) -> None:
-        self.budget -= 1
-        if self.budget < 0:
-            raise AliasBomb
-
-    def note(self, path: DocPath, message: str) -> None:
-        self.findings.append((path, message))
-
-    def at_key(self, raw: Any, key: Any, path: DocPath) -> None:
-        if self.track and isinstance(raw, CommentedMap):
-            self._at(raw.lc.key, key, path)
-
-    def at_value(self, raw: Any, key: Any, path: DocPath) -> None:
-        if self.track and isinstance(raw, CommentedMap):
-            self._at(raw.lc.value, key, path)
-
-    def _at(self, where: Any, key: Any, path: DocPath) -> None:
-        try:
-            line, col = where(key)
-        except KeyError:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
-            return
-        self.positions[path] = (line + 1, col + 1)
-
-    def at_item(self, raw: Any, index: int, path: DocPath) -> None:
-        if self.track and isinstance(raw, CommentedSeq):
-            line, col = raw.lc.item(index)
-            self.positions[path] = (line + 1, col + 1)
 
     # --- the document ------------------------------------------------------------------------------------
 
@@ -115,14 +78,22 @@ class Normaliser:
             if field in _SECTION_TYPES:
                 out[field] = self.nodes(value, path, field)
             elif field == "project":
-                out[field] = value if isinstance(value, (str, int)) else self.mapping(value, path, PROJECT_FIELDS)
+                out[field] = self.project(value, path)
             elif field == "projects":
-                out[field] = self.items(value, path, lambda item, p: item if isinstance(item, (str, int))
-                                        else self.mapping(item, p, PROJECT_FIELDS))
+                out[field] = self.items(value, path, self.project)
             else:
                 out[field] = self.items(value, path, lambda item, p: self.batch(item, p))
             del key
         return out
+
+    def project(self, raw: Any, path: DocPath) -> Any:
+        """A project: its id (digits are an id too, kept as written) or a mapping with `id`/`name`."""
+        if isinstance(raw, dict):
+            return self.mapping(raw, path, PROJECT_FIELDS, texts=PROJECT_FIELDS)
+        if raw is None or isinstance(raw, list):
+            self.fail(path, f"a project is its id or a mapping with `id` or `name`, not a {kind_of_value(raw)}")
+            return {}
+        return {"id": self.text(raw, path)}
 
     def fields(self, raw: dict[Any, Any], path: DocPath, allowed: tuple[str, ...],
                aliases: dict[str, str]) -> list[tuple[Any, Any, str]]:
@@ -133,6 +104,7 @@ class Normaliser:
             field = aliases.get(key, key) if isinstance(key, str) else key
             if field in allowed:
                 self.at_key(raw, key, path + (field,))
+                self.comment(raw, key, path + (field,))
                 known.append((key, value, field))
             else:
                 self.at_key(raw, key, path + (f"<{key}>",))
@@ -153,17 +125,24 @@ class Normaliser:
             out.append(convert(item, path + (index,)))
         return out
 
-    def mapping(self, raw: Any, path: DocPath, allowed: tuple[str, ...]) -> dict[str, Any]:
+    def mapping(self, raw: Any, path: DocPath, allowed: tuple[str, ...],
+                texts: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The known fields of a mapping; those in `texts` read as text (numbers as written), an empty one left out."""
         if not isinstance(raw, dict):
-            self.note(path, f"expected a mapping, not a {kind_of_value(raw)}")
+            self.fail(path, f"expected a mapping, not a {kind_of_value(raw)}")
             return {}
-        known = self.fields(raw, path, allowed, ALIASES)
-        return {field: self.plain(value, path + (field,)) for _, value, field in known}
+        out = {}
+        for _, value, field in self.fields(raw, path, allowed, ALIASES):
+            if field not in texts:
+                out[field] = self.plain(value, path + (field,))
+            elif value is not None:
+                out[field] = self.text(value, path + (field,))
+        return out
 
     def batch(self, item: Any, path: DocPath) -> Any:
         if isinstance(item, dict) and set(item) == {"name"}:
             item = item["name"]
-        return self.text(item, path) if item is not None else item
+        return self.text(item, path) if item is not None else ""  # an empty name is reported by the checks
 
     # --- nodes -------------------------------------------------------------------------------------------
 
@@ -174,25 +153,28 @@ class Normaliser:
         singular = section[:-1]
         if not isinstance(raw, dict):
             example = _SECTION_TYPES[section][0]
-            self.note(path, f"a {singular} is a mapping with its type and title, e.g. "
+            self.fail(path, f"a {singular} is a mapping with its type and title, e.g. "
                             f"`- {example}: {raw if isinstance(raw, str) else 'Title'}`; got a {kind_of_value(raw)}")
-            return {"type": INVALID, "title": f"{INVALID}{path}"}
+            return {"type": "", "title": ""}
         allowed = CLASSIFICATION_FIELDS if section == "classifications" else NODE_FIELDS
         raw_fields, shorthand = self.node_keys(raw, path, allowed, section)
         out: dict[str, Any] = {}
         for key, value, field in raw_fields:
-            out[field] = self.attribute(raw, key, value, path + (field,))
+            read = self.attribute(raw, key, value, path + (field,))
+            if read is not DROP:
+                out[field] = read
         if shorthand is not None and "type" not in out:
             out["type"], out["title"] = str(shorthand), self.title(raw, shorthand, path)
         if "type" not in out:
-            self.note(path, f"this {singular} has no type: write `- <type>: <title>`, e.g. "
+            self.fail(path, f"this {singular} has no type: write `- <type>: <title>`, e.g. "
                             f"`- {_SECTION_TYPES[section][0]}: Name`")
-            out["type"] = INVALID
+            out["type"] = ""
         if "title" not in out:
-            self.note(path + ("title",), f"this {singular} has no title")
-            out["title"] = f"{INVALID}{path}"
-        if out["type"] == TREE_TYPE and out.get("tree_options"):
-            # Ango stores a tree dropdown's options as its flattened tree: derived, so not read twice.
+            self.fail(path + ("title",), f"this {singular} has no title")
+            out["title"] = ""
+        if out["type"] == TREE_TYPE and _is_flattened_tree(out.get("options"), out.get("tree_options")):
+            # A pasted categorySchema holds a tree dropdown's options as its flattened tree: derived, so
+            # not read twice. Any other options on a tree dropdown are reported by the checks.
             out.pop("options", None)
         return out
 
@@ -216,8 +198,10 @@ class Normaliser:
                 shorthand = candidates[0][0]
                 unknown.remove(candidates[0])
                 self.at_key(raw, shorthand, path + ("type",))
+                self.comment(raw, shorthand, path + ("title",))
         for key, _, field in known:
             self.at_key(raw, key, path + (field,))
+            self.comment(raw, key, path + (field,))
         for key, _, _ in unknown:
             self.at_key(raw, key, path + (f"<{key}>",))
             hint = did_you_mean(str(key), list(allowed) + [a for a, f in ALIASES.items() if f in allowed])
@@ -228,20 +212,8 @@ class Normaliser:
         self.at_value(raw, key, path + ("title",))
         value = raw[key]
         if value is None:
-            self.note(path + ("title",), "the title is empty")
-            return f"{INVALID}{path}"
+            return ""  # the checks report an empty title (a warning for a node the hub holds)
         return str(self.text(value, path + ("title",)))
-
-    def text(self, value: Any, path: DocPath) -> Any:
-        if isinstance(value, (bool, float)):
-            self.note(path, f"{value!r} reads as a {kind_of_value(value)} in YAML; put it in quotes")
-            return str(value)
-        if isinstance(value, int):
-            return getattr(value, "text", str(value))  # as written: 0012345 stays 0012345
-        if isinstance(value, str):
-            return value
-        self.note(path, f"expected text here, not a {kind_of_value(value)}")
-        return f"{INVALID}{path}"
 
     def attribute(self, raw: dict[Any, Any], key: Any, value: Any, path: DocPath) -> Any:
         field = path[-1]
@@ -253,29 +225,60 @@ class Normaliser:
             return self.items(value, path, self.tree)
         if field == "examples":
             return self.items(value, path, self.text)
-        if field in TEXT_FIELDS and value is not None:
+        if field in FLAG_FIELDS:
+            return self.flag(key, value, path)
+        if field in TEXT_FIELDS:
+            if value is None:
+                return None if _TEXT_DEFAULTS.get(field) is None else DROP  # empty: the default
             return self.text(value, path)
+        if field in VALUE_FIELDS and isinstance(value, (dict, list)):
+            self.fail(path, f"{key}: expected text, a number, true or false, not a {kind_of_value(value)}")
+            return DROP
+        if field == "extra" and not isinstance(value, dict):
+            self.fail(path, f"extra: expected a mapping of Ango keys to values, not a {kind_of_value(value)}")
+            return DROP
         return self.plain(value, path)
 
     def option(self, raw: Any, path: DocPath) -> Any:
         if isinstance(raw, dict):
-            out = self.mapping(raw, path, OPTION_FIELDS)
-            for field in _ITEM_TEXTS:
-                if out.get(field) is not None:
-                    out[field] = self.text(out[field], path + (field,))
+            if self.colon_in_text(raw, path, OPTION_FIELDS, "option's value"):
+                return {"value": ""}
+            out = self.mapping(raw, path, OPTION_FIELDS, texts=_ITEM_TEXTS)
             if "examples" in out:
                 out["examples"] = self.items(out["examples"], path + ("examples",), self.text)
+            self.flags(out, path)
             if "value" not in out:
-                self.note(path, "an option needs a `value`")
-                out["value"] = f"{INVALID}{path}"
+                self.fail(path, "an option needs a `value`")
+                out["value"] = ""
             return out
         if raw is None or isinstance(raw, (list,)):
-            self.note(path, f"an option is a text or a mapping with `value:`, not a {kind_of_value(raw)}")
-            return {"value": f"{INVALID}{path}"}
+            self.fail(path, f"an option is a text or a mapping with `value:`, not a {kind_of_value(raw)}")
+            return {"value": ""}
         return {"value": self.text(raw, path)}
+
+    def flags(self, out: dict[str, Any], path: DocPath) -> None:
+        """An option's or tree node's `protect`: true or false, else reported and left out."""
+        if "protect" in out:
+            read = self.flag("protect", out.pop("protect"), path + ("protect",))
+            if read is not DROP:
+                out["protect"] = read
+
+    def colon_in_text(self, raw: dict[Any, Any], path: DocPath, allowed: tuple[str, ...], what: str) -> bool:
+        """`- Size: large` is a mapping in YAML; when that is no field of ours, the `: ` was meant as text."""
+        if len(raw) != 1:
+            return False
+        ((key, value),) = raw.items()
+        if ALIASES.get(key, key) in allowed or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return False
+        self.at_key(raw, key, path)
+        self.fail(path, f"`{key}: {value}` reads as a mapping in YAML because of the `: ` in it; if it is the "
+                        f'{what}, quote it: "{key}: {value}"')
+        return True
 
     def tree(self, raw: Any, path: DocPath) -> Any:
         if isinstance(raw, dict) and len(raw) == 1 and next(iter(raw)) not in TREE_FIELDS + ("key", "schemaId"):
+            if self.colon_in_text(raw, path, TREE_FIELDS, "tree node's title"):
+                return {"title": ""}
             ((title, children),) = raw.items()
             self.at_key(raw, title, path + ("title",))
             if children is not None and not isinstance(children, list):
@@ -295,36 +298,31 @@ class Normaliser:
                     out[field] = self.text(value, path + (field,))
                 else:
                     out[field] = self.plain(value, path + (field,))
+            self.flags(out, path)
             if "title" not in out:
-                self.note(path, "a tree node needs a `title`")
-                out["title"] = f"{INVALID}{path}"
+                self.fail(path, "a tree node needs a `title`")
+                out["title"] = ""
             return out
         if raw is None or isinstance(raw, list):
-            self.note(path, f"a tree node is a title or a mapping, not a {kind_of_value(raw)}")
-            return {"title": f"{INVALID}{path}"}
+            self.fail(path, f"a tree node is a title or a mapping, not a {kind_of_value(raw)}")
+            return {"title": ""}
         return {"title": self.text(raw, path)}
 
-    def plain(self, value: Any, path: DocPath) -> Any:
-        """A copy made of JSON values (plain dicts, lists, scalars), counting every node against the budget."""
-        self.spend()
-        if isinstance(value, dict):
-            return {key: self.plain(item, path) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.plain(item, path) for item in value]
-        if isinstance(value, int) and not isinstance(value, bool):
-            return int(value)
-        if value is None or isinstance(value, (str, float, bool)):
-            return value
-        # YAML dates, timestamps and binary have no JSON form: Ango could not store them.
-        self.note(path, f"{value!r} reads as a {type(value).__name__} in YAML, which has no JSON form; "
-                        "put it in quotes")
-        return str(value)
+def _is_flattened_tree(options: Any, tree: Any) -> bool:
+    """Whether a tree dropdown's options are its tree flattened (`A / B` paths and keys), as Ango stores them."""
+    if not options or not tree:
+        return not options
+    flattened = list(_flatten(tree, ""))
+    if len(flattened) != len(options):
+        return False
+    return all(isinstance(option, dict) and option.get("value") == value and option.get("id") in (None, key)
+               for option, (value, key) in zip(options, flattened, strict=True))
 
 
-def kind_of_value(value: Any) -> str:
-    """`mapping`, `list`, `text`, `number`, `boolean` or `null`: a YAML value's kind, in words."""
-    names = {dict: "mapping", list: "list", str: "text", int: "number", float: "number", bool: "boolean"}
-    for cls, name in names.items():
-        if isinstance(value, cls) and not (cls is int and isinstance(value, bool)):
-            return name
-    return "null" if value is None else type(value).__name__
+def _flatten(nodes: list[Any], prefix: str) -> Any:
+    for node in nodes:
+        path = f"{prefix} / {node.get('title')}" if prefix else str(node.get("title"))
+        yield path, node.get("id")
+        yield from _flatten(node.get("children") or [], path)
+
+

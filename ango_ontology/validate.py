@@ -1,12 +1,20 @@
-"""Semantic checks of an ontology: every problem found, each with its model path and breadcrumb."""
+"""Semantic checks of an ontology: every problem found, each with its model path, breadcrumb and severity.
+
+Two kinds of rule. Rules about the file (ids unique and well formed, `when` resolving, keys that
+mean one thing) are always errors. Rules about what a label set should look like (known types,
+options only where they belong, titles present and distinct, …) are errors for a node written
+without an `id` — a person typing something new — and warnings for a node with an explicit `id`,
+which is what `pull` writes for everything the hub already holds: Ango accepted it, so it must load.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .characters import reads_as
 from .hub.base import MAX_DEPTH
 from .model import (
     COLUMN_TYPES,
@@ -23,7 +31,8 @@ from .model import (
     TreeOption,
     wire_keys,
 )
-from .normalise import INVALID, DocPath, did_you_mean
+from .naming import Named, duplicate_message, duplicates, hidden_problem, id_problem, renames
+from .normalise import DocPath, did_you_mean
 from .wire import flatten_tree
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -34,64 +43,108 @@ _SECTIONS = {section.name: section for section in SECTIONS}
 
 @dataclass(frozen=True)
 class Finding:
-    """A problem found in the models: the path of fields and indices, a breadcrumb and a message."""
+    """A problem found in the models: the path of fields and indices, a breadcrumb, a message, a severity."""
 
     path: DocPath
     breadcrumb: str
     message: str
-    # Only the live project can settle it (a `when:` naming an option's old value): plan checks it.
-    deferred: bool = False
+    warning: bool = False
+
+
+def label(name: str, index: int) -> str:
+    """How a breadcrumb names an item: its title or value, or `#3` when it has none."""
+    return name if name.strip() else f"#{index + 1}"
+
+
+Crumb = str | tuple["Crumb", str, str, int]
+"""A breadcrumb, or what makes one (parent, list, name, index): written out only when a finding needs it."""
+
+
+def crumb_text(crumb: Crumb) -> str:
+    if isinstance(crumb, str):
+        return crumb
+    parent, among, name, index = crumb
+    return _join(crumb_text(parent), f"{among}[{label(name, index)}]")
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, broken: Collection[DocPath]) -> None:
         self.findings: list[Finding] = []
-        self.ids: dict[str, str] = {}
+        self.broken = broken
+        self.ids: dict[str, Crumb] = {}
         self._choices: dict[int, tuple[list[str], set[str], set[str | None]]] = {}
 
-    def add(self, path: DocPath, crumb: str, message: str, deferred: bool = False) -> None:
-        self.findings.append(Finding(path, crumb, message, deferred))
+    def add(self, path: DocPath, crumb: Crumb, message: str, warning: bool = False) -> None:
+        """A problem with the file itself: an error, unless only the live project can settle it (a `when:` that
+        may name an option's old value: plan checks it)."""
+        self.findings.append(Finding(path, crumb_text(crumb), message, warning))
 
-    def claim_id(self, node_id: str | None, path: DocPath, crumb: str) -> None:
+    def shape(self, item: Item, path: DocPath, crumb: Crumb, message: str) -> None:
+        """A problem with what the label set looks like: a warning when the hub already holds the item."""
+        self.findings.append(Finding(path, crumb_text(crumb), message, warning=item.id is not None))
+
+    def claim_id(self, node_id: str | None, path: DocPath, crumb: Crumb) -> None:
         if node_id is None:
             return
-        if not node_id.strip():
-            self.add(path + ("id",), crumb, "the id is empty: give one, or leave `id:` out to have it derived")
+        problem = id_problem(node_id)
+        if problem is not None:
+            self.add(path + ("id",), crumb, problem)
         elif node_id in self.ids:
-            self.add(path + ("id",), crumb, f"duplicate id '{node_id}' (also used by {self.ids[node_id]})")
+            self.add(path + ("id",), crumb, f"duplicate id '{node_id}' (also used by "
+                     f"{crumb_text(self.ids[node_id])})")
         else:
             self.ids[node_id] = crumb
 
-    def protection(self, item: Item, path: DocPath, crumb: str) -> None:
+    def protection(self, item: Item, path: DocPath, crumb: Crumb) -> None:
         if item.protect and item.id is None:
             self.add(path + ("protect",), crumb, "`protect: true` needs an explicit `id:` beside it: protection "
                      "follows the node's id, and without one a rename (of this node or a sibling) gives it a new "
                      "identity, so its labels could be deleted; `pull` writes the ids")
 
+    def text(self, item: Item, text: str | None, path: DocPath, crumb: Crumb, what: str) -> None:
+        problem = hidden_problem(text, what) if text is not None else None
+        if problem is not None:
+            self.shape(item, path, crumb, problem)
+
+    def names(self, items: list[Any], path: DocPath, crumb: Crumb, among: str, what: str, where: str) -> None:
+        """Duplicate titles (option values) among siblings, and their `renamed_from`."""
+        field = "value" if among == "options" else "title"
+        broken = self.broken
+        renamed = any(item.renamed_from is not None for item in items)
+        if not renamed and not broken and len({reads_as(getattr(item, field)) for item in items}) == len(items):
+            return  # the common case: every name distinct, nothing renamed
+        named = [Named(i, getattr(item, field), item.renamed_from) for i, item in enumerate(items)
+                 if not broken or path + (i,) not in broken]
+        for sibling, first in duplicates(named):
+            item = items[sibling.at]
+            self.shape(item, path + (sibling.at, field), self.crumb_of(crumb, among, item, sibling.at),
+                       duplicate_message(sibling.name, first, what, where))
+        for sibling, message in renames(named, field):
+            item = items[sibling.at]
+            self.add(path + (sibling.at, "renamed_from"), self.crumb_of(crumb, among, item, sibling.at),
+                     message)
+
+    def crumb_of(self, crumb: Crumb, among: str, item: Any, index: int) -> Crumb:
+        return (crumb, among, item.value if isinstance(item, Option) else item.title, index)
+
     # --- nodes -------------------------------------------------------------------------------------------
 
-    def section(self, nodes: list[Any], path: DocPath, crumb: str, section: str,
-                parent: Node | None) -> None:
-        seen: dict[str, int] = {}
+    def section(self, nodes: list[Any], path: DocPath, crumb: Crumb, section: str, parent: Node | None) -> None:
+        self.names(nodes, path + (section,), crumb, section, "title", f"among these {section}")
         for index, node in enumerate(nodes):
-            if node.type == INVALID:
-                continue
-            own_crumb = _join(crumb, f"{section}[{node.title}]")
             own_path = path + (section, index)
-            if node.title in seen:
-                self.add(own_path + ("title",), own_crumb,
-                         f"duplicate title '{node.title}' among these {section}")
-            seen[node.title] = index
-            self.node(node, own_path, own_crumb, section, parent)
+            if not self.broken or own_path not in self.broken:
+                self.node(node, own_path, self.crumb_of(crumb, section, node, index), section, parent)
 
-    def node(self, node: Node, path: DocPath, crumb: str, section: str, parent: Node | None) -> None:
+    def node(self, node: Node, path: DocPath, crumb: Crumb, section: str, parent: Node | None) -> None:
         kinds = _SECTIONS[section].types
         known_type = node.type in kinds
         if not known_type:
-            self.add(path + ("type",), crumb, f"unknown {_SECTIONS[section].kind} type '{node.type}'"
-                     f"{did_you_mean(node.type, kinds)}; expected one of: {', '.join(kinds)}")
+            self.shape(node, path + ("type",), crumb, f"unknown {_SECTIONS[section].kind} type '{node.type}'"
+                       f"{did_you_mean(node.type, kinds)}; expected one of: {', '.join(kinds)}")
         if not node.title.strip():
-            self.add(path + ("title",), crumb, "the title is empty")
+            self.shape(node, path + ("title",), crumb, "the title is empty")
+        self.text(node, node.title, path + ("title",), crumb, "the title")
         self.claim_id(node.id, path, crumb)
         self.examples(node.examples, path, crumb)
         self.protection(node, path, crumb)
@@ -105,88 +158,94 @@ class _Checker:
         nested = [(path + ("classifications", i), child) for i, child in enumerate(node.classifications)]
         self.shortcut_clashes(nested, crumb)
 
-    def examples(self, links: list[str], path: DocPath, crumb: str) -> None:
+    def examples(self, links: list[str], path: DocPath, crumb: Crumb) -> None:
         """Example links go into the annotator guide: web links and relative paths only, nothing a page runs."""
         for index, link in enumerate(links):
             problem = link_problem(link)
             if problem:
                 self.add(path + ("examples", index), crumb, problem)
 
-    def attributes(self, node: Node, path: DocPath, crumb: str) -> None:
+    def attributes(self, node: Node, path: DocPath, crumb: Crumb) -> None:
         if node.color is not None and not _COLOR.fullmatch(node.color):
-            self.add(path + ("color",), crumb, f"color '{node.color}' is not a colour like '#1F77B4'")
+            self.shape(node, path + ("color",), crumb, f"color '{node.color}' is not a colour like '#1F77B4'")
         if node.shortcut_key and node.shortcut_key not in SHORTCUT_KEYS:
-            self.add(path + ("shortcut_key",), crumb, f"shortcut key '{node.shortcut_key}' is not one of "
-                     "'0'-'9', 'ctrl+0'-'ctrl+9', 'a'-'k'")
+            self.shape(node, path + ("shortcut_key",), crumb, f"shortcut key '{node.shortcut_key}' is not one "
+                       "of '0'-'9', 'ctrl+0'-'ctrl+9', 'a'-'k'")
         if node.column_field and not (isinstance(node, Classification) and node.type in COLUMN_TYPES):
-            self.add(path + ("column_field",), crumb,
-                     f"column_field is only allowed on instance classifications, not on a {node.type}")
+            self.shape(node, path + ("column_field",), crumb,
+                       f"column_field is only allowed on instance classifications, not on a {node.type}")
 
-    def option_rules(self, node: Node, path: DocPath, crumb: str) -> None:
+    def option_rules(self, node: Node, path: DocPath, crumb: Crumb) -> None:
         takes_options = isinstance(node, Classification) and node.type in OPTION_TYPES
         if node.options and not takes_options:
-            hint = " (a tree dropdown takes `tree:`)" if node.type == TREE_TYPE else ""
-            self.add(path + ("options",), crumb, f"a {node.type} takes no options{hint}; options belong on "
-                     f"{', '.join(OPTION_TYPES)}")
+            hint = " (a tree dropdown takes `tree:`; its options are derived from the tree)" \
+                if node.type == TREE_TYPE else ""
+            self.shape(node, path + ("options",), crumb, f"a {node.type} takes no options{hint}; options belong "
+                       f"on {', '.join(OPTION_TYPES)}")
         elif takes_options and not node.options:
-            self.add(path + ("options",), crumb, f"a {node.type} needs at least one option")
+            self.shape(node, path + ("options",), crumb, f"a {node.type} needs at least one option")
         self.options(node.options, path + ("options",), crumb)
 
-    def options(self, options: list[Option], path: DocPath, crumb: str) -> None:
-        seen: set[str] = set()
+    def options(self, options: list[Option], path: DocPath, crumb: Crumb) -> None:
+        self.names(options, path, crumb, "options", "option value", "")
         for index, option in enumerate(options):
-            if option.value.startswith(INVALID):
+            if self.broken and path + (index,) in self.broken:
                 continue
-            own = _join(crumb, f"options[{option.value}]")
+            own = (crumb, "options", option.value, index)
             if not option.value.strip():
-                self.add(path + (index, "value"), own, "the option value is empty")
-            if option.value in seen:
-                self.add(path + (index, "value"), own, f"duplicate option value '{option.value}'")
-            seen.add(option.value)
+                self.shape(option, path + (index, "value"), own, "the option value is empty")
+            self.text(option, option.value, path + (index, "value"), own, "the option value")
             self.claim_id(option.id, path + (index,), own)
-            self.examples(option.examples, path + (index,), own)
-            self.protection(option, path + (index,), own)
-            self.extra_keys(option.extra, path + (index,), own, wire_keys(Option))
+            if option.examples:
+                self.examples(option.examples, path + (index,), own)
+            if option.protect:
+                self.protection(option, path + (index,), own)
+            if option.extra:
+                self.extra_keys(option.extra, path + (index,), own, wire_keys(Option))
 
-    def classification(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
+    def classification(self, node: Classification, path: DocPath, crumb: Crumb, parent: Node | None) -> None:
         if node.tree_options and node.type != TREE_TYPE:
-            self.add(path + ("tree_options",), crumb, f"a {node.type} takes no tree; only tree-dropdown does")
+            self.shape(node, path + ("tree_options",), crumb, f"a {node.type} takes no tree; only tree-dropdown does")
         if node.type == TREE_TYPE and not node.tree_options:
-            self.add(path, crumb, "a tree-dropdown needs a tree (`tree:`)")
+            self.shape(node, path, crumb, "a tree-dropdown needs a tree (`tree:`)")
         self.tree(node.tree_options, path + ("tree_options",), crumb)
         if node.regex is not None:
             self.regex(node, path, crumb)
         if node.rich_text and node.type != TEXT_TYPE:
-            self.add(path + ("rich_text",), crumb, f"rich_text is only for text classifications, not {node.type}")
+            self.shape(node, path + ("rich_text",), crumb, f"rich_text is only for text classifications, "
+                       f"not {node.type}")
         self.condition(node, path, crumb, parent)
 
-    def regex(self, node: Classification, path: DocPath, crumb: str) -> None:
+    def regex(self, node: Classification, path: DocPath, crumb: Crumb) -> None:
         if node.type != TEXT_TYPE:
-            self.add(path + ("regex",), crumb, f"regex is only for text classifications, not {node.type}")
+            self.shape(node, path + ("regex",), crumb, f"regex is only for text classifications, not {node.type}")
         try:
             re.compile(node.regex or "")
         except re.error as error:
-            self.add(path + ("regex",), crumb, f"regex {node.regex!r} does not compile: {error}")
+            self.shape(node, path + ("regex",), crumb, f"regex {node.regex!r} does not compile: {error}")
 
-    def condition(self, node: Classification, path: DocPath, crumb: str, parent: Node | None) -> None:
+    def condition(self, node: Classification, path: DocPath, crumb: Crumb, parent: Node | None) -> None:
+        """`when` must name an option of the parent (a rule of the file); a raw `parent_option_id` is what
+        the hub holds, and Ango keeps one whose option was deleted (a rule of shape)."""
         if node.when is None and node.parent_option_id is None:
             return
         field = "when" if node.when is not None else "parent_option_id"
         if node.when is not None and node.parent_option_id is not None:
             self.add(path + ("when",), crumb, "give either `when` or `parent_option_id`, not both")
             return
+        report = self.add if field == "when" else lambda p, c, m: self.shape(node, p, c, m)
         values, value_set, id_set = self.choices(parent)
         if parent is None or not values:
             where = "it is at the top level" if parent is None else f"its parent (a {parent.type}) has none"
-            self.add(path + (field,), crumb, f"`{field}` needs a parent classification with options, but {where}")
+            report(path + (field,), crumb, f"`{field}` needs a parent classification with options, but {where}")
             return
         if node.when is not None and node.when not in value_set:
             self.unknown_when(node.when, parent, values, path + ("when",), crumb)
         elif node.parent_option_id is not None and node.parent_option_id not in id_set:
-            self.add(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
-                     f"not the id of an option of the parent {parent.type} '{parent.title}'")
+            report(path + ("parent_option_id",), crumb, f"parent_option_id '{node.parent_option_id}' is "
+                   f"not the id of an option of the parent {parent.type} '{parent.title}'")
 
-    def unknown_when(self, when: str, parent: Node, values: list[str], path: DocPath, crumb: str) -> None:
+    def unknown_when(self, when: str, parent: Node, values: list[str], path: DocPath, crumb: Crumb) -> None:
         """A `when:` that names no option by its value: an option's old name (`renamed_from`) is fine; the
         old value of an option with an `id:` only the live project knows, so plan checks that one."""
         if any(option.renamed_from == when for option in parent.options):
@@ -198,7 +257,7 @@ class _Checker:
         if any(option.id is not None for option in parent.options):
             self.add(path, crumb, f"{message}. If it is the old value of an option with an `id:`, plan follows "
                      f"the rename through the live project, but validate cannot check that offline: {fix}",
-                     deferred=True)
+                     warning=True)
         else:
             self.add(path, crumb, f"{message} — {fix}")
 
@@ -211,41 +270,40 @@ class _Checker:
             self._choices[key] = (values, set(values), {option_id for _, option_id in pairs})
         return self._choices[key]
 
-    def tree(self, nodes: list[TreeOption], path: DocPath, crumb: str) -> None:
-        seen: set[str] = set()
+    def tree(self, nodes: list[TreeOption], path: DocPath, crumb: Crumb) -> None:
+        self.names(nodes, path, crumb, "tree", "tree node", "among its siblings")
         for index, item in enumerate(nodes):
-            if item.title.startswith(INVALID):
-                continue
-            own = _join(crumb, f"tree[{item.title}]")
             here = path + (index,)
+            if self.broken and here in self.broken:
+                continue
+            own = self.crumb_of(crumb, "tree", item, index)
             if not item.title.strip():
-                self.add(here + ("title",), own, "the tree node title is empty")
+                self.shape(item, here + ("title",), own, "the tree node title is empty")
             if " / " in item.title:
-                self.add(here + ("title",), own, "a tree node title cannot contain ' / ' "
-                         "(Ango joins tree paths with it)")
-            if item.title in seen:
-                self.add(here + ("title",), own, f"duplicate tree node '{item.title}' among its siblings")
-            seen.add(item.title)
+                self.shape(item, here + ("title",), own, "a tree node title cannot contain ' / ' "
+                           "(Ango joins tree paths with it)")
+            self.text(item, item.title, here + ("title",), own, "the title")
+            self.text(item, item.value, here + ("value",), own, "the value")
             self.claim_id(item.id, here, own)
             self.examples(item.examples, here, own)
             self.protection(item, here, own)
             self.extra_keys(item.extra, here, own, wire_keys(TreeOption))
             self.tree(item.children, here + ("children",), own)
 
-    def extra_keys(self, extra: dict[str, Any], path: DocPath, crumb: str, modelled: Mapping[str, str]) -> None:
+    def extra_keys(self, extra: dict[str, Any], path: DocPath, crumb: Crumb, modelled: Mapping[str, str]) -> None:
         for key in extra:
             if key in modelled:
                 self.add(path + ("extra", key), crumb, f"extra.{key} is a modelled attribute; set it directly")
 
-    def shortcut_clashes(self, nodes: list[tuple[DocPath, Any]], crumb: str) -> None:
+    def shortcut_clashes(self, nodes: list[tuple[DocPath, Any]], crumb: Crumb) -> None:
         seen: dict[str, str] = {}
         for item_path, item in nodes:
             key = item.shortcut_key
-            if not key or item.type == INVALID:
+            if not key or (self.broken and item_path in self.broken):
                 continue
             if key in seen:
-                self.add(item_path + ("shortcut_key",), _join(crumb, f"{item_path[-2]}[{item.title}]"),
-                         f"shortcut key '{key}' is already used by '{seen[key]}'")
+                self.shape(item, item_path + ("shortcut_key",), (crumb, item_path[-2], item.title, item_path[-1]),
+                           f"shortcut key '{key}' is already used by '{seen[key]}'")
             else:
                 seen[key] = item.title
 
@@ -277,18 +335,28 @@ def _join(crumb: str, part: str) -> str:
     return f"{crumb} > {part}" if crumb else part
 
 
-def check(ontology: Ontology) -> list[Finding]:
-    """Every semantic problem of the ontology (types, duplicates, conditions, colours, shortcuts…)."""
+def check(ontology: Ontology, broken: Collection[DocPath] = frozenset()) -> list[Finding]:
+    """Every semantic problem of the ontology (types, duplicates, conditions, colours, shortcuts…).
+
+    `broken` holds the paths of what the loader could not read (already reported): nothing at or under
+    them is checked again, so one mistake gives one message.
+    """
     too_deep = _too_deep(ontology)
     if too_deep is not None:
         return [too_deep]  # the other checks walk the tree recursively
-    checker = _Checker()
+    checker = _Checker(broken)
     for section in SECTIONS:
         checker.section(ontology.section(section.name), (), "", section.name, None)
     top = [((section.name, i), node) for section in SECTIONS for i, node in enumerate(ontology.section(section.name))]
     checker.shortcut_clashes(top, "")
     _check_targets(checker, ontology)
-    return checker.findings
+    if not broken:
+        return checker.findings
+    return [finding for finding in checker.findings if not _under(finding.path, broken)]
+
+
+def _under(path: DocPath, broken: Collection[DocPath]) -> bool:
+    return any(path[:end] in broken for end in range(len(path) + 1))
 
 
 def _too_deep(ontology: Ontology) -> Finding | None:
@@ -320,14 +388,21 @@ def _check_targets(checker: _Checker, ontology: Ontology) -> None:
     refs += [(("projects", i), ref) for i, ref in enumerate(ontology.projects)]
     targets: set[tuple[str | None, str | None]] = set()
     for path, ref in refs:
-        if not ref.id and not ref.name:
+        if not ref.id and not ref.name and not any(place[:len(path)] == path for place in checker.broken):
             checker.add(path, "project", "a project needs an `id` or a `name`")
+        if ref.id and (problem := id_problem(ref.id)):
+            checker.add(path + ("id",), "project", problem)
+        if ref.name and (problem := hidden_problem(ref.name, "the project name")):
+            checker.add(path + ("name",), "project", problem)
         key = (ref.id, None) if ref.id else (None, ref.name)
         if key in targets:
             checker.add(path, "project", f"project {ref.id or ref.name!r} is listed twice")
         targets.add(key)
     seen: set[str] = set()
     for index, batch in enumerate(ontology.batches):
-        if batch in seen:
+        problem = "a batch needs a name" if not batch.strip() else hidden_problem(batch, "the batch name")
+        if problem:
+            checker.add(("batches", index), "batches", problem)
+        elif batch in seen:
             checker.add(("batches", index), "batches", f"duplicate batch '{batch}'")
         seen.add(batch)

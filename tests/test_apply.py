@@ -545,9 +545,9 @@ def test_an_apply_waits_for_another_runs_lock_and_then_refuses_naming_it(cli: Cl
 def test_lock_timeout_takes_terraform_like_durations(cli: Cli, local_hub: LocalHub) -> None:
     project = local_hub.create_project("P", "")["_id"]
     path = cli.write("o.yaml", WEATHER.replace("PROJECT", project))
-    with pytest.raises(SystemExit):
-        cli("apply", path, "--lock-timeout", "soon")
-    assert "is not a duration like 30s, 5m or 0" in cli.capsys.readouterr().err
+    code, _, err = cli("apply", path, "--lock-timeout", "soon")
+    assert code == 1  # a usage error, never 2 or 3
+    assert "is not a duration like 30s, 5m or 0" in err
     assert cli("rollback", project, "--lock-timeout", "2m", "--auto-approve")[0] == 1  # no backups yet
 
 
@@ -587,3 +587,13 @@ def test_a_saved_plan_whose_move_was_edited_is_refused(cli: Cli, local_hub: Loca
     plan_file.write_text(json.dumps(data))
     code, _, err = cli("apply", str(plan_file), "--auto-approve")
     assert code == 1 and "edited by hand" in err
+def test_apply_shows_the_files_warnings_and_applies(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    adopted = ("classifications:\n  - text: Note\n    id: note\n    column_field: true\n"
+               "  - slider: Confidence\n    id: conf\n")
+    path = cli.write("o.yaml", f"project: {project}\n" + adopted)
+    code, _, err = cli("apply", path, "--auto-approve")
+    assert code == 0
+    assert "2 warnings about" in err and "unknown classification type 'slider'" in err
+    tools = [node["tool"] for node in _schema(local_hub, project)["classifications"]]
+    assert tools == ["text", "slider"]

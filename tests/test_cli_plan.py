@@ -136,3 +136,23 @@ def test_plan_format_html_writes_one_page(applied: tuple[Path, str, str], capsys
     path.write_text(path.read_text().replace(f"project: {project}", f"projects: [{project}, other]"))
     code = main(["plan", str(path), "--hub", hub, "--format", "html"])
     assert code == 1 and "one page for one project" in capsys.readouterr().err
+def test_renamed_from_matching_nothing_is_reported_at_its_line(applied: tuple[Path, str, str],
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = applied
+    path.write_text(path.read_text().replace("  - text: Comment\n", "  - text: Remark\n    renamed_from: Coment\n"))
+    code = main(["plan", str(path), "--hub", hub, "--detailed-exitcode"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{path}:7:5: classifications[Remark]: renamed_from: 'Coment' matches nothing" in err
+
+
+def test_plan_shows_the_files_warnings_and_still_plans(applied: tuple[Path, str, str],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path, hub, _ = applied
+    path.write_text(path.read_text().replace("    options: [Sunny, Rainy]\n", "    options: [Sunny, Rainy]\n"
+                                             "    column_field: true\n"))
+    code = main(["plan", str(path), "--hub", hub, "--detailed-exitcode"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "update classification Weather" in out
+    assert "1 warning about" in err
+    assert f"{path}: warning: classifications[Weather]: column_field is only allowed on instance" in err

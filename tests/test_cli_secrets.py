@@ -45,16 +45,16 @@ def test_no_hub_configured_suggests_the_local_hub(tmp_path: Path, capsys: pytest
     assert "--hub local" in capsys.readouterr().err
 
 
-def test_unexpected_errors_exit_3_and_show_a_traceback_only_with_debug(
+def test_unexpected_errors_exit_1_and_show_a_traceback_only_with_debug(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ango_ontology.api.load", broken)
+    monkeypatch.setattr("ango_ontology.api.read", broken)
     path = str(tmp_path / "x.yaml")
-    assert main(["validate", path]) == 3
+    assert main(["validate", path]) == 1
     assert "Traceback" not in capsys.readouterr().err
-    assert main(["--debug", "validate", path]) == 3
+    assert main(["--debug", "validate", path]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err and "this is a bug" in err
 
@@ -64,5 +64,5 @@ def test_ctrl_c_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ango_ontology.api.load", interrupted)
+    monkeypatch.setattr("ango_ontology.api.read", interrupted)
     assert main(["validate", str(tmp_path / "x.yaml")]) == 130

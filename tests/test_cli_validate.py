@@ -43,7 +43,7 @@ def test_json_format_gives_the_same_facts(tmp_path: Path, capsys: pytest.Capture
     assert report["valid"] is False
     first, second = report["files"]
     assert first["problems"][0] == {"file": bad, "line": 3, "column": 5, "path": "tools[P]",
-                                    "message": "color 'x' is not a colour like '#1F77B4'"}
+                                    "message": "color 'x' is not a colour like '#1F77B4'", "severity": "error"}
     assert "no such file" in second["problems"][0]["message"]
 
 
@@ -125,3 +125,32 @@ def test_a_when_naming_no_option_explains_the_fix(tmp_path: Path, capsys: pytest
     assert ("when: 'Car' names no option of the parent radio 'Kind'; its options: Automobile, Truck — if an "
             "option was renamed from 'Car', add `renamed_from: Car` to it, or write its new value here"
             in capsys.readouterr().err)
+WARNED = "tools:\n  - bounding-box: V\n    id: v1\n  - bounding-box: V\n    id: v2\n"
+
+
+def test_only_warnings_exit_zero_and_show_each_at_its_place(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "warned.yaml", WARNED)
+    assert main(["validate", path]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"{path}: valid — 2 tools, 0 classifications, 0 relations, 0 options, 0 tree nodes " \
+                           "(1 warning)\n"
+    assert captured.err == f"{path}:4:19: warning: tools[V]: duplicate title 'V' among these tools\n"
+
+
+def test_json_lists_warnings_apart_from_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "warned.yaml", WARNED)
+    assert main(["validate", "--format", "json", path]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["files"]
+    assert result["valid"] is True and result["problems"] == []
+    assert result["warnings"] == [{"file": path, "line": 4, "column": 19, "path": "tools[V]", "severity": "warning",
+                                   "message": "duplicate title 'V' among these tools"}]
+
+
+def test_errors_and_warnings_of_one_file_are_listed_in_file_order(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "both.yaml", WARNED + "  - point: P\n    color: x\n")
+    assert main(["validate", path]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[0] for line in lines] == [f"{path}:4:19", f"{path}:7:5"]
+    assert ": warning: " in lines[0] and ": warning: " not in lines[1]

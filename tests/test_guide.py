@@ -92,7 +92,9 @@ def test_mermaid_labels_carry_no_quote_bracket_or_backtick() -> None:
 
 def test_visible_shows_every_control_and_bidi_character_as_a_code() -> None:
     assert visible("x\x00\t\u2066\u200fy") == "x⟨U+0000⟩⟨U+0009⟩⟨U+2066⟩⟨U+200F⟩y"
-    assert visible("Ünïcödé 日本 \u200d") == "Ünïcödé 日本 \u200d"  # joiners keep emoji and scripts whole
+    assert visible("Ünïcödé 日本 👩\u200d💻 می\u200cخواهم") == "Ünïcödé 日本 👩\u200d💻 می\u200cخواهم"  # joiners keep
+    # emoji and scripts whole; one that joins nothing only hides itself, so it is shown
+    assert visible("Car \u200d") == "Car ⟨U+200D⟩"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.name for path in EXAMPLES])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ango_ontology import Classification, Ontology, OntologyInvalid, Option, Tool, TreeOption
 from ango_ontology.identity import breadcrumb, deterministic_color, deterministic_id, resolve, resolve_live
@@ -143,3 +147,59 @@ def test_when_naming_an_old_value_the_live_project_does_not_have_is_an_error_at_
         make_plan(desired, _kind_live())
     with pytest.raises(OntologyInvalid, match="renamed_from: Cab"):
         make_plan(desired, None)
+# --- derived ids: unchanged for every existing title, one-to-one for every title ---------------------------
+
+SEP = "\x1f"
+FIRST_NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
+titles_without_separator = st.text(alphabet=st.characters(blacklist_characters=SEP, blacklist_categories=("Cs",)),
+                                   max_size=12)
+any_titles = st.text(alphabet=st.sampled_from(["a", "b", SEP, "#", "é", "\\", "\"", "[", ","]), max_size=6)
+
+
+def ids_as_first_derived(path: tuple[str, ...]) -> str:
+    """The formula every id derived so far was made with (before separators in titles were escaped)."""
+    return uuid.uuid5(FIRST_NAMESPACE, SEP.join(path)).hex
+
+
+def test_derived_ids_of_known_paths_are_the_ones_users_already_have() -> None:
+    assert deterministic_id(("tool", "Vehicle")) == "b12c2eea2db15e95b8a8a104bb891c44"
+    assert deterministic_id(("tool", "Vehicle", "classification", "Kind", "option", "Car")) == \
+        "b34ebb70ac215f75bb0dd8efdff1a777"
+    assert deterministic_id(("classification", "Product", "tree", "Food", "tree", "Fruit")) == \
+        "e2bd7a6fc22c5062b20b9841b71bf4da"
+
+
+@given(st.lists(titles_without_separator, min_size=1, max_size=8).map(tuple))
+def test_derived_ids_never_change_for_titles_without_the_separator(path: tuple[str, ...]) -> None:
+    assert deterministic_id(path) == ids_as_first_derived(path)
+
+
+@given(st.lists(any_titles, min_size=1, max_size=5).map(tuple), st.lists(any_titles, min_size=1, max_size=5).map(tuple))
+def test_derived_ids_are_one_to_one(one: tuple[str, ...], other: tuple[str, ...]) -> None:
+    assert (deterministic_id(one) == deterministic_id(other)) == (one == other)
+
+
+@given(st.lists(any_titles, min_size=1, max_size=5).map(tuple))
+def test_no_title_forges_another_path_by_holding_the_separator(path: tuple[str, ...]) -> None:
+    resplit = tuple(SEP.join(path).split(SEP))
+    merged = (SEP.join(path[:2]), *path[2:])
+    for forged in (resplit, merged):
+        assert (deterministic_id(forged) == deterministic_id(path)) == (forged == path)
+
+
+def test_half_a_surrogate_pair_in_a_live_title_still_derives_an_id() -> None:
+    # JSON can carry "\ud800" on its own; the id must be derived, not crash, and differ from its neighbours'.
+    assert deterministic_id(("tool", "\ud800")) != deterministic_id(("tool", "\udc00"))
+    assert deterministic_color(("tool", "\ud800")).startswith("#")
+
+
+def test_a_live_title_holding_the_separator_gets_an_id_of_its_own() -> None:
+    live = from_category_schema({"tools": [
+        {"tool": "point", "title": "A", "classifications": [{"tool": "text", "title": "B"}]},
+        {"tool": "point", "title": f"A{SEP}classification{SEP}B"}]})
+    resolved = resolve_live(live)
+    nested, forged = resolved.tools[0].classifications[0], resolved.tools[1]
+    assert nested.id == ids_as_first_derived(("tool", "A", "classification", "B"))
+    assert forged.id != nested.id
+    assert deterministic_color(("tool", f"A{SEP}classification{SEP}B")) != deterministic_color(
+        ("tool", "A", "classification", "B"))

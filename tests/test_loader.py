@@ -9,11 +9,15 @@ import pytest
 
 from ango_ontology import Classification, Ontology, OntologyInvalid, Tool, load, load_text
 from ango_ontology.errors import InputError
-from ango_ontology.loader import load_python
+from ango_ontology.identity import resolve
+from ango_ontology.loader import load_python, read
+from ango_ontology.wire import from_category_schema
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
+VALID = sorted((DATA / "valid").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$", re.MULTILINE)
+WARNING = re.compile(r"^# warning: (\d+):(\d+): (.*)$", re.MULTILINE)
 
 
 def _problems(path: Path) -> list[str]:
@@ -30,6 +34,29 @@ def test_each_invalid_case_reports_its_message_at_its_line_and_column(path: Path
     for line, column, message in expected:
         prefix = f"{path}:{line}:{column}: {message}"
         assert any(p.startswith(prefix) for p in problems), f"{prefix!r} not in {problems}"
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_each_valid_case_loads_with_exactly_the_warnings_it_states(path: Path) -> None:
+    expected = WARNING.findall(path.read_text(encoding="utf-8"))
+    warnings = [str(problem) for problem in read(path).warnings]
+    for line, column, message in expected:
+        prefix = f"{path}:{line}:{column}: warning: {message}"
+        assert any(w.startswith(prefix) for w in warnings), f"{prefix!r} not in {warnings}"
+    assert len(warnings) == len(expected), warnings
+
+
+def test_the_valid_look_alikes_keep_their_text_exactly() -> None:
+    emoji = load(DATA / "valid" / "emoji.yaml")
+    assert emoji.tools[1].title == "👩\u200d💻 Developer"
+    persian = load(DATA / "valid" / "right-to-left-scripts.yaml").classifications[0]
+    assert persian.title == "می\u200cخواهم"
+    numbers = load(DATA / "valid" / "numeric-looking-ids.yaml")
+    assert [ref.id for ref in numbers.targets()] == ["0012345", "987654"]
+    assert numbers.batches == ["2024", "2025.1"]
+    radio = numbers.classifications[0]
+    assert (radio.title, radio.id) == ("1.50", "1e3")
+    assert [(o.value, o.id) for o in radio.options] == [("1", "0x1F"), ("2.50", "00042")]
 
 
 def test_every_problem_is_reported_not_only_the_first() -> None:
@@ -117,7 +144,7 @@ def test_duplicate_batches_are_an_error() -> None:
 
 def test_malformed_children_are_reported_and_the_rest_still_checked() -> None:
     text = ("tools:\n  - Vehicle\n  - polygon: Road\n    color: red\nclassifications:\n  - radio: Q\n"
-            "    options: [[a]]\n  - tree-dropdown: T\n    tree: [Food: x, [y], {id: k}]\n")
+            "    options: [[a]]\n  - tree-dropdown: T\n    tree: [Food: {x: 1}, [y], {id: k}]\n")
     with pytest.raises(OntologyInvalid) as caught:
         load_text(text, "broken.yaml")
     messages = [p.message for p in caught.value.problems]
@@ -168,7 +195,8 @@ def test_python_definition_builds_the_same_models(tmp_path: Path) -> None:
     ("ontology = 3\n", "must set `ontology` to an Ontology; found int"),
     ("x = 1\n", "found nothing"),
     ("\n\nraise ValueError('boom')\n", "raised ValueError: boom"),
-    ("from ango_ontology import Tool\nontology = Tool(type='point')\n", "title: Field required"),
+    ("from ango_ontology import Tool\nontology = Tool(type='point')\n",
+     "bad.py:2:1: Tool: title: required, but not given"),
     ("from ango_ontology import Ontology, Tool\nontology = Ontology(tools=[Tool(type='pointy', title='P')])\n",
      "unknown tool type 'pointy'"),
 ])
@@ -203,7 +231,7 @@ def test_a_value_pydantic_rejects_in_several_ways_is_reported_once() -> None:
     with pytest.raises(OntologyInvalid) as caught:
         load_text("classifications:\n  - boolean: B\n    default_value: [1, 2]\n", "u.yaml")
     assert [p.message for p in caught.value.problems] == [
-        "default_value: expected one of bool, float, int, str (got a list)"]
+        "default_value: expected text, a number, true or false, not a list"]
 
 
 def test_a_project_listed_twice_is_an_error() -> None:
@@ -221,3 +249,89 @@ def test_keys_merged_with_yaml_merge_keys_are_checked_too() -> None:
         load_text('relations:\n  - one-to-one: Follows\n    <<: {color: "#1122GG"}\n', "m.yaml")
     assert [(p.line, p.message) for p in caught.value.problems] == [
         (2, "color '#1122GG' is not a colour like '#1F77B4'")]
+
+
+@pytest.mark.parametrize("code", ["0", "3", "'done'", ""])
+def test_sys_exit_in_a_python_definition_is_its_problem_at_its_line(tmp_path: Path, code: str) -> None:
+    path = tmp_path / "exits.py"
+    path.write_text(f"import sys\n\nsys.exit({code})\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        load_python(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (3, 1)
+    assert "calls sys.exit(" in problem.message and "must not end the program" in problem.message
+
+
+def test_python_syntax_error_names_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("from ango_ontology import Ontology\n\nontology = Ontology(tools=[\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        load_python(path)
+    (problem,) = caught.value.problems
+    assert problem.file == str(path) and problem.line == 3 and problem.column > 0
+    assert problem.message.startswith("Python syntax error: ")
+
+
+def test_python_model_error_names_its_line_in_our_words(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text("from ango_ontology import Ontology, Tool\n\n\n"
+                    "ontology = Ontology(tools=[Tool(type='point', title='P', required='maybe')])\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        load_python(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.message) == (4, "Tool: required: expected true or false, not 'maybe'")
+
+
+def test_a_python_definition_imports_from_its_own_folder_and_leaves_no_trace(tmp_path: Path) -> None:
+    import sys
+
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "shared_pieces.py").write_text(f"from ango_ontology import Tool\nCAR = Tool(type='point', "
+                                                 f"title='{name}')\n")
+        (folder / "ontology.py").write_text("from ango_ontology import Ontology\nfrom shared_pieces import CAR\n"
+                                            "ontology = Ontology(tools=[CAR])\n")
+    path_before = list(sys.path)
+    assert load(tmp_path / "one" / "ontology.py").tools[0].title == "one"
+    assert load(tmp_path / "two" / "ontology.py").tools[0].title == "two"  # not the first folder's helper
+    assert sys.path == path_before
+    assert "shared_pieces" not in sys.modules
+
+
+def test_python_definitions_get_the_same_strict_checks(tmp_path: Path) -> None:
+    path = tmp_path / "hidden.py"
+    path.write_text("from ango_ontology import Ontology, Tool\n"
+                    "ontology = Ontology(tools=[Tool(type='point', title='Car\\u202e')])\n")
+    with pytest.raises(OntologyInvalid, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
+        load_python(path)
+
+
+def test_no_value_a_person_writes_can_pass_for_what_the_loader_could_not_read() -> None:
+    # The loader once marked what it could not read with an in-band "\x00invalid" prefix, and skipped
+    # every check of a value that started with it.
+    marker = "\\0invalid('tools', 0)"
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text(f'tools:\n  - point: "{marker}"\n  - point: "{marker}"\n', "m.yaml")
+    messages = [problem.message for problem in caught.value.problems]
+    assert any("U+0000 NULL" in message for message in messages)
+    assert any(message.startswith("duplicate title") for message in messages)
+
+
+def test_problems_found_at_plan_time_name_the_file_they_come_from(tmp_path: Path) -> None:
+    live = from_category_schema({"tools": [{"tool": "point", "title": "A", "schemaId": "a"}]})
+    path = tmp_path / "renamed.py"
+    path.write_text("from ango_ontology import Ontology, Tool\n"
+                    "ontology = Ontology(tools=[Tool(type='point', title='B', renamed_from='Z')])\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        resolve(load(path), live)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 0)  # a definition's problems name the file only
+    yaml_path = tmp_path / "renamed.yaml"
+    yaml_path.write_text("tools:\n  - point: A\n  - point: B\n    renamed_from: Z\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        resolve(load(yaml_path), live)
+    assert str(caught.value.problems[0]).startswith(f"{yaml_path}:4:5: tools[B]: renamed_from: 'Z' matches nothing")
+    with pytest.raises(OntologyInvalid) as caught:
+        resolve(Ontology(tools=[Tool(type="point", title="B", renamed_from="Z")]), live)
+    assert caught.value.problems[0].file == ""  # built in code: nowhere to point at

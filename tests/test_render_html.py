@@ -63,3 +63,12 @@ def test_one_option_moved_among_200_renders_one_move_in_every_format() -> None:
         assert output.count("Brand 151") == {"text": 1, "markdown": 2, "html": 1}[fmt], fmt  # md: table, tree
         assert move in output and "Brand 150" not in output
     assert "Brand 1," not in render_to_string(plan, "json")
+
+
+def test_no_title_can_forge_a_line_an_escape_or_the_order_of_an_html_plan() -> None:
+    from test_render_text import forging_plan
+
+    page = render_to_string(forging_plan(), "html")
+    assert "\x1b" not in page and "\u202e" not in page and "\u2028" not in page
+    assert "Car\\x1b[2J\\n  + create tool Forged\\u202e\\u2028" in page
+    html5lib.HTMLParser(strict=True).parse(page)

@@ -7,6 +7,7 @@ import io
 import pytest
 from golden_files import assert_golden
 from plan_scenarios import SCENARIOS, applied, plan_for
+from test_render_text import forging_plan
 
 from ango_ontology.diff import make_plan
 from ango_ontology.model import Classification, Ontology, Tool
@@ -61,3 +62,11 @@ def test_markdown_drops_table_rows_that_do_not_fit() -> None:
 
 def test_markdown_empty_plan_says_no_changes() -> None:
     assert "**No changes.**" in render_to_string(plan_for("no_changes"), "markdown")
+
+
+def test_no_title_can_forge_a_row_or_a_line_of_a_markdown_plan() -> None:
+    output = render_to_string(forging_plan(), "markdown")
+    assert "\x1b" not in output and "\u202e" not in output and "\u2028" not in output
+    rows = [line for line in output.splitlines() if line.startswith("| ")]
+    assert len(rows) == 2 + len(forging_plan().changes)  # the header, its rule, one row per change
+    assert not any(line.lstrip("+- ").startswith("create tool Forged") for line in output.splitlines())

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from golden_files import assert_golden
 from plan_scenarios import SCENARIOS, plan_for
 
+from ango_ontology import Ontology, Plan, Tool
+from ango_ontology.diff import make_plan
 from ango_ontology.render import render, render_to_string, summary_line
 from ango_ontology.render import text as text_renderer
 
@@ -54,3 +57,25 @@ def test_text_renderer_writes_to_the_given_stream() -> None:
 def test_render_refuses_an_unknown_format() -> None:
     with pytest.raises(ValueError, match="pdf"):
         render(plan_for("no_changes"), "pdf", io.StringIO())
+
+
+FORGING = "Car\x1b[2J\n  + create tool Forged\u202e\u2028"
+
+
+def forging_plan() -> Plan:
+    """A live title (the hub holds anything) that would clear the screen, add a line and reverse the rest."""
+    live = {"tools": [{"tool": "point", "title": FORGING, "schemaId": "t1", "color": "#112233",
+                       "options": [{"value": FORGING, "schemaId": "o1"}]}]}
+    desired = Ontology(tools=[Tool(type="point", title=f"New {FORGING}", id="t2")])
+    return make_plan(desired, live, project="p", project_name=FORGING)
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_no_title_can_forge_a_line_an_escape_or_the_order_of_a_text_plan(color: bool) -> None:
+    output = render_to_string(forging_plan(), "text", color=color)
+    assert "\u202e" not in output and "\u2028" not in output and "\x1b[2J" not in output
+    assert not any(line.lstrip().startswith("+ create tool Forged") for line in output.splitlines())
+    assert "Car\\x1b[2J\\n  + create tool Forged\\u202e\\u2028" in output
+    if color:
+        assert set(re.findall(r"\x1b\[[0-9;]*m", output)) >= {"\x1b[0m"}
+        assert "\x1b" not in re.sub(r"\x1b\[[0-9;]*m", "", output)

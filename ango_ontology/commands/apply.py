@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import api
 from ..apply import check_allowed
+from ..characters import escape, escape_lines
 from ..errors import Interrupted
 from ..hub import Hub
 from ..runs import ProjectRun
@@ -38,7 +39,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
             runs = [api.plan_saved(hub, saved, args.project)]
             batches: list[str] = []
         else:
-            ontology = api.load(args.file)
+            loaded = api.load_with_warnings(args.file)
+            options.show_warnings(loaded.warnings, args.file)
+            ontology = loaded.ontology
             runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"),
                             source=args.file)
             batches = ontology.batches
@@ -65,11 +68,11 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batc
 def _report_apply(runs: Sequence[ProjectRun]) -> int:
     for run in runs:
         if run.error is not None:
-            sys.stderr.write(f"Error: project {run.label}: {run.error}\n")
+            sys.stderr.write(f"Error: project {escape(run.label)}: {escape_lines(str(run.error))}\n")
             continue
         outcome = run.outcome
         if outcome is None:
-            sys.stdout.write(f"Project {run.label}: no changes.\n")
+            sys.stdout.write(f"Project {escape(run.label)}: no changes.\n")
             continue
         notes = []
         if outcome.created_project:
@@ -85,7 +88,7 @@ def _report_apply(runs: Sequence[ProjectRun]) -> int:
     if len(runs) > 1 or len(ok) != len(runs):
         failed = [run.label for run in runs if not run.ok]
         sys.stdout.write(f"Apply complete: {len(ok)} of {len(runs)} project(s) succeeded"
-                         + (f"; failed: {', '.join(failed)}" if failed else "") + ".\n")
+                         + (f"; failed: {escape(', '.join(failed))}" if failed else "") + ".\n")
     return 0 if len(ok) == len(runs) else 1
 
 

@@ -6,12 +6,13 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ..backups import BackupStore
-from ..errors import ApplyError, ConfirmationRequired
+from ..characters import escape
+from ..errors import ApplyError, ConfirmationRequired, Problem
 from ..hub import Hub, open_hub
 from ..locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from ..plan import Plan
@@ -154,3 +155,14 @@ def counting_note(counting: bool) -> None:
     if counting and sys.stderr.isatty():
         sys.stderr.write("Counting the annotations that destructive changes would orphan…\n")
         sys.stderr.flush()
+
+
+def show_warnings(warnings: Sequence[Problem], name: str) -> None:
+    """A file's warnings on standard error: they fail nothing, but a reader should see them."""
+    if not warnings:
+        return
+    count = len(warnings)
+    sys.stderr.write(f"{count} warning{'s' if count != 1 else ''} about {escape(name)} (rules this toolkit "
+                     "applies to new nodes; `ango-ontology validate` shows their lines):\n")
+    for problem in warnings:
+        sys.stderr.write(f"  {problem}\n")

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from .. import api
 from ..backups import atomic_write
+from ..characters import escape, escape_lines
 from ..errors import InputError
 from ..render import render
 from ..runs import ProjectRun
@@ -36,11 +37,11 @@ def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO)
         return
     for run in runs:
         if len(runs) > 1:
-            out.write(f"{'## ' if fmt == 'markdown' else '== '}Project {run.label}\n\n")
+            out.write(f"{'## ' if fmt == 'markdown' else '== '}Project {escape(run.label)}\n\n")
         if run.plan is not None:
             render(run.plan, fmt, out, color=color)
         else:
-            out.write(f"Error: {run.error}\n")
+            out.write(f"Error: {escape_lines(str(run.error))}\n")
         if len(runs) > 1:
             out.write("\n")
 
@@ -49,13 +50,15 @@ def report_errors(runs: Sequence[ProjectRun]) -> bool:
     """Write each failed project's error to standard error; whether any failed."""
     failed = [run for run in runs if not run.ok]
     for run in failed:
-        sys.stderr.write(f"Error: project {run.label}: {run.error}\n")
+        sys.stderr.write(f"Error: project {escape(run.label)}: {escape_lines(str(run.error))}\n")
     return bool(failed)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan the file against each target project; exit codes as documented (see --detailed-exitcode)."""
-    ontology = api.load(args.file)
+    loaded = api.load_with_warnings(args.file)
+    options.show_warnings(loaded.warnings, args.file)
+    ontology = loaded.ontology
     targets = api.choose_targets(ontology, args.project)
     if args.out and len(targets) != 1:
         raise InputError(f"--out saves one project's plan, but the file targets {len(targets)}: "

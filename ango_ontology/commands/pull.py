@@ -39,13 +39,20 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def _warn_if_invalid(text: str, name: str) -> None:
-    """Say so when the live label set breaks rules Ango lets through: plan will refuse the file until fixed."""
+    """Say so when the live label set breaks rules Ango lets through: warnings are kept as they are (plan
+    accepts them); errors stop `plan` until fixed."""
     try:
-        api.load_text(text, name)
+        warnings = api.load_text_with_warnings(text, name).warnings
     except OntologyInvalid as error:
         sys.stderr.write(f"Warning: the live label set breaks {len(error.problems)} rule(s) this toolkit "
                          f"enforces; fix them in {name} before `plan`:\n")
         for problem in error.problems:
+            sys.stderr.write(f"  {problem}\n")
+        warnings = tuple(error.warnings)
+    if warnings:
+        sys.stderr.write(f"Warning: the live label set breaks {len(warnings)} rule(s) this toolkit applies to "
+                         "new nodes; they are kept as they are, and `plan` accepts them:\n")
+        for problem in warnings:
             sys.stderr.write(f"  {problem}\n")
 
 

@@ -1,4 +1,7 @@
-"""`validate FILE...`: check files and report every problem as `file:line:col: breadcrumb: message`."""
+"""`validate FILE...`: check files and report every problem as `file:line:col: breadcrumb: message`.
+
+Errors fail the run (exit 1); warnings (`file:line:col: warning: …`) are shown and fail nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import sys
 from typing import Any, TextIO
 
 from .. import api
+from ..characters import escape
 
 
 def _plural(count: int, word: str) -> str:
@@ -41,13 +45,12 @@ def report(results: list[api.Validation], fmt: str, out: TextIO, err: TextIO) ->
         return
     for result in results:
         if result.ontology is not None:
-            out.write(f"{result.file}: valid — {counts_line(result.ontology.counts())}\n")
-        for note in result.notes:
-            err.write(f"{note.location}: warning: {note.breadcrumb}: {note.message}\n")
+            warned = f" ({_plural(len(result.warnings), 'warning')})" if result.warnings else ""
+            out.write(escape(f"{result.file}: valid — {counts_line(result.ontology.counts())}{warned}") + "\n")
         if result.failure is not None:
-            err.write(f"{result.failure}\n")
+            err.write(escape(result.failure) + "\n")
             continue
-        for problem in result.problems:
+        for problem in sorted([*result.problems, *result.warnings], key=lambda p: (p.line, p.column)):
             err.write(f"{problem}\n")
 
 
@@ -55,7 +58,7 @@ def _as_json(result: api.Validation) -> dict[str, Any]:
     return {"file": result.file, "valid": result.valid,
             "counts": result.ontology.counts() if result.ontology is not None else None,
             "problems": [problem.to_json() for problem in result.problems],
-            "warnings": [note.to_json() for note in result.notes]}
+            "warnings": [problem.to_json() for problem in result.warnings]}
 
 
 def register(sub: Any) -> None:

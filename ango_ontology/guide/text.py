@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import quote
 
-# Bidi embeddings, overrides, isolates and marks, and invisible characters that can hide text.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
+from ..characters import reveal
+
 # Inline Markdown (and GitHub's $math$, @mentions): escaped wherever they are.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$@!])")
 # What starts a block at the start of a line: a list item, a numbered item, a heading.
@@ -33,12 +32,9 @@ TYPE_WORDS = {
 
 
 def visible(text: str) -> str:
-    """The text with control, bidi and line-breaking characters replaced by visible `⟨U+202E⟩` codes."""
-    return "".join(_code(ch) if _hidden(ch) else ch for ch in text)
-
-
-def _hidden(ch: str) -> bool:
-    return ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+    """The text with control, bidi, line-breaking and invisible characters replaced by visible `⟨U+202E⟩` codes
+    (the toolkit's one definition of them, `characters`: a joiner inside an emoji or a Persian word stays)."""
+    return reveal(text, _code)
 
 
 def _code(ch: str) -> str:

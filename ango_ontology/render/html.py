@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
-from html import escape
+from html import escape as html_escape
 from typing import TextIO
 
 from ..plan import Change, Plan
@@ -22,6 +22,7 @@ from .wording import (
     attribute_lines,
     heading,
     headline,
+    inert,
     join_path,
     notes,
     plural,
@@ -52,6 +53,11 @@ summary{cursor:pointer}
 """.strip()
 _CSP = ("default-src 'none'; style-src 'sha256-{}'; img-src 'none'; base-uri 'none'; form-action 'none'"
         .format(base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")))
+
+
+def escape(text: str) -> str:
+    """Text for HTML: control, line-separator and bidi characters shown as codes (`inert`), then escaped."""
+    return html_escape(inert(text))
 
 
 def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:

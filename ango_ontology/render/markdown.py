@@ -7,7 +7,7 @@ from typing import TextIO
 from ..plan import Change, Plan
 from .groups import GROUP_AT, Group, grouped
 from .text import tree_lines
-from .wording import attribute_lines, heading, join_path, nested_lines, notes, plural, source_line, summary_line
+from .wording import attribute_lines, heading, inert, join_path, nested_lines, notes, plural, source_line, summary_line
 
 # GitHub refuses comments of 65,536 characters or more; stay clear of it with room for a wrapper.
 COMMENT_LIMIT = 65_000
@@ -96,7 +96,7 @@ def _detail(change: Change) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return inert(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _details(plan: Plan) -> list[str]:
@@ -104,7 +104,7 @@ def _details(plan: Plan) -> list[str]:
     lines = []
     for section in (plan.destructive_changes(), [c for c in plan.changes if not c.destructive]):
         for line in tree_lines(section):
-            lines.append(f"{line.marker} {'    ' * line.depth}{line.text}\n".replace("```", "'''"))
+            lines.append(f"{line.marker} {'    ' * line.depth}{inert(line.text)}\n".replace("```", "'''"))
     return lines
 
 

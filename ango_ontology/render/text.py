@@ -15,6 +15,7 @@ from .wording import (
     attribute_lines,
     heading,
     headline,
+    inert,
     nested_lines,
     notes,
     source_line,
@@ -47,7 +48,7 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
     if title or source:
         out.write("\n")
     if plan.is_empty:
-        out.write(summary_line(plan) + "\n")
+        out.write(_paint(summary_line(plan), "", color) + "\n")
         return
     destructive = plan.destructive_changes()
     if destructive:
@@ -70,7 +71,8 @@ def _write_lines(lines: Iterator[Line], out: TextIO, color: bool) -> None:
 
 def _paint(text: str, style: str, color: bool) -> str:
     code = _STYLES.get(style)
-    return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
+    shown = inert(text)
+    return f"\x1b[{code}m{shown}\x1b[0m" if color and code else shown
 
 
 def tree_lines(changes: list[Change]) -> Iterator[Line]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..characters import escape
 from ..plan import ACTIONS, Change, Plan, count_of
 
 MARKERS = {"create": "+", "delete": "-", "rename": "~", "update": "~", "replace": "±", "move": ">",
@@ -14,6 +15,13 @@ PLURALS = {"tool": "tools", "classification": "classifications", "relation": "re
 NO_CHANGES = "No changes."
 DESTRUCTIVE_HEADING = "Destructive changes — existing annotations may be orphaned:"
 PROTECTED_NOTE = "[protected: apply refuses this]"
+
+
+def inert(text: str) -> str:
+    """Text as every renderer shows it: control characters, line separators and bidi controls escaped
+    (`\\x1b`, `\\u202e`), whatever their source — a live title too — so no title can forge a line of a plan,
+    a terminal escape or the order of what follows it."""
+    return escape(text)
 
 
 def summary_line(plan: Plan) -> str:

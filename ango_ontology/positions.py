@@ -1,0 +1,79 @@
+"""Where each key and item of a round-trip YAML document sits, and comments that swallowed part of a value.
+
+Only the slow pass (ruamel's round-trip loader) knows lines, columns and comments. YAML reads
+`color: #1F77B4` as an empty colour followed by a comment, and `- point: Car #1` as the title
+`Car`: both read fine and both lose what the person meant, so the comment is looked at too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+DocPath = tuple[Any, ...]
+"""Where a value sits in the document: the keys and indices from the top, with the models' field names."""
+
+# A `#` glued to the word after it, after a blank: what a value holding `#` looks like once YAML has
+# made a comment of it. A file without one needs no look at its comments (the fast pass checks this).
+SWALLOWED = re.compile(r"[ \t]#[^\s#]")
+_SCALARS = (str, int, float)
+
+
+class Positions:
+    """1-based (line, column) of every key and item the normaliser visits, by document path."""
+
+    def __init__(self) -> None:
+        self.at: dict[DocPath, tuple[int, int]] = {}
+
+    def key(self, raw: Any, key: Any, path: DocPath) -> None:
+        if isinstance(raw, CommentedMap):
+            self._mark(raw.lc.key, key, path)
+
+    def value(self, raw: Any, key: Any, path: DocPath) -> None:
+        """Where a key's value starts; an empty value has no place of its own, so its key's is used."""
+        if isinstance(raw, CommentedMap):
+            self._mark(raw.lc.value if raw.get(key) is not None else raw.lc.key, key, path)
+
+    def _mark(self, where: Any, key: Any, path: DocPath) -> None:
+        try:
+            line, col = where(key)
+        except KeyError:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
+            return
+        self.at[path] = (line + 1, col + 1)
+
+    def item(self, raw: Any, index: int, path: DocPath) -> None:
+        if isinstance(raw, CommentedSeq):
+            line, col = raw.lc.item(index)
+            self.at[path] = (line + 1, col + 1)
+
+    def find(self, path: DocPath) -> tuple[int, int]:
+        """The position of `path`, else of the nearest enclosing place that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.at.get(path[:end])
+            if found is not None:
+                return found
+        return (1, 1)
+
+
+def swallowed(raw: Any, key: Any) -> str | None:
+    """The `#…` comment YAML made of the end of a key's value (or item) on its line, if it looks like text."""
+    entry = raw.ca.items.get(key) if isinstance(raw, (CommentedMap, CommentedSeq)) else None
+    token = (entry[2] if isinstance(raw, CommentedMap) else entry[0]) if entry else None
+    if token is None or not SWALLOWED.match(" " + token.value):
+        return None
+    line = raw.lc.key(key)[0] if isinstance(raw, CommentedMap) else raw.lc.item(key)[0]
+    return token.value.split("\n", 1)[0].rstrip() if token.start_mark.line == line else None
+
+
+def swallowed_message(name: Any, value: Any, comment: str) -> str | None:
+    """What to say when a comment swallowed (part of) a value; None when the value is not a scalar or empty."""
+    if value is None:
+        return (f"{name} holds nothing: `{comment}` after it is a YAML comment; if it is the value, quote it: "
+                f'{name}: "{comment}"')
+    if isinstance(value, _SCALARS) and not isinstance(value, bool):
+        return (f"`{comment}` after {str(value)!r} is a YAML comment, so the value is {str(value)!r}; if "
+                f'`{comment}` is part of it, quote the whole text ("{value} {comment}"), and if it is a '
+                "comment, put a space after the #")
+    return None

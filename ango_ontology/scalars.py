@@ -1,0 +1,118 @@
+"""Reading one YAML value as the models want it, and noting where each sits and what is wrong with it.
+
+Text is kept as written (`0012345`, `2.50`), true and false are the only booleans (YAML 1.2 reads
+`yes` as text), anything else is a JSON value. What cannot be read is reported once and its path
+kept in `broken`: out of band, so no value a person writes can pass for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .positions import DocPath, Positions, swallowed, swallowed_message
+
+DROP = object()
+"""Returned for a value that was refused: the field is left out (its problem is already reported)."""
+_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+class AliasBomb(Exception):
+    """The document expands to far more nodes than its text holds: an alias bomb."""
+
+
+class Scalars:
+    """The bookkeeping of one pass (findings, broken paths, positions, the alias budget) and scalar readers."""
+
+    def __init__(self, budget: int, track: bool) -> None:
+        self.budget = budget
+        self.track = track
+        self.findings: list[tuple[DocPath, str]] = []
+        self.positions = Positions()
+        self.broken: set[DocPath] = set()
+
+    def spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise AliasBomb
+
+    def note(self, path: DocPath, message: str) -> None:
+        self.findings.append((path, message))
+
+    def fail(self, path: DocPath, message: str) -> None:
+        """A value that cannot be read: reported here, and nothing at or under `path` is checked again."""
+        self.note(path, message)
+        self.broken.add(path)
+
+    def at_key(self, raw: Any, key: Any, path: DocPath) -> None:
+        if self.track:
+            self.positions.key(raw, key, path)
+
+    def at_value(self, raw: Any, key: Any, path: DocPath) -> None:
+        if self.track:
+            self.positions.value(raw, key, path)
+
+    def at_item(self, raw: Any, index: int, path: DocPath) -> None:
+        if self.track:
+            self.positions.item(raw, index, path)
+            self.comment(raw, index, path)
+
+    def comment(self, raw: Any, key: Any, path: DocPath) -> None:
+        """A comment glued to the end of a value on its line: YAML cut the value there (`color: #1F77B4`)."""
+        found = swallowed(raw, key) if self.track else None
+        message = swallowed_message(key, raw[key], found) if found is not None else None
+        if message is not None:
+            self.fail(path, message)
+
+    def text(self, value: Any, path: DocPath) -> Any:
+        if isinstance(value, bool):
+            self.fail(path, f"{value!r} reads as a {kind_of_value(value)} in YAML; put it in quotes")
+            return str(value)
+        if isinstance(value, (int, float)):
+            return getattr(value, "text", str(value))  # as written: 0012345 stays 0012345, 2.50 stays 2.50
+        if isinstance(value, str):
+            return value
+        self.fail(path, f"expected text here, not a {kind_of_value(value)}")
+        return ""
+
+    def flag(self, key: Any, value: Any, path: DocPath) -> Any:
+        """true or false, nothing else: YAML 1.2 reads `yes`, `on` and `1` as text or numbers."""
+        if isinstance(value, bool):
+            return value
+        fix = f"write `{key}: true` or `{key}: false`"
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+            self.fail(path, f"{key}: {value!r} is text, not a boolean: this file is read as YAML 1.2, where "
+                            f"only true and false are booleans; {fix}")
+        elif value is None:
+            self.fail(path, f"{key} is empty; {fix}")
+        else:
+            shown = repr(value) if isinstance(value, (str, int, float)) else f"a {kind_of_value(value)}"
+            self.fail(path, f"{key}: expected true or false, not {shown}; {fix}")
+        return DROP
+
+    def plain(self, value: Any, path: DocPath) -> Any:
+        """A copy made of JSON values (plain dicts, lists, scalars), counting every node against the budget."""
+        self.spend()
+        if isinstance(value, dict):
+            return {key: self.plain(item, path) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.plain(item, path) for item in value]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, float):
+            return float(value)
+        if value is None or isinstance(value, (str, bool)):
+            return value
+        # YAML dates, timestamps and binary have no JSON form: Ango could not store them.
+        self.note(path, f"{value!r} reads as a {type(value).__name__} in YAML, which has no JSON form; "
+                        "put it in quotes")
+        return str(value)
+
+
+
+def kind_of_value(value: Any) -> str:
+    """`mapping`, `list`, `text`, `number`, `boolean` or `null`: a YAML value's kind, in words."""
+    names = {dict: "mapping", list: "list", str: "text", int: "number", float: "number", bool: "boolean"}
+    for cls, name in names.items():
+        if isinstance(value, cls) and not (cls is int and isinstance(value, bool)):
+            return name
+    return "null" if value is None else type(value).__name__
