@@ -335,3 +335,16 @@ def test_problems_found_at_plan_time_name_the_file_they_come_from(tmp_path: Path
     with pytest.raises(OntologyInvalid) as caught:
         resolve(Ontology(tools=[Tool(type="point", title="B", renamed_from="Z")]), live)
     assert caught.value.problems[0].file == ""  # built in code: nowhere to point at
+
+
+def test_a_when_only_plan_can_settle_is_placed_at_its_line_when_it_names_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "when.yaml"
+    path.write_text("classifications:\n  - radio: Kind\n    id: kind\n    options: [{value: Car, id: car}]\n"
+                    "    classifications:\n      - text: Plate\n        when: Cab\n")
+    loaded = read(path)
+    assert [w.line for w in loaded.warnings] == [7]  # validate cannot settle it offline
+    with pytest.raises(OntologyInvalid) as caught:
+        resolve(loaded.ontology, from_category_schema({"classifications": [
+            {"tool": "radio", "title": "Kind", "schemaId": "kind", "options": [{"value": "Car", "schemaId": "car"}]}]}))
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(path), 7, 9)
