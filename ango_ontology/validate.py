@@ -88,7 +88,9 @@ class _Checker:
             return
         problem = id_problem(node_id)
         if problem is not None:
-            self.add(path + ("id",), crumb, problem)
+            # Spaces or hidden code points may be what the hub really holds (ids can be edited in the web UI):
+            # changing them would orphan the annotations, and a mistyped id shows in the plan as a replacement.
+            self.add(path + ("id",), crumb, problem, warning=bool(node_id.strip()))
         elif node_id in self.ids:
             self.add(path + ("id",), crumb, f"duplicate id '{node_id}' (also used by "
                      f"{crumb_text(self.ids[node_id])})")
