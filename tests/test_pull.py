@@ -235,9 +235,11 @@ def test_pull_says_which_rules_must_be_fixed_before_plan(tmp_path: Path, local_h
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     project = local_hub.create_project("UI", "")["_id"]
     local_hub.create_label_set(project, {"classifications": [
-        {"tool": "radio", "title": "Kind", "schemaId": "kind ", "options": []}]})
+        {"tool": "radio", "title": "Kind", "schemaId": "kind ", "options": []},
+        {"tool": "text", "title": "Note", "schemaId": "twice"}, {"tool": "text", "title": "Memo", "schemaId": "twice"}]})
     out = tmp_path / "ui.yaml"
     assert main(["pull", project, "--hub", f"local:{local_hub.path}", "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "breaks 1 rule(s) this toolkit enforces; fix them" in err and "has spaces around it" in err
-    assert "breaks 1 rule(s) this toolkit applies to new nodes" in err and "needs at least one option" in err
+    assert "breaks 1 rule(s) this toolkit enforces; fix them" in err and "duplicate id 'twice'" in err
+    assert "breaks 2 rule(s) this toolkit applies to new nodes" in err and "needs at least one option" in err
+    assert "has spaces around it" in err
