@@ -27,21 +27,24 @@ from . import fmt as _fmt
 from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
+from .environments import effective
 from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
 from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
 from .importers import SOURCES, Imported, import_file
+from .jobs import Job, Source, jobs_of, jobs_of_sources, load_sources, plan_jobs
 from .live import Live
 from .loader import Loaded, load, load_text, read, read_text
 from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .locks import LockSettings, Notify
 from .merge import merge_into
 from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
-from .plan import Plan
+from .plan import FORMAT_VERSION, Plan
 from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
-from .revisions import load_spec, source_file
-from .runs import Progress, ProjectRun, apply_all, plan_all
+from .revisions import folder_files, joined, load_spec, source_file
+from .runs import Progress, ProjectRun, apply_all
+from .sources import expand, label_sets
 from .wire import from_category_schema
 from .writing import Journal
 
@@ -49,10 +52,12 @@ EMPTY_SCHEMA: JSON = {name: [] for name in SECTION_NAMES}
 GUIDE_FORMATS = ("html", "markdown")
 IMPORT_SOURCES = tuple(SOURCES)
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Journal", "Loaded",
-           "Rollback", "Validation", "apply", "choose_targets", "diff", "format_text", "guide", "import_config",
-           "json_to_yaml", "load", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
-           "plan_rollback", "plan_saved", "pull", "pull_into", "read_plan", "rollback", "validate"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Job", "Journal",
+           "Loaded", "ProjectRef", "Rollback", "SavedPlan", "Source", "Validation", "apply", "choose_targets", "diff",
+           "diff_pairs", "files", "format_text", "guide", "import_config", "jobs_of", "json_to_yaml", "load",
+           "load_files", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
+           "plan_files", "plan_jobs", "plan_rollback", "plan_saved", "plan_saved_set", "plan_sources", "pull",
+           "pull_into", "read_plan", "read_plans", "rollback", "saved_plans_json", "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -116,6 +121,36 @@ def diff(old: Ontology | str | os.PathLike[str], new: Ontology | str | os.PathLi
                      base=None if isinstance(old, Ontology) else source_file(os.fspath(old)))
 
 
+def diff_pairs(old: str, new: str) -> list[tuple[str, str | None, Plan]] | None:
+    """Per label set, what changes between two folders (each a folder or `REV:FOLDER`), paired by their
+    paths inside; or between two files with environments, per environment. None for two plain files."""
+    old_files, new_files = folder_files(old), folder_files(new)
+    if old_files is None and new_files is None:
+        before, after = load_spec(old), load_spec(new)
+        if not (before.environments or after.environments):
+            return None
+        return [(new, name, plan) for name, plan in _env_plans(before, after)]
+    if old_files is None or new_files is None:
+        raise InputError(f"diff compares two files or two folders; {old if old_files is None else new} is a file")
+    out = []
+    for name in sorted(set(old_files) | set(new_files)):
+        before = load_spec(joined(old, name)) if name in old_files else Ontology()
+        after = load_spec(joined(new, name)) if name in new_files else Ontology()
+        out += [(joined(new, name), env, plan) for env, plan in _env_plans(before, after)]
+    return out
+
+
+def _env_plans(before: Ontology, after: Ontology) -> list[tuple[str | None, Plan]]:
+    if not (before.environments or after.environments):
+        return [(None, make_plan(after, before))]
+    names = list(after.environments) + [name for name in before.environments if name not in after.environments]
+    return [(name, make_plan(_view(after, name), _view(before, name))) for name in names]
+
+
+def _view(ontology: Ontology, name: str) -> Ontology:
+    return effective(ontology, name) if name in ontology.environments else Ontology()
+
+
 # --- plan and apply ---------------------------------------------------------------------------------------
 
 def choose_targets(ontology: Ontology, projects: Sequence[str] = ()) -> list[ProjectRef]:
@@ -124,11 +159,50 @@ def choose_targets(ontology: Ontology, projects: Sequence[str] = ()) -> list[Pro
 
 
 def plan(ontology: Ontology, hub: Hub, projects: Sequence[str] = (), *, check_usage: bool = False,
-         progress: Progress | None = None, source: str | None = None) -> list[ProjectRun]:
-    """A plan per target project (see `choose_targets`), made concurrently; `source` is the file the label set
-    was read from, named with its git commit in each plan's header."""
-    return plan_all(hub, ontology, choose_targets(ontology, projects), progress, check_usage=check_usage,
-                    source=source_file(source) if source else None)
+         progress: Progress | None = None, environments: Sequence[str] = (),
+         source: str | None = None) -> list[ProjectRun]:
+    """A plan per target project (see `choose_targets`; each environment's, when the file has some), made
+    concurrently; `source` is the file the label set was read from, named with its git commit in each plan's
+    header."""
+    jobs = jobs_of(ontology, source=source, projects=projects, environments=environments)
+    return plan_jobs(hub, jobs, check_usage=check_usage, done=_counting(progress, len(jobs)))
+
+
+def files(paths: Sequence[str | os.PathLike[str]], *, fragments: bool = False) -> list[str]:
+    """The ontology files that files, folders and globs name (folders and globs skip fragments)."""
+    return expand([os.fspath(path) for path in paths], fragments=fragments)
+
+
+def plan_files(hub: Hub, paths: Sequence[str | os.PathLike[str]], *, projects: Sequence[str] = (),
+               environments: Sequence[str] = (), check_usage: bool = False,
+               done: Callable[[ProjectRun, int, int], None] | None = None) -> list[ProjectRun]:
+    """A plan per project of every label-set file in `paths` (files, folders, globs), made concurrently.
+
+    A file that does not load, and a project two label sets claim, are failed runs; `projects` and
+    `environments` narrow the run (naming one no file has is an InputError). `done(run, finished, total)`
+    hears of each project as it finishes, from any thread.
+    """
+    return plan_sources(hub, load_files(paths), projects=projects, environments=environments,
+                        check_usage=check_usage, done=done)
+
+
+def load_files(paths: Sequence[str | os.PathLike[str]]) -> list[Source]:
+    """Every label set in files, folders and globs, each with its warnings, or the error that stopped it."""
+    return load_sources(label_sets(files(paths))[0])
+
+
+def plan_sources(hub: Hub, sources: Sequence[Source], *, projects: Sequence[str] = (),
+                 environments: Sequence[str] = (), check_usage: bool = False,
+                 done: Callable[[ProjectRun, int, int], None] | None = None) -> list[ProjectRun]:
+    """`plan_files` for label sets loaded already (see `load_files`)."""
+    jobs = jobs_of_sources(sources, projects=projects, environments=environments)
+    return plan_jobs(hub, jobs, check_usage=check_usage, done=done)
+
+
+def _counting(progress: Progress | None, total: int) -> Callable[[ProjectRun, int, int], None] | None:
+    if progress is None or total <= 1:
+        return None
+    return lambda _run, finished, total: progress(finished, total)
 
 
 def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None = None, source: str | None = None,
@@ -142,7 +216,7 @@ def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None =
     each write as it happens, so that after an interruption `journal.report(hub)` says what was written.
     Runs that failed to plan, or need nothing done, are returned as they were.
     """
-    pending = [run for run in runs if run.plan is not None and (needs_write(run) or batches)]
+    pending = [run for run in runs if run.plan is not None and (needs_write(run) or batches or run.batches)]
     safety = Safety(LockSettings(lock_timeout, notify), journal)
     done = apply_all(hub, pending, store=backups or BackupStore(), source=source, batches=batches,
                      allow_destructive=allow_destructive, safety=safety, progress=progress)
@@ -174,6 +248,42 @@ def read_plan(path: str | os.PathLike[str]) -> Plan | None:
 
 
 def _parse_plan(name: str, text: str) -> Plan | None:
+    saved = _parse_saved(name, text)
+    if saved is None:
+        return None
+    if len(saved) != 1:
+        raise PlanFileInvalid(f"{name} holds the plans of {len(saved)} projects; read it with read_plans")
+    return saved[0].plan
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A plan read from a plan file, with the label-set file and environment it was made from."""
+
+    plan: Plan
+    source: str | None = None
+    environment: str | None = None
+    batches: tuple[str, ...] = ()
+
+
+def read_plans(path: str | os.PathLike[str]) -> list[SavedPlan] | None:
+    """The saved plan(s) in `path`: a plan file or a plan set; None when the file is an ontology definition."""
+    name = os.fspath(path)
+    if name.endswith(".py") or Path(name).is_dir():
+        return None
+    try:
+        with open(name, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
+                return None
+        text = Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        return None  # a glob, or a missing file: expanding the paths says which
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _parse_saved(name, text)
+
+
+def _parse_saved(name: str, text: str) -> list[SavedPlan] | None:
     try:
         data = json.loads(text)
     except ValueError as error:
@@ -183,9 +293,32 @@ def _parse_plan(name: str, text: str) -> Plan | None:
     if not (isinstance(data, dict) and "format_version" in data):
         return None
     try:
-        return Plan.from_json(data)
+        if isinstance(data.get("plans"), list) and "changes" not in data:
+            return [_saved_entry(entry) for entry in data["plans"]]
+        return [SavedPlan(Plan.from_json(data))]
     except PlanFileInvalid as error:
         raise PlanFileInvalid(f"{name}: {error}") from None
+
+
+def _saved_entry(entry: object) -> SavedPlan:
+    if not isinstance(entry, dict) or not isinstance(entry.get("plan"), dict):
+        raise PlanFileInvalid("a plan set holds {file, environment, plan} entries; run plan again")
+    source, environment, batches = entry.get("file"), entry.get("environment"), entry.get("batches", [])
+    if not isinstance(source, (str, type(None))) or not isinstance(environment, (str, type(None))) or not (
+            isinstance(batches, list) and all(isinstance(batch, str) for batch in batches)):
+        raise PlanFileInvalid("a plan set's file and environment are text, its batches a list of names; "
+                              "run plan again")
+    return SavedPlan(Plan.from_json(entry["plan"]), source, environment, tuple(batches))
+
+
+def saved_plans_json(runs: Sequence[ProjectRun]) -> JSON:
+    """What `plan --out` writes: one plan's JSON, or a plan set of several with their files and environments."""
+    planned = [run for run in runs if run.plan is not None]
+    if len(planned) == 1 and planned[0].environment is None and not planned[0].batches:
+        return planned[0].plan.to_json(saved=True)  # type: ignore[union-attr]
+    return {"format_version": FORMAT_VERSION,
+            "plans": [{"file": run.source, "environment": run.environment, "batches": list(run.batches),
+                       "plan": run.plan.to_json(saved=True)} for run in planned if run.plan is not None]}
 
 
 def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRun:
@@ -202,6 +335,25 @@ def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRu
     live = Live.read(live_schema(hub, target))
     check_saved(saved, live)
     return ProjectRun(ref, target, count_impact(hub, saved, live), live=live)
+
+
+def plan_saved_set(hub: Hub, saved: Sequence[SavedPlan], projects: Sequence[str] = ()) -> list[ProjectRun]:
+    """The plans of a plan file made ready to apply, like `plan_saved`; one that fails is a failed run.
+
+    `projects` narrows the set to those plans' projects (ids or names); naming none of them is an error.
+    """
+    chosen = [s for s in saved if not projects or s.plan.project in projects or s.plan.project_name in projects]
+    if not chosen:
+        raise InputError(f"the plan file holds no plan for project {', '.join(projects)}")
+    runs = []
+    for entry in chosen:
+        ref = ProjectRef(id=entry.plan.project, name=entry.plan.project_name)
+        try:
+            run = plan_saved(hub, entry.plan)
+        except AngoOntologyError as error:
+            run = ProjectRun(ref, error=error)
+        runs.append(replace(run, source=entry.source, environment=entry.environment, batches=entry.batches))
+    return runs
 
 
 # --- rollback ---------------------------------------------------------------------------------------------

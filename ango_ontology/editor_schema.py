@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from .model import CLASSIFICATION_TYPES, RELATION_TYPES, TOOL_TYPES, Ontology
+from .model import CLASSIFICATION_TYPES, RELATION_TYPES, SECTION_NAMES, TOOL_TYPES, Ontology
 from .normalise import ALIASES
 from .validate import SHORTCUT_KEYS
 
@@ -43,12 +43,11 @@ def ontology_json_schema() -> dict[str, Any]:
     _aliases(defs["ProjectRef"])
     _option_items(defs)
     _tree_items(defs)
-    props = schema["properties"]
-    # An id of digits is an id: the loader reads numbers as the text they were written with.
-    props["project"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}, {"type": "null"}],
-                        "description": "The project: its id, or {name, description} to find or create it."}
-    props["projects"]["items"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}]}
-    props["batches"]["items"] = {"type": ["string", "number"], "minLength": 1}
+    _projects(schema["properties"])
+    _projects(defs["Environment"]["properties"])
+    schema["properties"]["batches"]["items"] = {"type": ["string", "number"], "minLength": 1}
+    defs["Environment"]["properties"]["batches"]["items"] = {"type": ["string", "number"], "minLength": 1}
+    _includes(schema, defs)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "ango-ontology file", **schema}
 
@@ -80,6 +79,28 @@ def _aliases(model_def: dict[str, Any]) -> None:
     if "type" in props:
         for alias in ("tool", "classification", "relation"):
             props[alias] = props["type"]
+
+
+def _projects(props: dict[str, Any]) -> None:
+    # An id of digits is an id: the loader reads numbers as the text they were written with.
+    props["project"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}, {"type": "null"}],
+                        "description": "The project: its id, or {name, description} to find or create it; "
+                                       "{id, name} pins a project found by name."}
+    props["projects"]["items"] = {"anyOf": [{"type": ["string", "integer"]}, {"$ref": "#/$defs/ProjectRef"}]}
+
+
+def _includes(schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    """Let every list of nodes, options and tree nodes hold `- include: PATH` items (fragments)."""
+    defs["Include"] = {"type": "object", "additionalProperties": False, "required": ["include"],
+                       "properties": {"include": {"type": "string", "description": "A fragment (a YAML file "
+                                                  "holding a list), relative to this file, spliced in here."}}}
+    lists = [(schema, name) for name in SECTION_NAMES] + [(defs["Environment"], name) for name in SECTION_NAMES]
+    lists += [(defs[name], "classifications") for name in _NODE_TYPES] + [(defs[name], "options")
+                                                                          for name in _NODE_TYPES]
+    lists += [(defs["Classification"], "tree_options"), (defs["TreeOption"], "children")]
+    for owner, name in lists:
+        array = owner["properties"][name]
+        array["items"] = {"anyOf": [array["items"], {"$ref": "#/$defs/Include"}]}
 
 
 def _option_items(defs: dict[str, Any]) -> None:

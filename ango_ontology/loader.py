@@ -21,7 +21,9 @@ from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from .environments import check_environments
 from .errors import InputError, OntologyInvalid, Problem
+from .includes import Files, Fragments, Includes
 from .messages import pydantic_sentence, unreadable_character, yaml_sentence
 from .model import SECTIONS, Item, Ontology
 from .normalise import AliasBomb, DocPath, Normaliser
@@ -166,16 +168,25 @@ def syntax_problem(error: Exception, text: str, filename: str) -> Problem:
     return Problem("YAML syntax error: the file cannot be read as YAML (nested too deeply?)", "", filename, 1, 1)
 
 
+def _yaml(track: bool) -> YAML:
+    """The fast safe loader, or the round-trip one that knows where everything sits; numbers kept as written."""
+    yaml = YAML(typ="rt" if track else "safe", pure=False)
+    yaml.Constructor = RoundTripKeepingNumbers if track else _SafeKeepingNumbers
+    return yaml
+
+
 class _Parsed:
     """One pass over a YAML text: the normalised document, its findings and (when tracked) positions."""
 
-    def __init__(self, text: str, filename: str, track: bool) -> None:
+    def __init__(self, text: str, filename: str, track: bool, fragments: Fragments | None = None) -> None:
         self.filename = filename
         self.syntax: Problem | None = None
         self.normaliser = Normaliser(budget=4 * len(text) + 10_000, track=track)
+        # `include:` fragments are spliced into the lists as the normaliser reads them (see includes.py).
+        self.includes = Includes(self.normaliser, filename, fragments or Files(filename), _yaml(track).load)
+        self.normaliser.expand = self.includes.expand
         self.doc: dict[str, Any] = {}
-        yaml = YAML(typ="rt" if track else "safe", pure=False)
-        yaml.Constructor = RoundTripKeepingNumbers if track else _SafeKeepingNumbers
+        yaml = _yaml(track)
         try:
             raw = yaml.load(text)
         except (YAMLError, RecursionError) as error:
@@ -194,21 +205,25 @@ class _Parsed:
         broken = self.normaliser.broken
         findings = [Finding(path, "", message) for path, message in self.normaliser.findings]
         ontology, refused = _build(self.doc, broken)
-        return ontology, findings + refused + check(ontology, broken)
+        checked = check(ontology, broken)
+        return ontology, findings + refused + checked + check_environments(ontology, checked)
 
     def problem(self, finding: Finding) -> Problem:
         line, column = self.normaliser.positions.find(finding.path)
         crumb = finding.breadcrumb or _breadcrumb(self.doc, finding.path)
-        return Problem(finding.message, crumb, self.filename, line, column, warning=finding.warning)
+        file = self.includes.file_of(finding.path)  # a fragment's problem is the fragment's
+        return Problem(finding.message, crumb, file, line, column, warning=finding.warning)
 
 
-def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = True) -> Loaded:
+def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = True,
+              fragments: Fragments | None = None) -> Loaded:
     """Parse and check an ontology given as YAML text: the label set and its warnings.
 
     Raises OntologyInvalid with every error (and the warnings). Warnings are placed at their line and
     column when `locate_warnings` (a second, slower pass); else they name the file and breadcrumb only.
+    `include:` paths are read from `fragments` (default: the working tree, relative to `filename`).
     """
-    fast = _Parsed(text, filename, track=False)
+    fast = _Parsed(text, filename, track=False, fragments=fragments)
     if fast.syntax is not None:
         raise OntologyInvalid([fast.syntax])
     ontology, findings = fast.checked()
@@ -218,7 +233,7 @@ def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = 
     if not errors and not suspect and not (findings and locate_warnings):
         _remember(ontology, filename, text)
         return Loaded(ontology, tuple(Problem(f.message, f.breadcrumb, filename, warning=True) for f in findings))
-    slow = _Parsed(text, filename, track=True)
+    slow = _Parsed(text, filename, track=True, fragments=fragments)
     if slow.syntax is not None:  # pragma: no cover - the fast pass read it
         raise OntologyInvalid([slow.syntax])
     problems = [slow.problem(finding) for finding in slow.checked()[1]]
@@ -229,9 +244,9 @@ def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = 
     return Loaded(ontology, tuple(sorted(warnings, key=lambda p: (p.line, p.column))))
 
 
-def load_text(text: str, filename: str = "<string>") -> Ontology:
+def load_text(text: str, filename: str = "<string>", *, fragments: Fragments | None = None) -> Ontology:
     """Parse and validate an ontology given as YAML text; raises OntologyInvalid with every problem."""
-    return read_text(text, filename, locate_warnings=False).ontology
+    return read_text(text, filename, locate_warnings=False, fragments=fragments).ontology
 
 
 def read_yaml(path: str | os.PathLike[str], *, locate_warnings: bool = True) -> Loaded:
@@ -270,7 +285,9 @@ def read_python(path: str | os.PathLike[str]) -> Loaded:
     name = os.fspath(path)
     _read_bytes(name)
     ontology = run_definition(name)
-    problems = [Problem(f.message, f.breadcrumb, name, warning=f.warning) for f in check(ontology)]
+    checked = check(ontology)
+    problems = [Problem(f.message, f.breadcrumb, name, warning=f.warning)
+                for f in [*checked, *check_environments(ontology, checked)]]
     warnings = [problem for problem in problems if problem.warning]
     if len(warnings) != len(problems):
         raise OntologyInvalid([problem for problem in problems if not problem.warning], warnings)

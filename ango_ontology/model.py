@@ -280,8 +280,8 @@ class ProjectRef(_Model):
     description: str = ""
 
 
-class Ontology(_Model):
-    """A whole label set, with the project(s) it targets and the batches they should have."""
+class _LabelSet(_Model):
+    """What a label set file and each of its environments write: project(s), batches, the three sections."""
 
     project: ProjectRef | None = None
     projects: list[ProjectRef] = Field(default_factory=list)
@@ -302,6 +302,22 @@ class Ontology(_Model):
             return [{"id": item} if isinstance(item, str) else item for item in value]
         return value
 
+    def own_targets(self) -> list[ProjectRef]:
+        """The projects named here (`project:` then `projects:`), in file order."""
+        return ([self.project] if self.project else []) + list(self.projects)
+
+
+class Environment(_LabelSet):
+    """One environment of a label set (staging, production…): its project(s), and the batches and
+    top-level nodes it adds to the file's own."""
+
+
+class Ontology(_LabelSet):
+    """A whole label set, with the project(s) it targets and the batches they should have; `environments`
+    are variants of it, each for its own project(s)."""
+
+    environments: dict[str, Environment] = Field(default_factory=dict)
+
     def section(self, name: str) -> list[Node]:
         """The nodes of one section (`tools`, `classifications` or `relations`)."""
         nodes: list[Node] = getattr(self, name)
@@ -319,8 +335,8 @@ class Ontology(_Model):
         return not (self.tools or self.classifications or self.relations)
 
     def targets(self) -> list[ProjectRef]:
-        """Every project this label set is meant for, in file order."""
-        return ([self.project] if self.project else []) + list(self.projects)
+        """Every project this label set is meant for, in file order (each environment's included)."""
+        return self.own_targets() + [ref for env in self.environments.values() for ref in env.own_targets()]
 
     def counts(self) -> dict[str, int]:
         """How many tools, classifications (nested included), relations, options and tree nodes."""

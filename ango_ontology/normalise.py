@@ -63,6 +63,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 class Normaliser(Scalars):
     """Turns a parsed YAML document into plain dicts with canonical field names, noting every problem."""
 
+    # Set by the loader to splice `include:` fragments into each list before it is read (see includes.py).
+    expand: Callable[[list[Any], DocPath], list[Any]] | None = None
+
     # --- the document ------------------------------------------------------------------------------------
 
     def document(self, raw: Any) -> dict[str, Any]:
@@ -81,6 +84,10 @@ class Normaliser(Scalars):
                 out[field] = self.project(value, path)
             elif field == "projects":
                 out[field] = self.items(value, path, self.project)
+            elif field == "environments":
+                from .environments import normalise  # it checks with validate, which imports this module
+
+                out[field] = normalise(self, value, path)
             else:
                 out[field] = self.items(value, path, lambda item, p: self.batch(item, p))
             del key
@@ -118,6 +125,8 @@ class Normaliser(Scalars):
         if not isinstance(value, list):
             self.note(path, f"expected a list, not a {kind_of_value(value)}")
             return []
+        if self.expand is not None:
+            value = self.expand(value, path)
         out = []
         for index, item in enumerate(value):
             self.spend()

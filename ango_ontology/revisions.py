@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .backups import git_commit
 from .errors import InputError
+from .includes import IncludeError, posix_locate
 from .loader import load, load_text
 from .model import Ontology
 from .plan import SourceFile
@@ -39,7 +42,36 @@ def load_spec(spec: str) -> Ontology:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{spec}: the file is not UTF-8 text") from None
-    return load_text(text, spec)
+    return load_text(text, f"{rev}:{repository_path(path)}", fragments=GitFiles(rev))
+
+
+class GitFiles:
+    """Fragments read from a git revision, so `REV:PATH` loads the label set as it was, includes and all."""
+
+    def __init__(self, rev: str) -> None:
+        self.rev = rev
+
+    def locate(self, including: str, target: str) -> tuple[str, str]:
+        name = f"{self.rev}:{posix_locate(including.split(':', 1)[1], target)}"
+        return name, name
+
+    def read(self, name: str) -> str:
+        path = name.split(":", 1)[1]
+        shown = _git("show", f"{self.rev}:{path}")
+        if shown.returncode != 0:
+            raise IncludeError(f"include: {path}: no such file at revision {self.rev}")
+        try:
+            return shown.stdout.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise IncludeError(f"include: {name} is not UTF-8 text (byte {error.start})") from None
+
+
+def repository_path(path: str) -> str:
+    """A `REV:PATH` path from the repository's root (git reads `./x` and `../x` from the working folder)."""
+    if not path.startswith(("./", "../")):
+        return path
+    prefix = _git("rev-parse", "--show-prefix").stdout.decode().strip()
+    return posixpath.normpath(posixpath.join(prefix, path))
 
 
 def source_file(spec: str) -> SourceFile:
@@ -80,3 +112,35 @@ def git_show(rev: str, path: str) -> bytes:
         raise InputError(f"{rev}:{path}: there is no file {path!r} at revision {rev} "
                          "(paths are from the repository root, or start with ./)")
     return shown.stdout
+
+
+def folder_files(spec: str) -> list[str] | None:
+    """The label-set files under a folder, or `REV:FOLDER` in git, relative to it; None when `spec` is no folder."""
+    from .sources import SUFFIXES, expand, first_token
+
+    parts = split_spec(spec)
+    if parts is None:
+        if not os.path.isdir(spec):
+            return None
+        return sorted(os.path.relpath(name, spec).replace(os.sep, "/") for name in expand([spec]))
+    rev, path = parts
+    if _git("cat-file", "-t", f"{rev}:{path}").stdout.strip() != b"tree":
+        return None
+    listed = _git("ls-tree", "-r", "--name-only", f"{rev}:{path}").stdout.decode().splitlines()
+    wanted = [name for name in listed if name.endswith(SUFFIXES)
+              and not any(part.startswith(".") for part in name.split("/"))]
+    return sorted(name for name in wanted if not _fragment_at(rev, f"{path.rstrip('/')}/{name}", first_token))
+
+
+def _fragment_at(rev: str, path: str, first_token: Callable[[str], str]) -> bool:
+    if path.endswith(".py"):
+        return posixpath.basename(path).startswith("_")
+    return first_token(git_show(rev, path)[:65536].decode("utf-8", errors="replace")) in ("-", "[")
+
+
+def joined(spec: str, name: str) -> str:
+    """A file inside a folder spec (`REV:FOLDER` or a folder) as a spec of its own."""
+    parts = split_spec(spec)
+    if parts is None:
+        return os.path.join(spec, name)
+    return f"{parts[0]}:{parts[1].rstrip('/')}/{name}"

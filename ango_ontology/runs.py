@@ -33,12 +33,22 @@ class ProjectRun:
     outcome: Outcome | None = None
     error: AngoOntologyError | None = None
     live: Live | None = None
+    source: str | None = None  # the file the label set came from, in a run over several
+    environment: str | None = None  # its environment, when the file has `environments:`
+    batches: tuple[str, ...] = ()  # the batches its label set asks for
 
     @property
     def label(self) -> str:
         if self.target is not None:
             return self.target.label
         return self.ref.id or self.ref.name or "?"
+
+    @property
+    def where(self) -> str:
+        """`ontology/cars.yaml [staging] → project 64c2…`: which file, environment and project."""
+        env = f" [{self.environment}]" if self.environment else ""
+        project = f"project {self.label}" if self.ref.id or self.ref.name or self.target else "(no project)"
+        return f"{self.source}{env} → {project}" if self.source else f"{project}{env}"
 
     @property
     def ok(self) -> bool:
@@ -113,8 +123,9 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
         if run.error is not None or run.plan is None or run.target is None:
             return run
         try:
-            outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live, source=source,
-                                 batches=batches, allow_destructive=allow_destructive, safety=safety)
+            outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live,
+                                 source=source or run.source, batches=batches or run.batches,
+                                 allow_destructive=allow_destructive, safety=safety)
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
             return replace(run, error=error)

@@ -367,10 +367,20 @@ def test_plan_without_any_project_is_an_error(cli: Cli) -> None:
     assert code == 1 and "no project to act on" in err
 
 
-def test_plan_out_needs_exactly_one_project(cli: Cli, tmp_path: Path) -> None:
-    path = cli.write("o.yaml", "projects: [a, b]\ntools:\n  - point: P\n")
-    code, _, err = cli("plan", path, "--out", str(tmp_path / "p.json"))
-    assert code == 1 and "narrow it with --project" in err
+def test_plan_out_of_several_projects_saves_a_plan_set_that_apply_applies(cli: Cli, local_hub: LocalHub,
+                                                                          tmp_path: Path) -> None:
+    ids = [local_hub.create_project(f"P{i}", "")["_id"] for i in range(2)]
+    path = cli.write("o.yaml", "projects: [" + ", ".join(ids) + "]\nbatches: [Week 1]\ntools:\n  - point: P\n")
+    saved = tmp_path / "plans.json"
+    code, _, err = cli("plan", path, "--out", str(saved))
+    assert code == 0 and "Saved the plans of 2 projects" in err
+    assert [entry["plan"]["project"] for entry in json.loads(saved.read_text())["plans"]] == ids
+    code, out, _ = cli("apply", str(saved), "--auto-approve", "--project", ids[1])
+    assert code == 0 and f"Project {ids[1]}: applied 1 change(s), verified; created batches Week 1" in out
+    assert _schema(local_hub, ids[0])["tools"] == []
+    code, out, err = cli("apply", str(saved), "--auto-approve")
+    assert code == 1 and "the plan is stale" in err
+    assert _schema(local_hub, ids[0])["tools"][0]["title"] == "P"
 
 
 def test_plan_formats_for_several_projects(cli: Cli, local_hub: LocalHub) -> None:
@@ -379,7 +389,9 @@ def test_plan_formats_for_several_projects(cli: Cli, local_hub: LocalHub) -> Non
     code, out, _ = cli("plan", path, "--format", "json")
     assert code == 0 and [p["project"] for p in json.loads(out)] == ids
     code, out, _ = cli("plan", path, "--format", "markdown")
-    assert code == 0 and out.count("## Project") == 2
+    assert code == 0 and out.startswith("## Ontology plan\n\n**2 projects: 2 with changes, 0 without.**")
+    assert all(out.count(f"→ project {project}: Plan: 1 to create") == 1 for project in ids)
+    assert out.count("### Plan for project") == 2
 
 
 def test_saved_plan_with_a_destructive_change_edited_to_look_harmless_is_refused(

@@ -92,9 +92,9 @@ FAILURES: dict[str, Setup] = {
     "insecure hub": _with_file("o.yaml", "project: p\n" + GOOD, "plan", "{file}", "--hub", "http://example.test",
                                "--detailed-exitcode"),
     "no backups": _args("rollback", "p", "--hub", "local:{tmp}/h.db", "--backup-dir", "{tmp}/none", "--auto-approve"),
-    "bug at the boundary": _bug_in("ango_ontology.api.plan", RuntimeError("boom")),
+    "bug at the boundary": _bug_in("ango_ontology.api.plan_jobs", RuntimeError("boom")),
     "bug in one project": _bug_in("ango_ontology.runs.make_plan", KeyError("boom")),
-    "SystemExit(3) from inside": _bug_in("ango_ontology.api.plan", SystemExit(3)),
+    "SystemExit(3) from inside": _bug_in("ango_ontology.api.plan_jobs", SystemExit(3)),
     "SystemExit(2) from inside": _bug_in("ango_ontology.runs.make_plan", SystemExit(2)),
 }
 
@@ -121,7 +121,7 @@ def test_hub_errors_over_http_exit_1(tmp_path: Path, emulator: Emulator, monkeyp
 
 def test_a_bug_still_says_it_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(_bug_in("ango_ontology.api.plan", RuntimeError("boom"))(tmp_path, monkeypatch)) == 1
+    assert main(_bug_in("ango_ontology.api.plan_jobs", RuntimeError("boom"))(tmp_path, monkeypatch)) == 1
     assert "this is a bug in ango-ontology" in capsys.readouterr().err
     assert main(_bug_in("ango_ontology.runs.make_plan", KeyError("boom"))(tmp_path, monkeypatch)) == 1
     assert "this is a bug in ango-ontology" in capsys.readouterr().err
@@ -154,7 +154,7 @@ def test_version_and_help_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_ctrl_c_exits_130_not_a_plan_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(_bug_in("ango_ontology.api.plan", KeyboardInterrupt())(tmp_path, monkeypatch)) == 130
+    assert main(_bug_in("ango_ontology.api.plan_jobs", KeyboardInterrupt())(tmp_path, monkeypatch)) == 130
     assert "Interrupted" in capsys.readouterr().err
 
 

@@ -52,6 +52,7 @@ def test_unexpected_errors_exit_1_and_show_a_traceback_only_with_debug(
 
     monkeypatch.setattr("ango_ontology.api.read", broken)
     path = str(tmp_path / "x.yaml")
+    Path(path).write_text("tools: []\n")
     assert main(["validate", path]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert main(["--debug", "validate", path]) == 1
@@ -65,4 +66,5 @@ def test_ctrl_c_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         raise KeyboardInterrupt
 
     monkeypatch.setattr("ango_ontology.api.read", interrupted)
+    (tmp_path / "x.yaml").write_text("tools: []\n")
     assert main(["validate", str(tmp_path / "x.yaml")]) == 130

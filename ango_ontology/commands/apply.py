@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -17,7 +18,7 @@ from ..runs import ProjectRun
 from ..wire import from_category_schema
 from ..writing import Journal, Wording
 from . import options
-from .plan import show_runs
+from .plan import planned, report_errors, show_runs
 
 
 @contextmanager
@@ -30,45 +31,46 @@ def _reporting_interrupts(what: str, hub: Hub, journal: Journal) -> Iterator[Non
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    """Plan (or read a saved plan), check, confirm, write, verify — per project; exit 1 if any failed."""
-    saved = api.read_plan(args.file)
+    """Plan (or read saved plans), check, confirm, write, verify — per project; exit 1 if any failed."""
+    saved = api.read_plans(args.files[0]) if len(args.files) == 1 else None
     journal = api.Journal()
     with closing(options.hub_from(args)) as hub, _reporting_interrupts("apply", hub, journal):
         if saved is not None:
-            options.counting_note(saved.destructive > 0)
-            runs = [api.plan_saved(hub, saved, args.project)]
-            batches: list[str] = []
+            options.counting_note(any(entry.plan.destructive for entry in saved))
+            if len(saved) == 1 and saved[0].source is None:
+                runs = [api.plan_saved(hub, saved[0].plan, args.project)]
+            else:
+                runs = api.plan_saved_set(hub, saved, args.project)
         else:
-            loaded = api.load_with_warnings(args.file)
-            options.show_warnings(loaded.warnings, args.file)
-            ontology = loaded.ontology
-            runs = api.plan(ontology, hub, args.project, check_usage=True, progress=options.progress("Planned"),
-                            source=args.file)
-            batches = ontology.batches
-        return _apply_runs(hub, runs, args, batches, source=None if saved else args.file, journal=journal)
+            runs = planned(hub, args, check_usage=True)
+        return _apply_runs(hub, runs, args, journal=journal)
 
 
-def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, batches: list[str],
-                source: str | None, journal: Journal) -> int:
+def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, journal: Journal) -> int:
     show_runs(runs, args, sys.stdout)
+    report_errors(runs)
     for run in runs:
-        if run.plan is not None:
+        if run.plan is not None and run.ok:
             check_allowed(run.plan, args.allow_destructive)
-    writing = [run for run in runs if api.needs_write(run)]
+    writing = [run for run in runs if run.ok and api.needs_write(run)]
     if writing:
         count = len(writing)
         confirm_text = f"Apply these changes to {count} project{'s' if count != 1 else ''}?"
         options.confirm(confirm_text, args)
-    final = api.apply(hub, runs, backups=options.backup_store(args), source=source, batches=batches,
+    final = api.apply(hub, [run for run in runs if run.ok], backups=options.backup_store(args),
                       allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
                       notify=options.notice, journal=journal, progress=options.progress("Applied"))
-    return _report_apply(final)
+    by_ref = {id(run.ref): run for run in final}
+    return _report_apply([by_ref.get(id(run.ref), run) for run in runs], reported=runs)
 
 
-def _report_apply(runs: Sequence[ProjectRun]) -> int:
+def _report_apply(runs: Sequence[ProjectRun], reported: Sequence[ProjectRun] = ()) -> int:
+    """One line per project; errors met while planning were reported already and are not repeated."""
+    known = {id(run.ref) for run in reported if not run.ok}
     for run in runs:
         if run.error is not None:
-            sys.stderr.write(f"Error: project {escape(run.label)}: {escape_lines(str(run.error))}\n")
+            if id(run.ref) not in known:
+                sys.stderr.write(f"Error: {escape(run.where)}: {escape_lines(str(run.error))}\n")
             continue
         outcome = run.outcome
         if outcome is None:
@@ -84,12 +86,26 @@ def _report_apply(runs: Sequence[ProjectRun]) -> int:
         if outcome.backup is not None:
             notes.append(f"backup {outcome.backup}")
         sys.stdout.write(f"Project {outcome.project_id}: {'; '.join(notes) or 'no changes'}.\n")
+        if outcome.created_project:
+            sys.stdout.write(pin_hint(run, outcome.project_id))
     ok = [run for run in runs if run.ok]
     if len(runs) > 1 or len(ok) != len(runs):
         failed = [run.label for run in runs if not run.ok]
         sys.stdout.write(f"Apply complete: {len(ok)} of {len(runs)} project(s) succeeded"
                          + (f"; failed: {escape(', '.join(failed))}" if failed else "") + ".\n")
     return 0 if len(ok) == len(runs) else 1
+
+
+def pin_hint(run: ProjectRun, project_id: str) -> str:
+    """The one-line change that pins a project created by name, so the file names it by id from now on."""
+    ref = run.ref
+    described = f", description: {json.dumps(ref.description, ensure_ascii=False)}" if ref.description else ""
+    line = f"project: {{id: {project_id}, name: {json.dumps(ref.name, ensure_ascii=False)}{described}}}"
+    where = f" in {run.source}" + (f" (environment {run.environment})" if run.environment else "") \
+        if run.source else ""
+    return (f"  Created project {ref.name!r} with id {project_id}. Pin it{where}: replace its `project:` line "
+            f"with\n      {line}\n  so the file names it by id (a renamed project is then never created "
+            "again).\n")
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -131,8 +147,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     apply = sub.add_parser("apply", help="push the label set (or a saved plan) to the project(s)")
-    apply.add_argument("file", metavar="FILE|PLANFILE", help="an ontology file, or a plan saved with --out")
+    apply.add_argument("files", nargs="+", metavar="FILE|PLANFILE",
+                       help="ontology files, folders or globs; or a plan file saved with --out")
     options.add_project_flag(apply)
+    options.add_env_flag(apply)
     options.add_hub_flags(apply)
     options.add_apply_flags(apply)
     apply.set_defaults(func=cmd_apply)

@@ -16,12 +16,15 @@ from .pull import read_text
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    """Rewrite each file in the canonical layout; --check and --diff write nothing (--check exits 1 on changes)."""
+    """Rewrite each file (folders and globs expanded, fragments too) in the canonical layout; --check and --diff
+    write nothing (--check exits 1 on changes)."""
     if args.to:
         return _to_yaml(args.files)
     write = not (args.check or args.diff)
+    names = [name for name in api.files(args.files, fragments=True)
+             if not name.endswith(".py") or name in args.files]  # a folder's Python files are not fmt's
     changed = []
-    for name in args.files:
+    for name in names:
         text = _text(name)
         formatted = api.format_text(text, name)
         if formatted == text:
@@ -53,7 +56,8 @@ def _to_yaml(files: list[str]) -> int:
 
 def register(sub: Any) -> None:
     fmt = sub.add_parser("fmt", help="rewrite ontology YAML files in the canonical layout, comments kept")
-    fmt.add_argument("files", nargs="+", metavar="FILE")
+    fmt.add_argument("files", nargs="+", metavar="FILE", help="YAML ontology files (fragments too), folders of "
+                                                               "them, or globs")
     fmt.add_argument("--check", action="store_true", help="write nothing; list files that would change, exit 1")
     fmt.add_argument("--diff", action="store_true", help="write nothing; print what would change as a unified diff")
     fmt.add_argument("--to", choices=("yaml",), help="lay out a JSON label set (an SDK categorySchema or a "

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ..backups import BackupStore
 from ..characters import escape
@@ -17,13 +15,13 @@ from ..hub import Hub, open_hub
 from ..locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from ..plan import Plan
 from ..render import FORMATS
+from .terminal import Progress, add_color_flag, use_color
 
 EXIT_OK = 0
 EXIT_CHANGES = 2
 EXIT_DESTRUCTIVE = 3
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh]?)")
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
-Progress = Callable[[int, int], None]
 
 
 def add_hub_flags(parser: argparse.ArgumentParser) -> None:
@@ -46,13 +44,14 @@ def add_format_flag(parser: argparse.ArgumentParser, choices: tuple[str, ...] = 
     parser.add_argument("--format", choices=choices, default="text")
 
 
-def add_color_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+def add_env_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env", action="append", default=[], metavar="NAME",
+                        help="only these environments of files with `environments:`; repeat for several")
 
 
-def use_color(stream: TextIO, args: argparse.Namespace) -> bool:
-    """Colour only on a terminal, never with NO_COLOR or --no-color."""
-    return stream.isatty() and "NO_COLOR" not in os.environ and not getattr(args, "no_color", False)
+def run_progress(verb: str) -> Progress:
+    """The progress display of a run over several projects, on standard error."""
+    return Progress(verb)
 
 
 def add_detailed_exitcode(parser: argparse.ArgumentParser) -> None:
@@ -115,16 +114,10 @@ def confirm(question: str, args: argparse.Namespace) -> None:
         raise ApplyError("apply cancelled; nothing was changed")
 
 
-def progress(verb: str) -> Progress | None:
-    """`Planned 3/12 projects…` on standard error while a run goes on, when it is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{verb} {done}/{total} projects…" + ("\n" if done == total else ""))
-        sys.stderr.flush()
-
-    return show
+def progress(verb: str) -> Callable[[int, int], None] | None:
+    """`Applied 3/12 projects…` on the status line of a terminal while a run goes on; None elsewhere."""
+    display = Progress(verb)
+    return display.count if display.live else None
 
 
 # A file this large (characters) gets a progress display while pull --into works on it.
@@ -166,3 +159,9 @@ def show_warnings(warnings: Sequence[Problem], name: str) -> None:
                      "applies to new nodes; `ango-ontology validate` shows their lines):\n")
     for problem in warnings:
         sys.stderr.write(f"  {problem}\n")
+
+
+__all__ = ["EXIT_CHANGES", "EXIT_DESTRUCTIVE", "EXIT_OK", "Progress", "add_apply_flags", "add_backup_dir",
+           "add_color_flag", "add_detailed_exitcode", "add_env_flag", "add_format_flag", "add_hub_flags",
+           "add_project_flag", "backup_store", "confirm", "counting_note", "detailed_code", "hub_from", "progress",
+           "run_progress", "use_color"]

@@ -1,4 +1,4 @@
-"""`plan FILE` against the live project(s), and `diff OLD NEW` of two definitions offline."""
+"""`plan FILE...` against the live project(s), and `diff OLD NEW` of two definitions offline."""
 
 from __future__ import annotations
 
@@ -17,73 +17,105 @@ from .. import api
 from ..backups import atomic_write
 from ..characters import escape, escape_lines
 from ..errors import InputError
+from ..hub import Hub
 from ..render import render
+from ..render import runs as many
 from ..runs import ProjectRun
+from ..sources import is_glob
 from . import options
 
 
-def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO) -> None:
-    """Each project's plan (or error) in the chosen format; one JSON document for all of them."""
+def is_many(paths: Sequence[str]) -> bool:
+    """Whether the arguments name a set of files (a folder, a glob, several) rather than one file."""
+    return len(paths) != 1 or is_glob(paths[0]) or Path(paths[0]).is_dir()
+
+
+def planned(hub: Hub, args: argparse.Namespace, *, check_usage: bool) -> list[ProjectRun]:
+    """The runs the FILE arguments ask for: one file as it always was, or every label set of many."""
+    if is_many(args.files):
+        sources = api.load_files(args.files)
+        for source in sources:
+            options.show_warnings(source.warnings, source.file)
+        with options.run_progress("Planned").showing() as progress:
+            return api.plan_sources(hub, sources, projects=args.project, environments=args.env,
+                                    check_usage=check_usage, done=progress.done)
+    loaded = api.load_with_warnings(args.files[0])
+    options.show_warnings(loaded.warnings, args.files[0])
+    jobs = api.jobs_of(loaded.ontology, source=args.files[0], projects=args.project, environments=args.env)
+    with options.run_progress("Planned").showing() as progress:
+        return api.plan_jobs(hub, jobs, check_usage=check_usage, done=progress.done)
+
+
+def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO, *,
+              title: str = "Ontology plan") -> None:
+    """The runs in the chosen format: one plan as it always was; several as one document with a roll-up."""
     fmt = getattr(args, "format", "text")
-    color = options.use_color(out, args)
-    if fmt == "html" and len(runs) > 1:
+    several = len(runs) > 1 or is_many(getattr(args, "files", ["-"]))
+    if fmt == "html" and several:
         raise InputError(f"--format html writes one page for one project, but there are {len(runs)}: "
                          "narrow them with --project, one page each")
     if fmt == "json":
-        plans = [run.plan.to_json() if run.plan else {"project": run.label, "error": str(run.error)}
-                 for run in runs]
-        json.dump(plans[0] if len(plans) == 1 else plans, out, indent=2, ensure_ascii=False)
+        json.dump(_json(runs, args), out, indent=2, ensure_ascii=False)
         out.write("\n")
-        return
+    elif fmt == "markdown" and several:
+        out.write(many.comment(runs, title=title))
+    elif several:
+        _text(runs, out, options.use_color(out, args))
+    elif runs[0].plan is not None and runs[0].ok:
+        render(runs[0].plan, fmt, out, color=options.use_color(out, args))
+
+
+def _json(runs: Sequence[ProjectRun], args: argparse.Namespace) -> Any:
+    if is_many(getattr(args, "files", ["-"])):
+        return many.document(runs)
+    plans = [run.plan.to_json() if run.plan and run.ok else {"project": run.label, "error": str(run.error)}
+             for run in runs]
+    return plans[0] if len(plans) == 1 else plans
+
+
+def _text(runs: Sequence[ProjectRun], out: TextIO, color: bool) -> None:
     for run in runs:
-        if len(runs) > 1:
-            out.write(f"{'## ' if fmt == 'markdown' else '== '}Project {escape(run.label)}\n\n")
-        if run.plan is not None:
-            render(run.plan, fmt, out, color=color)
+        out.write(f"== {escape(run.where)}\n\n")
+        if run.plan is not None and run.ok:
+            render(run.plan, "text", out, color=color)
         else:
-            out.write(f"Error: {escape_lines(str(run.error))}\n")
-        if len(runs) > 1:
-            out.write("\n")
+            out.write("Failed: the error is on standard error.\n")
+        out.write("\n")
+    many.rollup(runs, out)
 
 
 def report_errors(runs: Sequence[ProjectRun]) -> bool:
     """Write each failed project's error to standard error; whether any failed."""
     failed = [run for run in runs if not run.ok]
     for run in failed:
-        sys.stderr.write(f"Error: project {escape(run.label)}: {escape_lines(str(run.error))}\n")
+        sys.stderr.write(f"Error: {escape(run.where)}: {escape_lines(str(run.error))}\n")
     return bool(failed)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Plan the file against each target project; exit codes as documented (see --detailed-exitcode)."""
-    loaded = api.load_with_warnings(args.file)
-    options.show_warnings(loaded.warnings, args.file)
-    ontology = loaded.ontology
-    targets = api.choose_targets(ontology, args.project)
-    if args.out and len(targets) != 1:
-        raise InputError(f"--out saves one project's plan, but the file targets {len(targets)}: "
-                         "narrow it with --project")
+    """Plan the files against each target project; exit codes as documented (see --detailed-exitcode)."""
     with closing(options.hub_from(args)) as hub:
         options.counting_note(args.check_usage)
-        runs = api.plan(ontology, hub, args.project, check_usage=args.check_usage,
-                        progress=options.progress("Planned"), source=args.file)
+        runs = planned(hub, args, check_usage=args.check_usage)
     show_runs(runs, args, sys.stdout)
     if report_errors(runs):
         return 1
     if args.out:
-        _save(runs[0], args.out)
+        save(runs, args.out)
     return options.detailed_code(run.plan for run in runs if run.plan) if args.detailed_exitcode else 0
 
 
-def _save(run: ProjectRun, out: str) -> None:
-    assert run.plan is not None
-    text = json.dumps(run.plan.to_json(saved=True), indent=2, ensure_ascii=False) + "\n"
+def save(runs: Sequence[ProjectRun], out: str) -> None:
+    """Save the plans for `apply PLANFILE`: one plan as a plan file, several as a plan set."""
+    data = api.saved_plans_json(runs)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     atomic_write(Path(out), text.encode("utf-8"))
-    sys.stderr.write(f"Saved the plan to {out}; apply it with `ango-ontology apply {out}`.\n")
+    what = "the plan" if len(runs) == 1 else f"the plans of {len(runs)} projects"
+    sys.stderr.write(f"Saved {what} to {out}; apply with `ango-ontology apply {out}`.\n")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Plan NEW against OLD offline (each a file or REV:PATH); exit codes as plan's.
+    """Plan NEW against OLD offline (each a file or REV:PATH, or two folders); exit codes as plan's.
 
     As git's diff driver (`--git`, or run by git) it never fails a git command: a side that does not load
     (a half-edited file) gets a plain text diff with a one-line note instead.
@@ -93,6 +125,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.git:
         sys.stdout.write(f"ango-ontology diff {name}\n")
     if not driven:
+        pairs = api.diff_pairs(old, new)
+        if pairs is not None:
+            return _diff_many(pairs, old, new, args)
         plan = api.diff(old, new)
     else:
         try:
@@ -105,6 +140,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
         plan = dataclasses.replace(plan, source=None, base=None)
     render(plan, args.format, sys.stdout, color=options.use_color(sys.stdout, args))
     return options.detailed_code([plan]) if args.detailed_exitcode and not driven else 0
+
+
+def _diff_many(pairs: list[tuple[str, str | None, Any]], old: str, new: str, args: argparse.Namespace) -> int:
+    """Two folders (or a file with environments): a plan per label set, shown as a run over many."""
+    runs = [ProjectRun(api.ProjectRef(), plan=plan, source=name, environment=env) for name, env, plan in pairs]
+    if not runs:
+        raise InputError(f"{old} and {new} hold no ontology file")
+    args.files = [old, new]
+    show_runs(runs, args, sys.stdout)
+    return options.detailed_code(run.plan for run in runs if run.plan) if args.detailed_exitcode else 0
 
 
 def _diff_sides(specs: list[str], git: bool) -> tuple[str, str, str]:
@@ -137,20 +182,23 @@ def _lines(path: str) -> list[str]:
 
 def register(sub: Any) -> None:
     plan = sub.add_parser("plan", help="show what apply would change in the live project(s)")
-    plan.add_argument("file", metavar="FILE", help="a YAML or Python ontology file")
+    plan.add_argument("files", nargs="+", metavar="FILE", help="YAML or Python ontology files, folders of them, "
+                                                                "or globs (a folder's fragments are skipped)")
     options.add_project_flag(plan)
+    options.add_env_flag(plan)
     options.add_hub_flags(plan)
     options.add_format_flag(plan)
-    plan.add_argument("--out", metavar="PLANFILE", help="save the plan for `apply PLANFILE`")
+    plan.add_argument("--out", metavar="PLANFILE", help="save the plan(s) for `apply PLANFILE`")
     options.add_detailed_exitcode(plan)
     options.add_color_flag(plan)
     plan.add_argument("--check-usage", action="store_true",
                       help="count the annotations each destructive change would orphan (one export per project)")
     plan.set_defaults(func=cmd_plan)
 
-    diff = sub.add_parser("diff", help="compare two ontology definitions offline (files or REV:PATH)")
+    diff = sub.add_parser("diff", help="compare two ontology definitions offline (files, folders or REV:PATH)")
     diff.add_argument("specs", nargs="+", metavar="OLD NEW",
-                      help="two files, or REV:PATH read from git (e.g. main:ontology.yaml ontology.yaml)")
+                      help="two files or folders, or REV:PATH read from git (e.g. main:ontology.yaml ontology.yaml, "
+                           "main:ontology ontology)")
     diff.add_argument("--git", action="store_true",
                       help="run as git's diff driver: take git's seven arguments, never fail (a side that does not "
                            "load gets a plain text diff)")

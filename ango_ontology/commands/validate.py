@@ -12,6 +12,9 @@ from typing import Any, TextIO
 
 from .. import api
 from ..characters import escape
+from ..errors import InputError, Problem
+from ..includes import includers, repository_root
+from ..sources import is_fragment
 
 
 def _plural(count: int, word: str) -> str:
@@ -32,10 +35,32 @@ def counts_line(counts: dict[str, int]) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate each file; print one summary line per valid file and every problem of the others."""
-    results = [api.validate(name) for name in args.files]
+    """Validate each file (folders and globs expanded); print one summary line per valid file and every
+    problem of the others. A fragment is validated through the label sets that include it."""
+    results = [result for argument in args.files for result in _validated(argument)]
     report(results, args.format, sys.stdout, sys.stderr)
     return 0 if all(result.valid for result in results) else 1
+
+
+def _validated(argument: str) -> list[api.Validation]:
+    try:
+        names = api.files([argument])
+    except InputError as error:
+        return [api.Validation(argument, None, [Problem(error.message, "", argument)], failure=str(error))]
+    if len(names) == 1 and names[0] == argument and is_fragment(argument):
+        return _fragment(argument)
+    return [api.validate(name) for name in names]
+
+
+def _fragment(name: str) -> list[api.Validation]:
+    """A fragment named on its own: checked as part of each label set in its repository that includes it."""
+    users = includers(name)
+    if not users:
+        sys.stdout.write(f"{name}: a fragment no label set in {repository_root(name)} includes (not checked)\n")
+        return []
+    results = [api.validate(user) for user in users]
+    sys.stdout.write(f"{name}: a fragment, checked as part of {', '.join(users)}\n")
+    return results
 
 
 def report(results: list[api.Validation], fmt: str, out: TextIO, err: TextIO) -> None:
@@ -63,6 +88,7 @@ def _as_json(result: api.Validation) -> dict[str, Any]:
 
 def register(sub: Any) -> None:
     validate = sub.add_parser("validate", help="check ontology files and report every problem")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="YAML or Python ontology files")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="YAML or Python ontology files, folders of them, "
+                                                                   "or globs; a fragment is checked where it is used")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(func=cmd_validate)
