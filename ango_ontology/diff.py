@@ -40,6 +40,7 @@ from .diff_nodes import (
     type_of,
     when_of,
 )
+from .errors import Problem
 from .identity import resolve
 from .live import Live, as_live
 from .model import JSON, SECTIONS, Item, Kind, Ontology, Option
@@ -296,10 +297,11 @@ def make_plan(desired: Ontology, live: Live | Ontology | JSON | None, *, project
     """Plan `desired` against the live side: a `Live`, another label set, a categorySchema, or None for a
     project that does not exist yet. `source` and `base` name the files of each side, for the header.
 
-    Raises OntologyInvalid when a `renamed_from` names nothing in the live project.
+    A `renamed_from` that matches nothing here, or is no longer needed, is one of the plan's notes.
     """
     current = as_live(live)
-    resolved = resolve(desired, current.ontology)
+    notes: list[Problem] = []
+    resolved = resolve(desired, current.ontology, notes=notes)
     return Plan.build(diff(resolved, current.ontology), to_category_schema(resolved), current.fingerprint,
                       project=project, project_name=project_name, hub=hub, source=source, base=base,
-                      live_schema=current.schema)
+                      live_schema=current.schema, notes=map(str, notes))

@@ -121,7 +121,7 @@ class _Resolver:
         self.assign_colors = assign_colors
         self.explicit: set[str] = set()
         self.taken: set[str] = set()
-        self.found: list[tuple[Item, str, Problem]] = []  # raised when there is a live side
+        self.found: list[tuple[Item, str, Problem]] = []  # renamed_from notes, when there is a live side
         self.conditions: list[tuple[Item, str, Problem]] = []  # raised whatever the live side: a `when:` naming nothing
 
     def adopted(self, item: Item, match: Any, own: TitlePath) -> dict[str, Any]:
@@ -239,13 +239,15 @@ class _Resolver:
         for wanted in (title, renamed_from):
             found = siblings.take(wanted) if wanted is not None else None
             if found is not None:
+                if wanted == title and renamed_from is not None:
+                    self.found.append((item, "renamed_from", Problem(
+                        f"renamed_from: {renamed_from!r} is no longer needed here: {title!r} is live; remove it "
+                        "once the rename is applied to every project", breadcrumb(own))))
                 return found
-        key = siblings.key
-        if renamed_from is not None:
+        if renamed_from is not None:  # like Terraform's `moved`: a new project or environment has neither
             self.found.append((item, "renamed_from", Problem(
-                f"renamed_from: {renamed_from!r} matches nothing in the live project "
-                f"(no {own[-2]} of that {'value' if key == 'value' else 'title'} among its siblings)",
-                breadcrumb(own))))
+                f"renamed_from: ignored, neither {renamed_from!r} nor {title!r} is live here (a new project or "
+                "environment); remove it once the rename is applied to every project", breadcrumb(own))))
         return None
 
 
@@ -265,11 +267,14 @@ def explicit_ids(ontology: Ontology) -> set[str]:
     return {item.id for item in ontology.walk() if item.id is not None}
 
 
-def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: bool = True) -> Ontology:
+def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: bool = True,
+            notes: list[Problem] | None = None) -> Ontology:
     """Desired nodes with every id, colour and parentOptionId filled in, matched against `live`.
 
-    Raises OntologyInvalid when a `renamed_from` names nothing in the live project (at its line, when
-    `desired` was loaded from a file).
+    A `renamed_from` that matches nothing, or is no longer needed, is a note (added to `notes`, at its line
+    when `desired` was loaded from a file), never an error: the same file is planned against projects that
+    have the old title, the new, or neither. Raises OntologyInvalid for a `when:` that names no answer of
+    its parent.
     """
     resolver = _Resolver(live, assign_colors)
     resolver.explicit = explicit_ids(desired)
@@ -279,9 +284,10 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
         section.name: resolver.nodes(desired.section(section.name), base.section(section.name), ())
         for section in SECTIONS
     })
-    found = (resolver.found if live is not None else []) + resolver.conditions
-    if found:
-        raise OntologyInvalid(place(desired, found))
+    if resolver.conditions:
+        raise OntologyInvalid(place(desired, resolver.conditions))
+    if notes is not None and live is not None and resolver.found:
+        notes.extend(place(desired, resolver.found))
     return resolved
 
 

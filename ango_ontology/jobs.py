@@ -141,9 +141,9 @@ def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False,
     def work(job: Job) -> ProjectRun:
         nonlocal finished
         try:
-            run = job.failed() if job.error is not None else replace(
+            run = job.failed() if job.error is not None else _placed(replace(
                 plan_one(hub, job.ontology, job.ref, check_usage=check_usage, source=described(job.source)),
-                source=job.source, environment=job.environment, batches=tuple(job.ontology.batches))
+                source=job.source, environment=job.environment, batches=tuple(job.ontology.batches)))
         except Exception as error:  # a bug in one project must not hide the others' results
             run = ProjectRun(job.ref, error=InternalError.wrap(error), source=job.source,
                              environment=job.environment)
@@ -195,6 +195,15 @@ def once(runs: list[ProjectRun]) -> list[ProjectRun]:
             seen.add(key)
             out.append(run)
     return out
+
+
+def _placed(run: ProjectRun) -> ProjectRun:
+    """The plan's notes said of the file they are about."""
+    if run.plan is None or not run.plan.notes or run.source is None:
+        return run
+    source = run.source
+    notes = tuple(note if note.startswith(source) else f"{source}: {note}" for note in run.plan.notes)
+    return replace(run, plan=replace(run.plan, notes=notes))
 
 
 __all__ = ["Job", "Source", "claimed_once", "jobs_of", "jobs_of_sources", "load_sources", "plan_jobs"]

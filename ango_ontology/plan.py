@@ -242,15 +242,16 @@ class Plan:
     source: SourceFile | None = None
     base: SourceFile | None = None
     live_schema: JSON | None = field(default=None, hash=False, compare=False, repr=False)
+    notes: tuple[str, ...] = ()  # what the reader should know that is no change (a leftover renamed_from)
 
     @classmethod
     def build(cls, changes: Iterable[Change], desired_schema: JSON, live_fingerprint: str, *,
               project: str | None = None, project_name: str | None = None, hub: str | None = None,
               source: SourceFile | None = None, base: SourceFile | None = None,
-              live_schema: JSON | None = None) -> Plan:
+              live_schema: JSON | None = None, notes: Iterable[str] = ()) -> Plan:
         """A plan with its changes put in the one deterministic order."""
         return cls(ordered(changes), desired_schema, live_fingerprint, project, project_name, hub, source, base,
-                   live_schema)
+                   live_schema, tuple(notes))
 
     @property
     def knows_live_schema(self) -> bool:
@@ -325,6 +326,7 @@ class Plan:
             "summary": self.summary(),
             "changes": [change.to_json() for change in self.changes],
             "desired_schema": self.desired_schema,
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
         if saved and self.live_schema is not None:
             out["live_schema"] = self.live_schema
@@ -340,6 +342,7 @@ class Plan:
                 data["live_fingerprint"], project=data["project"], project_name=data["project_name"],
                 hub=data["hub"], source=SourceFile.from_json(data.get("source")),
                 base=SourceFile.from_json(data.get("base")), live_schema=data.get("live_schema"),
+                notes=data.get("notes", ()),
             )
         except ValueError as error:  # what the JSON Schema cannot say: an unknown action, mismatched paths
             raise PlanFileInvalid(f"the saved plan is not consistent ({error}); run plan again") from None

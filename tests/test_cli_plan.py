@@ -136,14 +136,15 @@ def test_plan_format_html_writes_one_page(applied: tuple[Path, str, str], capsys
     path.write_text(path.read_text().replace(f"project: {project}", f"projects: [{project}, other]"))
     code = main(["plan", str(path), "--hub", hub, "--format", "html"])
     assert code == 1 and "one page for one project" in capsys.readouterr().err
-def test_renamed_from_matching_nothing_is_reported_at_its_line(applied: tuple[Path, str, str],
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_renamed_from_matching_nothing_is_a_note_at_its_line(applied: tuple[Path, str, str],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     path, hub, _ = applied
     path.write_text(path.read_text().replace("  - text: Comment\n", "  - text: Remark\n    renamed_from: Coment\n"))
     code = main(["plan", str(path), "--hub", hub, "--detailed-exitcode"])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert f"{path}:7:5: classifications[Remark]: renamed_from: 'Coment' matches nothing" in err
+    out = capsys.readouterr().out
+    assert code == 3  # Comment deleted, Remark created: the typo in renamed_from is not an error, it is said
+    assert (f"note: {path}:7:5: classifications[Remark]: renamed_from: ignored, neither 'Coment' nor 'Remark' "
+            "is live here") in out
 
 
 def test_plan_shows_the_files_warnings_and_still_plans(applied: tuple[Path, str, str],
@@ -156,3 +157,24 @@ def test_plan_shows_the_files_warnings_and_still_plans(applied: tuple[Path, str,
     assert code == 2 and "update classification Weather" in out
     assert "1 warning about" in err
     assert f"{path}: warning: classifications[Weather]: column_field is only allowed on instance" in err
+
+
+def test_a_leftover_renamed_from_plans_clean_against_an_empty_project(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("New environment", "")["_id"]
+    path = tmp_path / "o.yaml"
+    path.write_text(f"project: {project}\nclassifications:\n  - radio: Sky\n    renamed_from: Weather\n"
+                    "    options: [Sunny, Rainy]\n")
+    code, out = _plan(path, f"local:{local_hub.path}", capsys)
+    assert code == 2 and "+ create classification Sky (radio, first)" in out
+    note = (f"note: {path}:4:5: classifications[Sky]: renamed_from: ignored, neither 'Weather' nor 'Sky' is live "
+            "here (a new project or environment); remove it once the rename is applied to every project")
+    assert out.count("note: ") == 1 and note in out
+    assert main(["apply", str(path), "--hub", f"local:{local_hub.path}", "--auto-approve",
+                 "--backup-dir", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    code, out = _plan(path, f"local:{local_hub.path}", capsys, "--format", "json")
+    plan = json.loads(out)
+    assert code == 0 and plan["changes"] == []
+    assert plan["notes"] == [f"{path}:4:5: classifications[Sky]: renamed_from: 'Weather' is no longer needed "
+                             "here: 'Sky' is live; remove it once the rename is applied to every project"]

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from plan_scenarios import applied, live_id, plan_for, vehicles
 
 from ango_ontology.diff import diff, make_plan
-from ango_ontology.errors import OntologyInvalid
 from ango_ontology.identity import resolve, resolve_live
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
 from ango_ontology.plan import Change, Plan
@@ -82,11 +81,11 @@ def test_plan_renamed_from_kept_after_the_rename_is_no_change() -> None:
     assert make_plan(desired, applied(vehicles())).is_empty
 
 
-def test_plan_renamed_from_that_matches_nothing_is_an_error() -> None:
+def test_plan_renamed_from_that_matches_nothing_is_a_note_not_an_error() -> None:
     desired = vehicles()
-    desired.tools[0].classifications[0].options[0] = Option(value="Bike", renamed_from="Bicycle")
-    with pytest.raises(OntologyInvalid, match="Bicycle"):
-        make_plan(desired, applied(vehicles()))
+    desired.tools[0].classifications[0].options[1] = Option(value="Bike", renamed_from="Bicycle")
+    plan = make_plan(desired, applied(vehicles()))
+    assert len(plan.notes) == 1 and "neither 'Bicycle' nor 'Bike' is live here" in plan.notes[0]
 
 
 def test_plan_title_change_without_id_is_delete_and_create_with_rename_hint() -> None:

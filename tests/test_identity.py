@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ango_ontology import Classification, Ontology, OntologyInvalid, Option, Tool, TreeOption
+from ango_ontology import Classification, Ontology, OntologyInvalid, Option, Problem, Tool, TreeOption
 from ango_ontology.identity import breadcrumb, deterministic_color, deterministic_id, resolve, resolve_live
 from ango_ontology.wire import from_category_schema, to_category_schema
 
@@ -53,10 +53,21 @@ def test_renamed_from_adopts_the_old_node() -> None:
     assert resolve(desired, _live()).tools[0].id == "live-v"
 
 
-def test_renamed_from_that_matches_nothing_is_an_error() -> None:
+def test_renamed_from_that_matches_nothing_is_ignored_with_a_note() -> None:
     desired = Ontology(tools=[Tool(type="bounding-box", title="X", renamed_from="Nope")])
-    with pytest.raises(OntologyInvalid, match="renamed_from: 'Nope' matches nothing"):
-        resolve(desired, _live())
+    notes: list[Problem] = []
+    resolved = resolve(desired, _live(), notes=notes)
+    assert resolved.tools[0].id == deterministic_id(("tool", "X"))
+    assert [str(note) for note in notes] == [
+        "tools[X]: renamed_from: ignored, neither 'Nope' nor 'X' is live here (a new project or environment); "
+        "remove it once the rename is applied to every project"]
+
+
+def test_renamed_from_left_after_the_rename_was_applied_is_a_note_to_remove_it() -> None:
+    desired = Ontology(tools=[Tool(type="bounding-box", title="Vehicle", renamed_from="Car")])
+    notes: list[Problem] = []
+    assert resolve(desired, _live(), notes=notes).tools[0].id == "live-v"
+    assert len(notes) == 1 and "'Vehicle' is live; remove it once the rename is applied" in str(notes[0])
 
 
 def test_tree_nodes_match_by_title_and_keep_their_live_value() -> None:

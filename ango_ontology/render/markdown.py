@@ -42,6 +42,8 @@ def _head(plan: Plan) -> str:
     if source_line(plan):
         lines += [_escape(source_line(plan)), ""]
     lines += [f"**{summary_line(plan)}**", ""]
+    if plan.notes:
+        lines += ["> [!NOTE]", *(f"> {_escape(note)}" for note in plan.notes), ""]
     if plan.destructive:
         count = plan.destructive
         lines += ["> [!WARNING]",

@@ -47,6 +47,10 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
         out.write(source + "\n")
     if title or source:
         out.write("\n")
+    for note in plan.notes:
+        out.write(_paint(f"note: {note}", "note", color) + "\n")
+    if plan.notes:
+        out.write("\n")
     if plan.is_empty:
         out.write(_paint(summary_line(plan), "", color) + "\n")
         return
