@@ -27,12 +27,13 @@ from . import fmt as _fmt
 from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
+from .drift import Attributor
 from .environments import effective
 from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
 from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
 from .importers import SOURCES, Imported, import_file
-from .jobs import Job, Source, jobs_of, jobs_of_sources, load_sources, plan_jobs
+from .jobs import Attribute, Job, Source, jobs_of, jobs_of_sources, load_sources, plan_jobs
 from .live import Live
 from .loader import Loaded, load, load_text, read, read_text
 from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
@@ -54,8 +55,8 @@ IMPORT_SOURCES = tuple(SOURCES)
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOURCES", "Imported", "Job", "Journal",
            "Loaded", "ProjectRef", "Rollback", "SavedPlan", "Source", "Validation", "apply", "choose_targets", "diff",
-           "diff_pairs", "files", "format_text", "guide", "import_config", "jobs_of", "json_to_yaml", "load",
-           "load_files", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
+           "diff_pairs", "drift_base", "files", "format_text", "guide", "import_config", "jobs_of", "json_to_yaml",
+           "load", "load_files", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
            "plan_files", "plan_jobs", "plan_rollback", "plan_saved", "plan_saved_set", "plan_sources", "pull",
            "pull_into", "read_plan", "read_plans", "rollback", "saved_plans_json", "validate"]
 
@@ -175,15 +176,17 @@ def files(paths: Sequence[str | os.PathLike[str]], *, fragments: bool = False) -
 
 def plan_files(hub: Hub, paths: Sequence[str | os.PathLike[str]], *, projects: Sequence[str] = (),
                environments: Sequence[str] = (), check_usage: bool = False,
-               done: Callable[[ProjectRun, int, int], None] | None = None) -> list[ProjectRun]:
+               done: Callable[[ProjectRun, int, int], None] | None = None,
+               attribute: Attribute | None = None) -> list[ProjectRun]:
     """A plan per project of every label-set file in `paths` (files, folders, globs), made concurrently.
 
     A file that does not load, and a project two label sets claim, are failed runs; `projects` and
     `environments` narrow the run (naming one no file has is an InputError). `done(run, finished, total)`
-    hears of each project as it finishes, from any thread.
+    hears of each project as it finishes, from any thread; `attribute` (see `drift_base`) tells drift from
+    intent.
     """
     return plan_sources(hub, load_files(paths), projects=projects, environments=environments,
-                        check_usage=check_usage, done=done)
+                        check_usage=check_usage, done=done, attribute=attribute)
 
 
 def load_files(paths: Sequence[str | os.PathLike[str]]) -> list[Source]:
@@ -193,10 +196,18 @@ def load_files(paths: Sequence[str | os.PathLike[str]]) -> list[Source]:
 
 def plan_sources(hub: Hub, sources: Sequence[Source], *, projects: Sequence[str] = (),
                  environments: Sequence[str] = (), check_usage: bool = False,
-                 done: Callable[[ProjectRun, int, int], None] | None = None) -> list[ProjectRun]:
+                 done: Callable[[ProjectRun, int, int], None] | None = None,
+                 attribute: Attribute | None = None) -> list[ProjectRun]:
     """`plan_files` for label sets loaded already (see `load_files`)."""
     jobs = jobs_of_sources(sources, projects=projects, environments=environments)
-    return plan_jobs(hub, jobs, check_usage=check_usage, done=done)
+    return plan_jobs(hub, jobs, check_usage=check_usage, done=done, attribute=attribute)
+
+
+def drift_base(revision: str | None = None, *, backups: BackupStore | None = None,
+               quiet: bool = False) -> Attribute:
+    """What tells each plan's drift from its intent: against `revision` (git), else the commit the project's
+    latest backup in `backups` recorded; `quiet` says nothing when there is none."""
+    return Attributor(revision, backups if backups is not None else BackupStore(), quiet=quiet)
 
 
 def _counting(progress: Progress | None, total: int) -> Callable[[ProjectRun, int, int], None] | None:

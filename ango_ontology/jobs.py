@@ -21,6 +21,7 @@ from .projects import choose_refs
 from .revisions import source_file
 from .runs import ProjectRun, _each, plan_one
 
+Attribute = Callable[[ProjectRun, Ontology], ProjectRun]
 Done = Callable[[ProjectRun, int, int], None]
 """Told of each project as it finishes: its run, how many are finished, how many there are."""
 
@@ -131,9 +132,13 @@ def _origin(job: Job) -> str:
     return f"{job.source or 'the file'}" + (f" [{job.environment}]" if job.environment else "")
 
 
-def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False,
-              done: Done | None = None) -> list[ProjectRun]:
-    """A plan per job, made concurrently; `done` is told of each project as it finishes (any thread)."""
+def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False, done: Done | None = None,
+              attribute: Attribute | None = None) -> list[ProjectRun]:
+    """A plan per job, made concurrently; `done` is told of each project as it finishes (any thread).
+
+    `attribute(run, desired)` may add to each plan what a later stage knows (drift.Attributor: each
+    change's origin against the last applied version).
+    """
     lock = threading.Lock()
     finished = 0
     described = _described()
@@ -144,6 +149,8 @@ def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False,
             run = job.failed() if job.error is not None else _placed(replace(
                 plan_one(hub, job.ontology, job.ref, check_usage=check_usage, source=described(job.source)),
                 source=job.source, environment=job.environment, batches=tuple(job.ontology.batches)))
+            if attribute is not None and run.ok:
+                run = attribute(run, job.ontology)
         except Exception as error:  # a bug in one project must not hide the others' results
             run = ProjectRun(job.ref, error=InternalError.wrap(error), source=job.source,
                              environment=job.environment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, get_args
@@ -15,6 +15,9 @@ from .wire import fingerprint
 
 FORMAT_VERSION = 1
 Action = Literal["create", "rename", "update", "replace", "move", "reorder", "delete"]
+Origin = Literal["intent", "drift", "conflict"]
+"""Where a change comes from, against the last applied version of the file: the file's own change
+(intent), a change made outside the tool since (drift, which apply reverts), or both on one node."""
 # The order in which counts are summed up and said ("Plan: 3 to create, 1 to rename, …").
 ACTIONS: tuple[Action, ...] = get_args(Action)
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -128,6 +131,7 @@ class Change:
     impact: Impact | None = None
     position: Position | None = None
     moves: tuple[Move, ...] = ()
+    origin: Origin | None = None  # with `since`: the file's change, drift from outside, or both at once
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS or self.kind not in KINDS:
@@ -168,6 +172,8 @@ class Change:
             out["position"] = self.position.to_json()
         if self.action == "reorder":
             out["moves"] = [move.to_json() for move in self.moves]
+        if self.origin is not None:
+            out["origin"] = self.origin
         return out
 
     @classmethod
@@ -181,6 +187,7 @@ class Change:
             impact=Impact.from_json(impact) if impact else None,
             position=Position(position["index"], position["after"]) if position else None,
             moves=tuple(Move.from_json(move) for move in data.get("moves") or ()),
+            origin=data.get("origin"),
         )
 
 
@@ -243,6 +250,7 @@ class Plan:
     base: SourceFile | None = None
     live_schema: JSON | None = field(default=None, hash=False, compare=False, repr=False)
     notes: tuple[str, ...] = ()  # what the reader should know that is no change (a leftover renamed_from)
+    since: str | None = None  # the last applied version the changes were told apart against (see drift.py)
 
     @classmethod
     def build(cls, changes: Iterable[Change], desired_schema: JSON, live_fingerprint: str, *,
@@ -327,6 +335,7 @@ class Plan:
             "changes": [change.to_json() for change in self.changes],
             "desired_schema": self.desired_schema,
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"since": self.since} if self.since is not None else {}),
         }
         if saved and self.live_schema is not None:
             out["live_schema"] = self.live_schema
@@ -344,6 +353,7 @@ class Plan:
                 base=SourceFile.from_json(data.get("base")), live_schema=data.get("live_schema"),
                 notes=data.get("notes", ()),
             )
+            plan = replace(plan, since=data.get("since"))
         except ValueError as error:  # what the JSON Schema cannot say: an unknown action, mismatched paths
             raise PlanFileInvalid(f"the saved plan is not consistent ({error}); run plan again") from None
         if plan.desired_fingerprint != data["desired_fingerprint"] or plan.summary() != data["summary"]:

@@ -144,3 +144,20 @@ def joined(spec: str, name: str) -> str:
     if parts is None:
         return os.path.join(spec, name)
     return f"{parts[0]}:{parts[1].rstrip('/')}/{name}"
+
+
+def tracked_path(path: str) -> str | None:
+    """A working-tree file's path from the root of the repository around the working folder, if git tracks
+    it there; None otherwise (no git, no repository, an untracked file)."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "--full-name", "--error-unmatch", "--", path],
+                                capture_output=True, check=False)
+    except FileNotFoundError:
+        return None
+    names = listed.stdout.decode().splitlines()
+    return names[0] if listed.returncode == 0 and len(names) == 1 else None
+
+
+def exists_at(rev: str, path: str) -> bool:
+    """Whether `path` (from the repository's root) is a file at revision `rev`."""
+    return _git("cat-file", "-e", f"{rev}:{path}").returncode == 0

@@ -30,20 +30,24 @@ def is_many(paths: Sequence[str]) -> bool:
     return len(paths) != 1 or is_glob(paths[0]) or Path(paths[0]).is_dir()
 
 
-def planned(hub: Hub, args: argparse.Namespace, *, check_usage: bool) -> list[ProjectRun]:
-    """The runs the FILE arguments ask for: one file as it always was, or every label set of many."""
+def planned(hub: Hub, args: argparse.Namespace, *, check_usage: bool, quiet: bool = True) -> list[ProjectRun]:
+    """The runs the FILE arguments ask for: one file as it always was, or every label set of many; each
+    change told apart as intent, drift or conflict when the last applied version is known (`--base`, or
+    the latest backup's commit; `quiet`: say nothing when it is not)."""
+    base = getattr(args, "base", None)
+    attribute = api.drift_base(base, backups=options.backup_store(args), quiet=quiet and base is None)
     if is_many(args.files):
         sources = api.load_files(args.files)
         for source in sources:
             options.show_warnings(source.warnings, source.file)
         with options.run_progress("Planned").showing() as progress:
             return api.plan_sources(hub, sources, projects=args.project, environments=args.env,
-                                    check_usage=check_usage, done=progress.done)
+                                    check_usage=check_usage, done=progress.done, attribute=attribute)
     loaded = api.load_with_warnings(args.files[0])
     options.show_warnings(loaded.warnings, args.files[0])
     jobs = api.jobs_of(loaded.ontology, source=args.files[0], projects=args.project, environments=args.env)
     with options.run_progress("Planned").showing() as progress:
-        return api.plan_jobs(hub, jobs, check_usage=check_usage, done=progress.done)
+        return api.plan_jobs(hub, jobs, check_usage=check_usage, done=progress.done, attribute=attribute)
 
 
 def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO, *,
@@ -180,6 +184,12 @@ def _lines(path: str) -> list[str]:
     return [line if line.endswith("\n") else line + "\n" for line in text.splitlines(keepends=True)]
 
 
+def add_base_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", metavar="REV", help="the git revision last applied, to tell the file's changes "
+                                                      "from drift (default: the commit of the latest backup)")
+    options.add_backup_dir(parser)
+
+
 def register(sub: Any) -> None:
     plan = sub.add_parser("plan", help="show what apply would change in the live project(s)")
     plan.add_argument("files", nargs="+", metavar="FILE", help="YAML or Python ontology files, folders of them, "
@@ -193,6 +203,7 @@ def register(sub: Any) -> None:
     options.add_color_flag(plan)
     plan.add_argument("--check-usage", action="store_true",
                       help="count the annotations each destructive change would orphan (one export per project)")
+    add_base_flags(plan)
     plan.set_defaults(func=cmd_plan)
 
     diff = sub.add_parser("diff", help="compare two ontology definitions offline (files, folders or REV:PATH)")

@@ -38,7 +38,7 @@ class Group:
 def _similar(change: Change, other: Change) -> bool:
     return (change.action == other.action != "reorder" and change.kind == other.kind
             and change.path[:-1] == other.path[:-1] and change.path_kinds[:-1] == other.path_kinds[:-1]
-            and change.protected == other.protected)
+            and change.protected == other.protected and change.origin == other.origin)
 
 
 def grouped(changes: Iterable[Change]) -> Iterator[Change | Group]:

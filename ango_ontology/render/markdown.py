@@ -6,6 +6,7 @@ from typing import TextIO
 
 from ..plan import Change, Plan
 from .groups import GROUP_AT, Group, grouped
+from .origins import by_origin, tag
 from .text import tree_lines
 from .wording import attribute_lines, heading, inert, join_path, nested_lines, notes, plural, source_line, summary_line
 
@@ -44,6 +45,10 @@ def _head(plan: Plan) -> str:
     lines += [f"**{summary_line(plan)}**", ""]
     if plan.notes:
         lines += ["> [!NOTE]", *(f"> {_escape(note)}" for note in plan.notes), ""]
+    if plan.since is not None and not plan.is_empty:
+        groups = "; ".join(f"{len(changes)} {tag(changes[0])}" for _, changes in by_origin(plan))
+        lines += [f"Since {_escape(plan.since)} — origin of each change: {groups} "
+                  "(`drift`: made outside ango-ontology, apply reverts it).", ""]
     if plan.destructive:
         count = plan.destructive
         lines += ["> [!WARNING]",
@@ -64,8 +69,8 @@ def _row(change: Change) -> str:
     detail = _escape(_detail(change))
     if len(change.moves) >= GROUP_AT:  # a long list of moves folds away under its count
         detail = _collapsed(plural(len(change.moves), "move"), attribute_lines(change))
-    cells = [_escape(_flag(change)), change.action, change.kind, _escape(join_path(change.path) or "(top level)"),
-             detail]
+    cells = [_escape(_flag(change)), _action(change, change.action), change.kind,
+             _escape(join_path(change.path) or "(top level)"), detail]
     return "| " + " | ".join(cells) + " |\n"
 
 
@@ -73,10 +78,15 @@ def _group_row(group: Group) -> str:
     """One row for a run of similar changes: the count, and each change folded away under it."""
     first = group.first
     items = [f"{c.title}: {_detail(c)}" if _detail(c) else c.title for c in group.changes]
-    cells = [_escape(_flag(first)), f"{first.action} ×{len(group.changes)}", first.kind,
+    cells = [_escape(_flag(first)), _action(first, f"{first.action} ×{len(group.changes)}"), first.kind,
              _escape(join_path(group.parent) or "(top level)"),
              _collapsed(plural(len(group.changes), first.kind), items)]
     return "| " + " | ".join(cells) + " |\n"
+
+
+def _action(change: Change, said: str) -> str:
+    """The action, and where the change comes from when the plan knows (`delete (drift)`)."""
+    return f"{said} ({tag(change)})" if change.origin else said
 
 
 def _collapsed(summary: str, items: list[str]) -> str:

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from ..plan import Change, Plan
 from .groups import Group, grouped
+from .origins import by_origin
 from .wording import (
     DESTRUCTIVE_HEADING,
     MARKERS,
@@ -53,6 +54,13 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
         out.write("\n")
     if plan.is_empty:
         out.write(_paint(summary_line(plan), "", color) + "\n")
+        return
+    if plan.since is not None:
+        for heading_text, changes in by_origin(plan):
+            out.write(_paint(heading_text, "heading" if changes[0].origin != "intent" else "summary", color) + "\n\n")
+            _write_lines(tree_lines(changes), out, color)
+            out.write("\n")
+        out.write(_paint(summary_line(plan), "summary", color) + "\n")
         return
     destructive = plan.destructive_changes()
     if destructive:

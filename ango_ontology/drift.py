@@ -1,0 +1,156 @@
+"""Drift told apart from intent: each change of a plan attributed against the last applied version of the file.
+
+With a base — the label set as it was last applied (`--base REV`, or the git commit the project's
+latest backup recorded) — three label sets meet: the file now (desired), the file then (base) and
+the project now (live). A change of the plan is the file's own (`intent`: the file changed that node
+since the base), made outside the tool (`drift`: the live project changed it since; apply reverts
+it), or a `conflict` (both changed the same node). Nodes are compared by id, after resolving the base
+against the live project as the file is, so a node keeps one id on all three sides.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from .backups import BackupStore
+from .diff import diff
+from .environments import effective
+from .errors import AngoOntologyError
+from .identity import resolve
+from .live import Live
+from .model import FAMILY, Ontology
+from .plan import Change, Origin, Plan
+from .revisions import exists_at, load_spec, tracked_path
+from .runs import ProjectRun
+
+Key = tuple[str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Base:
+    """Where the last applied label set is read from: a git revision, and how to say it."""
+
+    revision: str
+    label: str
+
+
+def key(change: Change) -> Key:
+    """What a change is about: a node (by id family and id), or the order of a parent's children."""
+    if change.action == "reorder":
+        return ("reorder", change.kind, change.id)
+    return (FAMILY[change.kind], "", change.id)
+
+
+def origins(desired: Ontology, base: Ontology, live: Live) -> tuple[set[Key], set[Key]]:
+    """The nodes the file changed since the base (intent), and those the live project changed (drift)."""
+    mine = resolve(desired, live.ontology)
+    then = resolve(base, live.ontology)
+    intent = {key(change) for change in diff(mine, then)}
+    drifted = {key(change) for change in diff(live.ontology, then)}
+    return intent, drifted
+
+
+def origin_of(change: Change, intent: set[Key], drifted: set[Key]) -> Origin:
+    found = key(change)
+    if found in drifted:
+        return "conflict" if found in intent else "drift"
+    return "intent"
+
+
+def attribute(plan: Plan, desired: Ontology, base: Ontology, live: Live, label: str) -> Plan:
+    """The plan with each change's origin, against `base` (the label set as last applied)."""
+    intent, drifted = origins(desired, base, live)
+    changes = [replace(change, origin=origin_of(change, intent, drifted)) for change in plan.changes]
+    return replace(plan, changes=tuple(_unpaired(changes)), since=label)
+
+
+def _unpaired(changes: list[Change]) -> list[Change]:
+    """Without the rename hint between a node added outside the tool and one the file adds: unrelated."""
+    added_outside = {c.id for c in changes if c.origin == "drift" and c.action == "delete" and c.id}
+    out = []
+    for change in changes:
+        paired = change.hint is not None and change.action in ("create", "delete") and (
+            change.id in added_outside or any(f"`id: {node}`" in change.hint for node in added_outside))
+        out.append(replace(change, hint=None) if paired else change)
+    return out
+
+
+def drifted(plan: Plan) -> list[Change]:
+    """The changes that are not the file's alone: drift and conflicts (every change, without a base)."""
+    if plan.since is None:
+        return list(plan.changes)
+    return [change for change in plan.changes if change.origin in ("drift", "conflict")]
+
+
+class Attributor:
+    """Finds each run's base and attributes its plan; bases loaded once per (revision, file), thread-safe."""
+
+    def __init__(self, revision: str | None, store: BackupStore | None, *, quiet: bool = False) -> None:
+        self.revision = revision
+        self.store = store
+        self.quiet = quiet  # say nothing when no base is found (a plan that did not ask for one)
+        self.lock = threading.Lock()
+        self.loaded: dict[tuple[str, str], Ontology | AngoOntologyError] = {}
+
+    def __call__(self, run: ProjectRun, desired: Ontology) -> ProjectRun:
+        if run.plan is None or run.live is None or run.source is None:
+            return run
+        base, why = self.base_of(run)
+        if base is None:
+            return run if self.quiet else _noted(run, why)
+        try:
+            then = self.load(base.revision, run.source)
+        except AngoOntologyError as error:
+            return _noted(run, f"no base: the file at {base.label} does not load ({error.message.splitlines()[0]})")
+        if run.environment is not None:  # an environment new since the base: all of it is the file's
+            then = effective(then, run.environment) if run.environment in then.environments else Ontology()
+        return replace(run, plan=attribute(run.plan, desired, then, run.live, base.label))
+
+    def base_of(self, run: ProjectRun) -> tuple[Base | None, str]:
+        """The base of one run: `--base`, else the commit of the project's latest backup; or why there is none."""
+        if self.revision is not None:
+            return Base(self.revision, self.revision), ""
+        project = run.target.project_id if run.target else None
+        backups = self.store.list(project) if self.store is not None and project else []
+        if not backups:
+            return None, "no base: no backup of this project records the commit last applied (pass --base REV)"
+        commit = backups[-1].git_commit
+        if not commit or commit.endswith("+dirty"):
+            why = "was made from uncommitted changes" if commit else "recorded no git commit (a rollback?)"
+            return None, f"no base: the last apply {why}; pass --base REV"
+        return Base(commit, f"commit {commit[:12]} (the last apply)"), ""
+
+    def load(self, revision: str, source: str) -> Ontology:
+        path = tracked_path(source)
+        with self.lock:
+            found = self.loaded.get((revision, source))
+        if found is None:
+            try:
+                known = path is not None and exists_at(revision, path)  # else the file is new since the base
+                found = load_spec(f"{revision}:{path}") if known else Ontology()
+            except AngoOntologyError as error:
+                found = error
+            with self.lock:
+                self.loaded[(revision, source)] = found
+        if isinstance(found, AngoOntologyError):
+            raise found
+        return found
+
+
+def _noted(run: ProjectRun, note: str) -> ProjectRun:
+    assert run.plan is not None
+    return replace(run, plan=replace(run.plan, notes=(*run.plan.notes, note)))
+
+
+def summary(changes: Iterable[Change]) -> dict[Origin, int]:
+    """How many changes of each origin."""
+    counts: dict[Origin, int] = {"intent": 0, "drift": 0, "conflict": 0}
+    for change in changes:
+        if change.origin is not None:
+            counts[change.origin] += 1
+    return counts
+
+
+__all__ = ["Attributor", "Base", "attribute", "drifted", "key", "origin_of", "origins", "summary"]
