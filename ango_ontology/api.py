@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import fmt as _fmt
+from .activity import report
 from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
@@ -39,6 +40,7 @@ from .loader import Loaded, load, load_text, read, read_text
 from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .locks import LockSettings, Notify
 from .merge import merge_into
+from .merge_parts import merge_parts, uses_parts
 from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import FORMAT_VERSION, Plan
 from .projects import Target, choose_refs, live_schema
@@ -57,8 +59,9 @@ __all__ = ["DEFAULT_LOCK_TIMEOUT", "EMPTY_SCHEMA", "GUIDE_FORMATS", "IMPORT_SOUR
            "Loaded", "ProjectRef", "Rollback", "SavedPlan", "Source", "Validation", "apply", "choose_targets", "diff",
            "diff_pairs", "drift_base", "files", "format_text", "guide", "import_config", "jobs_of", "json_to_yaml",
            "load", "load_files", "load_text", "load_text_with_warnings", "load_with_warnings", "open_hub", "plan",
-           "plan_files", "plan_jobs", "plan_rollback", "plan_saved", "plan_saved_set", "plan_sources", "pull",
-           "pull_into", "read_plan", "read_plans", "rollback", "saved_plans_json", "validate"]
+           "plan_files", "plan_jobs", "plan_rollback", "plan_saved", "plan_saved_set", "plan_sources",
+           "project_id_of", "pull", "pull_into", "read_plan", "read_plans", "rollback", "saved_plans_json",
+           "validate"]
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -367,6 +370,22 @@ def plan_saved_set(hub: Hub, saved: Sequence[SavedPlan], projects: Sequence[str]
     return runs
 
 
+def project_id_of(selector: str, *, backups: BackupStore | None = None, hub: Hub | None = None) -> str:
+    """A project's id from its id or its name: the backups' folders, the names backups recorded, then the hub.
+
+    InputError when a name fits several projects; a selector nothing knows is returned as it is (an id).
+    """
+    store = backups or BackupStore()
+    if store.folder(selector).is_dir():
+        return selector
+    named = store.ids_named(selector)
+    if not named and hub is not None:
+        named = sorted(str(p.get("_id")) for p in hub.list_projects() if p.get("name") == selector)
+    if len(named) > 1:
+        raise InputError(f"project name {selector!r} fits several projects ({', '.join(named)}); give its id")
+    return named[0] if named else selector
+
+
 # --- rollback ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -403,7 +422,7 @@ def rollback(hub: Hub, planned: Rollback, *, backups: BackupStore | None = None,
              journal: Journal | None = None) -> Outcome:
     """Restore the backup through the same lock, checks, backup and read-back as apply."""
     assert planned.run.target is not None
-    safety = Safety(LockSettings(lock_timeout, notify), journal, rollback=True)
+    safety = Safety(LockSettings(lock_timeout, notify), journal, rollback=True, rollback_to=planned.backup.name)
     return apply_plan(hub, planned.plan, planned.run.target, store=backups or BackupStore(), live=planned.run.live,
                       allow_destructive=allow_destructive, safety=safety)
 
@@ -412,7 +431,10 @@ def rollback(hub: Hub, planned: Rollback, *, backups: BackupStore | None = None,
 
 def pull(hub: Hub, project_id: str) -> str:
     """The live label set of a project as an ontology file's text, with an explicit id on every node."""
-    return pull_yaml(hub.get_project(project_id), project_id=project_id, hub_name=hub.name)
+    report(f"reading project {project_id}")
+    project = hub.get_project(project_id)
+    report(f"writing the label set of project {project_id} as YAML")
+    return pull_yaml(project, project_id=project_id, hub_name=hub.name)
 
 
 def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
@@ -420,7 +442,8 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
     """An existing file's text with the project's live changes merged in: only the lines of what changed
     change (comments and layout kept). `step` hears what is under way, for a progress display.
 
-    InputError when the file names other projects than this one.
+    InputError when the file names other projects than this one, or when the live changes fall in a part
+    other label sets share (an `include:` fragment, or the file's own nodes when it has environments).
     """
     if step is not None:
         step("reading the file")
@@ -431,6 +454,8 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
                          "pull it into its own file (or add the project to the file's `projects:`)")
     if step is not None:
         step("reading the project")
+    if uses_parts(mine, text):
+        return merge_parts(text, mine, hub.get_project(project_id), project_id, filename, step)
     return merge_into(text, hub.get_project(project_id), filename, step, mine)
 
 

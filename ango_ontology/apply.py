@@ -120,6 +120,7 @@ class Safety:
     locks: LockSettings = field(default_factory=LockSettings)
     journal: Journal | None = None
     rollback: bool = False
+    rollback_to: str | None = None  # the backup a rollback restores, recorded in the backup it leaves
 
     @property
     def wording(self) -> Wording:
@@ -153,7 +154,8 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
         backup = None
         if not plan.is_empty:
             backup, before = write(hub, project_id, plan, store=store, source=source, journal=safety.journal,
-                                   wording=safety.wording)
+                                   wording=safety.wording, project_name=target.ref.name or plan.project_name,
+                                   rollback_to=safety.rollback_to)
             verify(hub, project_id, plan, before, backup, safety.wording)
         made = ensure_batches(hub, project_id, list(batches)) if batches else []
     return Outcome(project_id, plan, not plan.is_empty, created, tuple(made), backup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import getpass
 import json
@@ -36,6 +37,9 @@ class Backup:
     plan_fingerprint: str | None
     git_commit: str | None
     category_schema: dict[str, Any] | None
+    project_name: str | None = None
+    changes: dict[str, int] | None = None  # what the apply that followed changed, by action (newer backups)
+    rollback_to: str | None = None  # set when that apply was a rollback: the backup it restored
 
     @property
     def name(self) -> str:
@@ -114,10 +118,13 @@ class BackupStore:
         return self.root / folder_name(project)
 
     def save(self, project: str, schema: dict[str, Any] | None, *, hub: str, plan_fingerprint: str | None,
-             source: str | None, commit: str | Literal[False] | None = False) -> Path:
+             source: str | None, commit: str | Literal[False] | None = False, project_name: str | None = None,
+             changes: dict[str, int] | None = None, rollback_to: str | None = None) -> Path:
         """Save the live schema before a write; the path of the backup.
 
         `commit` is the ontology file's git commit when the caller looked it up already (it runs git).
+        `changes` (counts by action) is what the write about to happen changes; `rollback_to` names the
+        backup a rollback restores.
         """
         now = datetime.now(timezone.utc)
         record = {
@@ -129,6 +136,9 @@ class BackupStore:
             "plan_fingerprint": plan_fingerprint,
             "git_commit": git_commit(source) if commit is False else commit,
             "source": source,
+            "project_name": project_name,
+            "changes": changes,
+            "rollback_to": rollback_to,
             "category_schema": schema,
         }
         folder = self.folder(project)
@@ -174,15 +184,40 @@ class BackupStore:
         for backup in backups:
             if which in (backup.name, backup.path.name):
                 return backup
-        names = ", ".join(b.name for b in backups[-5:])
+        prefixed = [backup for backup in backups if backup.name.startswith(which)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        names = ", ".join(b.name for b in (prefixed or backups)[-5:])
+        if prefixed:
+            raise InputError(f"{len(prefixed)} backups of project {project} start with {which!r} ({names}…); "
+                             "give more of the name")
         raise InputError(f"no backup {which!r} of project {project}; the latest are: {names}")
+
+    def ids_named(self, name: str) -> builtins.list[str]:
+        """The projects whose backups record `name` as the project's name (sorted ids)."""
+        if not self.root.is_dir():
+            return []
+        found = set()
+        for folder in sorted(self.root.iterdir()):
+            latest = sorted(folder.glob("*.json"))[-1:] if folder.is_dir() else []
+            for path in latest:
+                try:
+                    record = json.loads(path.read_text("utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if isinstance(record, dict) and record.get("project_name") == name:
+                    found.add(str(record.get("project")))
+        return sorted(found)
 
     @staticmethod
     def read(path: Path) -> Backup:
         try:
             data = json.loads(path.read_text("utf-8"))
+            changes = data.get("changes")
             return Backup(path, str(data["project"]), str(data["created_at"]), str(data["applied_by"]),
-                          data.get("plan_fingerprint"), data.get("git_commit"), data["category_schema"])
+                          data.get("plan_fingerprint"), data.get("git_commit"), data["category_schema"],
+                          data.get("project_name"), changes if isinstance(changes, dict) else None,
+                          data.get("rollback_to"))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise InputError(f"{path}: not a readable backup ({type(error).__name__}: {error})") from None
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .activity import report
 from .errors import HubError
 from .hub.base import Hub
 from .identity import index_by_id
@@ -175,7 +176,12 @@ def count_usage(live: Ontology, records: Iterable[JSON]) -> Usage:
     for index, record in enumerate(records):
         if isinstance(record, dict):
             counter.record(record, index)
+        if index % _EVERY == _EVERY - 1:
+            report(f"counted the annotations of {index + 1:,} tasks")
     return counter.usage
+
+
+_EVERY = 5_000  # tasks between two progress reports
 
 
 def read_usage(hub: Hub, project_id: str, live: Ontology) -> Usage:

@@ -110,9 +110,12 @@ class Journal:
 
 
 def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: str | None,
-          journal: Journal | None = None, wording: Wording | None = None) -> tuple[Path, JSON | None]:
+          journal: Journal | None = None, wording: Wording | None = None, project_name: str | None = None,
+          rollback_to: str | None = None) -> tuple[Path, JSON | None]:
     """Read the project once more, back it up, and write the plan's categorySchema only while the project
-    still holds what the plan was made against. The backup's path and the label set it holds."""
+    still holds what the plan was made against. The backup's path and the label set it holds.
+
+    The backup records the project's name, what this write changes and, for a rollback, what it restores."""
     wording = wording or Wording()
     commit = git_commit(source)  # runs git: before the last read, not between it and the write
     before = schema_of(hub.get_project(project_id))
@@ -120,7 +123,9 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
         raise StalePlanError(f"project {project_id} changed while this run went on (someone edited it, or another "
                              f"run wrote it); nothing was written: {wording.rerun}")
     backup = store.save(project_id, before, hub=hub.name, plan_fingerprint=plan.desired_fingerprint,
-                        source=source, commit=commit)
+                        source=source, commit=commit, project_name=project_name,
+                        changes={action: count for action, count in plan.counts.items() if count},
+                        rollback_to=rollback_to)
     journal = journal or Journal()
     entry = journal.start(Write(project_id, backup, plan.live_fingerprint, plan.desired_fingerprint))
     try:

@@ -609,3 +609,39 @@ def test_apply_shows_the_files_warnings_and_applies(cli: Cli, local_hub: LocalHu
     assert "2 warnings about" in err and "unknown classification type 'slider'" in err
     tools = [node["tool"] for node in _schema(local_hub, project)["classifications"]]
     assert tools == ["text", "slider"]
+
+
+def test_a_project_created_by_name_prints_its_id_and_the_line_that_pins_it(cli: Cli, local_hub: LocalHub) -> None:
+    path = cli.write("o.yaml", "project: {name: Fresh, description: new}\ntools:\n  - point: P\n")
+    code, out, _ = cli("apply", path, "--auto-approve")
+    project = next(p["_id"] for p in local_hub.list_projects() if p["name"] == "Fresh")
+    assert code == 0 and f"Created project 'Fresh' with id {project}. Pin it in {path}" in out
+    assert f'project: {{id: {project}, name: "Fresh", description: "new"}}' in out
+    pinned = cli.write("o.yaml", f'project: {{id: {project}, name: "Fresh", description: "new"}}\n'
+                                 "tools:\n  - point: P\n")
+    assert cli("plan", pinned, "--detailed-exitcode")[0] == 0
+
+
+def test_history_and_rollback_take_the_projects_name_and_a_prefix(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("Named", "")["_id"]
+    path = cli.write("o.yaml", f"project: {{id: {project}, name: Named}}\ntools:\n  - point: A\n")
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    cli.write("o.yaml", f"project: {{id: {project}, name: Named}}\ntools:\n  - point: A\n  - point: B\n")
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    code, out, _ = cli("history", "Named")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].endswith("then: apply (1 create)") and "0 nodes" in lines[0]
+    first = lines[0].split()[0]
+    code, out, err = cli("rollback", "Named", "--to", first[:15], "--auto-approve", "--allow-destructive")
+    assert code == 1 and "start with" in err  # both within one second
+    code, out, _ = cli("rollback", "Named", "--to", first[:-1], "--auto-approve", "--allow-destructive")
+    assert code == 0 and f"rolled back to {first}" in out
+    assert cli("history", project)[1].splitlines()[-1].endswith(f"then: rollback to {first} (2 delete)")
+    assert cli("history", "Nobody")[1] .startswith("No backups of project Nobody")
+
+
+def test_rollback_finds_a_project_by_its_name_on_the_hub(cli: Cli, local_hub: LocalHub) -> None:
+    local_hub.create_project("Only on the hub", "")
+    code, _, err = cli("rollback", "Only on the hub", "--auto-approve")
+    assert code == 1 and "no backups of project" in err and "Only on the hub" not in err

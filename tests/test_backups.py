@@ -137,3 +137,27 @@ def test_backups_from_before_injective_names_are_still_found_for_their_own_proje
     store = BackupStore(tmp_path)
     assert [b.created_at for b in store.list("a/b")] == ["20240101T000000.000000Z"]
     assert [b.created_at for b in store.list("a_b")] == ["20240102T000000.000000Z"]
+
+
+def test_a_unique_prefix_names_a_backup_and_an_ambiguous_one_is_refused(tmp_path: Path) -> None:
+    store = BackupStore(tmp_path)
+    for stamp in ("20240101T100000.000001Z", "20240101T100000.000002Z", "20240301T090000.000000Z"):
+        folder = store.folder("p1")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{stamp}.json").write_text(json.dumps(
+            {"project": "p1", "created_at": stamp, "applied_by": "me", "category_schema": None}))
+    assert store.find("p1", "202403").name == "20240301T090000.000000Z"
+    with pytest.raises(InputError, match="2 backups of project p1 start with '20240101'"):
+        store.find("p1", "20240101")
+
+
+def test_backups_record_the_name_what_the_apply_changed_and_rollbacks(tmp_path: Path) -> None:
+    store = BackupStore(tmp_path)
+    store.save("p1", None, hub="local", plan_fingerprint=None, source=None, project_name="Cars",
+               changes={"create": 2})
+    store.save("p2", None, hub="local", plan_fingerprint=None, source=None, project_name="Cars")
+    store.save("p3", None, hub="local", plan_fingerprint=None, source=None, project_name="Trucks",
+               rollback_to="20240101T100000.000001Z")
+    assert store.ids_named("Cars") == ["p1", "p2"] and store.ids_named("Trucks") == ["p3"]
+    assert store.list("p1")[0].changes == {"create": 2} and store.list("p3")[0].rollback_to is not None
+    assert BackupStore(tmp_path / "none").ids_named("Cars") == []

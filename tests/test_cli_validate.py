@@ -154,3 +154,37 @@ def test_errors_and_warnings_of_one_file_are_listed_in_file_order(tmp_path: Path
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(": ")[0] for line in lines] == [f"{path}:4:19", f"{path}:7:5"]
     assert ": warning: " in lines[0] and ": warning: " not in lines[1]
+
+
+def test_a_folder_and_a_glob_validate_their_label_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ontology" / "shared").mkdir(parents=True)
+    (tmp_path / "ontology" / "shared" / "q.yaml").write_text("- radio: Q\n  options: [a, b]\n")
+    (tmp_path / "ontology" / "a.yaml").write_text("classifications:\n  - include: shared/q.yaml\n")
+    (tmp_path / "ontology" / "b.yaml").write_text(GOOD)
+    assert main(["validate", "ontology"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "ontology/a.yaml: valid — 0 tools, 1 classification, 0 relations, 2 options, 0 tree nodes",
+        "ontology/b.yaml: valid — 1 tool, 1 classification, 0 relations, 2 options, 0 tree nodes"]
+    assert main(["validate", "ontology/*.yaml", "nowhere/"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.count("valid —") == 2 and "nowhere/: no such file or folder" in captured.err
+
+
+def test_a_fragment_named_on_its_own_is_checked_through_the_label_sets_that_include_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # the repository the fragment's users are looked for in
+    (tmp_path / "ontology" / "shared").mkdir(parents=True)
+    fragment = tmp_path / "ontology" / "shared" / "q.yaml"
+    fragment.write_text("- radio: Q\n  options: [a, a]\n")
+    (tmp_path / "ontology" / "a.yaml").write_text("classifications:\n  - include: shared/q.yaml\n")
+    (tmp_path / "ontology" / "b.yaml").write_text(GOOD)
+    assert main(["validate", "ontology/shared/q.yaml"]) == 1  # what pre-commit passes: the changed file
+    captured = capsys.readouterr()
+    assert "ontology/shared/q.yaml: a fragment, checked as part of ontology/a.yaml" in captured.out
+    assert "ontology/shared/q.yaml:2:" in captured.err and "duplicate" in captured.err
+    (tmp_path / "ontology" / "a.yaml").write_text(GOOD)
+    assert main(["validate", "ontology/shared/q.yaml"]) == 0
+    assert "a fragment no label set in" in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -11,8 +12,9 @@ from typing import Any
 
 from .. import api
 from ..apply import check_allowed
+from ..backups import Backup, BackupStore
 from ..characters import escape, escape_lines
-from ..errors import Interrupted
+from ..errors import HubConfigError, Interrupted
 from ..hub import Hub
 from ..runs import ProjectRun
 from ..wire import from_category_schema
@@ -37,10 +39,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
     with closing(options.hub_from(args)) as hub, _reporting_interrupts("apply", hub, journal):
         if saved is not None:
             options.counting_note(any(entry.plan.destructive for entry in saved))
-            if len(saved) == 1 and saved[0].source is None:
-                runs = [api.plan_saved(hub, saved[0].plan, args.project)]
-            else:
-                runs = api.plan_saved_set(hub, saved, args.project)
+            with options.run_progress("Checked").showing():
+                if len(saved) == 1 and saved[0].source is None:
+                    runs = [api.plan_saved(hub, saved[0].plan, args.project)]
+                else:
+                    runs = api.plan_saved_set(hub, saved, args.project)
         else:
             runs = planned(hub, args, check_usage=True)
         return _apply_runs(hub, runs, args, journal=journal)
@@ -57,9 +60,10 @@ def _apply_runs(hub: Hub, runs: list[ProjectRun], args: argparse.Namespace, jour
         count = len(writing)
         confirm_text = f"Apply these changes to {count} project{'s' if count != 1 else ''}?"
         options.confirm(confirm_text, args)
-    final = api.apply(hub, [run for run in runs if run.ok], backups=options.backup_store(args),
-                      allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
-                      notify=options.notice, journal=journal, progress=options.progress("Applied"))
+    with options.run_progress("Applied").showing() as shown:
+        final = api.apply(hub, [run for run in runs if run.ok], backups=options.backup_store(args),
+                          allow_destructive=args.allow_destructive, lock_timeout=args.lock_timeout,
+                          notify=options.notice, journal=journal, progress=shown.count if shown.live else None)
     by_ref = {id(run.ref): run for run in final}
     return _report_apply([by_ref.get(id(run.ref), run) for run in runs], reported=runs)
 
@@ -109,35 +113,58 @@ def pin_hint(run: ProjectRun, project_id: str) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    """List the backups of a project, oldest first."""
+    """List the backups of a project (by id, or by name), oldest first: what each apply changed, and rollbacks."""
     store = options.backup_store(args)
-    backups = store.list(args.project)
+    project = _project(args, store)
+    backups = store.list(project)
     if not backups:
-        sys.stdout.write(f"No backups of project {args.project} in {store.folder(args.project)}.\n")
+        sys.stdout.write(f"No backups of project {project} in {store.folder(project)}.\n")
         return 0
     for backup in backups:
         nodes = sum(from_category_schema(backup.category_schema).counts().values())
         commit = (backup.git_commit or "-")[:12]
         sys.stdout.write(f"{backup.name}  {backup.created_at}  by {backup.applied_by}  git {commit}  "
-                         f"{nodes} nodes\n")
+                         f"{nodes} nodes  {_what_followed(backup)}\n")
     return 0
+
+
+def _what_followed(backup: Backup) -> str:
+    """`then: 2 create, 1 delete` — what the apply after this backup changed; a rollback says so."""
+    done = ", ".join(f"{count} {action}" for action, count in (backup.changes or {}).items())
+    what = f"rollback to {backup.rollback_to}" if backup.rollback_to else "apply"
+    if backup.changes is None and not backup.rollback_to:
+        return "then: (not recorded)"
+    return f"then: {what}" + (f" ({done})" if done else "")
+
+
+def _project(args: argparse.Namespace, store: BackupStore) -> str:
+    """The project's id from PROJECT, an id or a name (the names backups recorded, else the hub's)."""
+    try:
+        hub = options.hub_from(args) if args.hub or os.environ.get("ANGO_HUB") or args.command == "rollback" \
+            else None
+    except HubConfigError:
+        hub = None
+    if hub is None:
+        return api.project_id_of(args.project, backups=store)
+    with closing(hub):
+        return api.project_id_of(args.project, backups=store, hub=hub)
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Restore a backup through the same plan → confirm → write → verify path as apply."""
     store = options.backup_store(args)
+    project = _project(args, store)
     journal = api.Journal(Wording(rollback=True))
     with closing(options.hub_from(args)) as hub, _reporting_interrupts("rollback", hub, journal):
-        planned = api.plan_rollback(hub, args.project, backups=store, to=args.to)
+        planned = api.plan_rollback(hub, project, backups=store, to=args.to)
         backup = planned.backup
-        sys.stdout.write(f"Rolling project {args.project} back to backup {backup.name} "
-                         f"({backup.created_at}).\n")
+        sys.stdout.write(f"Rolling project {project} back to backup {backup.name} ({backup.created_at}).\n")
         show_runs([planned.run], args, sys.stdout)
         if planned.plan.is_empty:
             sys.stdout.write("The project already holds that label set.\n")
             return 0
         check_allowed(planned.plan, args.allow_destructive, rollback=True)
-        options.confirm(f"Roll project {args.project} back?", args)
+        options.confirm(f"Roll project {project} back?", args)
         outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive,
                                lock_timeout=args.lock_timeout, notify=options.notice, journal=journal)
     sys.stdout.write(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
@@ -156,13 +183,15 @@ def register(sub: Any) -> None:
     apply.set_defaults(func=cmd_apply)
 
     history = sub.add_parser("history", help="list the backups of a project")
-    history.add_argument("project", metavar="PROJECT")
+    history.add_argument("project", metavar="PROJECT", help="the project's id, or its name")
     options.add_backup_dir(history)
+    options.add_hub_flags(history)
     history.set_defaults(func=cmd_history)
 
     rollback = sub.add_parser("rollback", help="restore a backup of a project")
-    rollback.add_argument("project", metavar="PROJECT")
-    rollback.add_argument("--to", metavar="BACKUP", help="a backup name from `history` (default: the latest)")
+    rollback.add_argument("project", metavar="PROJECT", help="the project's id, or its name")
+    rollback.add_argument("--to", metavar="BACKUP", help="a backup name from `history`, or the start of one "
+                                                         "(default: the latest)")
     options.add_hub_flags(rollback)
     options.add_apply_flags(rollback)
     rollback.set_defaults(func=cmd_rollback)

@@ -114,12 +114,6 @@ def confirm(question: str, args: argparse.Namespace) -> None:
         raise ApplyError("apply cancelled; nothing was changed")
 
 
-def progress(verb: str) -> Callable[[int, int], None] | None:
-    """`Applied 3/12 projects…` on the status line of a terminal while a run goes on; None elsewhere."""
-    display = Progress(verb)
-    return display.count if display.live else None
-
-
 # A file this large (characters) gets a progress display while pull --into works on it.
 LARGE_FILE = 1_000_000
 
@@ -163,5 +157,5 @@ def show_warnings(warnings: Sequence[Problem], name: str) -> None:
 
 __all__ = ["EXIT_CHANGES", "EXIT_DESTRUCTIVE", "EXIT_OK", "Progress", "add_apply_flags", "add_backup_dir",
            "add_color_flag", "add_detailed_exitcode", "add_env_flag", "add_format_flag", "add_hub_flags",
-           "add_project_flag", "backup_store", "confirm", "counting_note", "detailed_code", "hub_from", "progress",
+           "add_project_flag", "backup_store", "confirm", "counting_note", "detailed_code", "hub_from",
            "run_progress", "use_color"]

@@ -17,7 +17,7 @@ from . import options
 def cmd_pull(args: argparse.Namespace) -> int:
     """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
     existing = read_text(args.into) if args.into else None
-    with closing(options.hub_from(args)) as hub:
+    with closing(options.hub_from(args)) as hub, options.run_progress("Pulling").showing():
         if existing is not None:
             shown = options.steps(args.into, len(existing))
             try:

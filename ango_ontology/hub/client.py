@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from ango_ontology.activity import report, size
 from ango_ontology.errors import (
     AuthError,
     BadResponseError,
@@ -170,10 +171,14 @@ class HttpHub:
             if not stages:
                 return []
         call = Call("GET", "/v2/export?" + urlencode(export_params(project_id, stages)), project_id=project_id)
+        report(f"exporting project {project_id} (Ango Hub prepares the file)")
         link = self._request(call).get("exportPath")
         if not isinstance(link, str) or not link:
             raise BadResponseError(f"{call.label}: the answer has no `data.exportPath`")
-        return unpack(self._download(link), f"the export of project {project_id}")
+        report(f"downloading the export of project {project_id}")
+        data = self._download(link)
+        report(f"reading the export of project {project_id} ({size(len(data))})")
+        return unpack(data, f"the export of project {project_id}")
 
     def _download(self, link: str) -> bytes:
         """The export file. The link may be signed: no message, log or traceback shows its path or query (the
