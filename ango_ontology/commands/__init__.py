@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apply, drift, fmt, guide, hub, import_, plan, pull, validate
+from . import apply, drift, fmt, guide, hub, import_, init, plan, pull, validate
 
-COMMANDS = (validate, plan, apply, drift, pull, fmt, guide, import_, hub)
+COMMANDS = (init, validate, plan, apply, drift, pull, fmt, guide, import_, hub)
 
 
 def register_all(sub: Any) -> None:
