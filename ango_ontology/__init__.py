@@ -9,6 +9,8 @@ from .api import (
     apply,
     choose_targets,
     diff,
+    drift_base,
+    files,
     format_text,
     guide,
     import_config,
@@ -16,6 +18,7 @@ from .api import (
     load_text,
     open_hub,
     plan,
+    plan_files,
     plan_rollback,
     plan_saved,
     pull,
@@ -26,7 +29,7 @@ from .api import (
 )
 from .errors import AngoOntologyError, OntologyInvalid, Problem
 from .identity import resolve
-from .model import Classification, Node, Ontology, Option, ProjectRef, Relation, Tool, TreeOption
+from .model import Classification, Environment, Node, Ontology, Option, ProjectRef, Relation, Tool, TreeOption
 from .plan import Change, Plan
 from .runs import ProjectRun
 from .wire import from_category_schema, to_category_schema
@@ -41,6 +44,7 @@ __all__ = [
     "AngoOntologyError",
     "Change",
     "Classification",
+    "Environment",
     "Imported",
     "Node",
     "Ontology",
@@ -59,6 +63,8 @@ __all__ = [
     "category_schema",
     "choose_targets",
     "diff",
+    "drift_base",
+    "files",
     "format_text",
     "from_category_schema",
     "guide",
@@ -67,6 +73,7 @@ __all__ = [
     "load_text",
     "open_hub",
     "plan",
+    "plan_files",
     "plan_rollback",
     "plan_saved",
     "pull",

@@ -252,3 +252,25 @@ def test_document_regexes_accept_real_values_and_reject_malformed_ones(
 def test_every_yaml_example_is_already_in_the_canonical_layout(capsys: pytest.CaptureFixture[str]) -> None:
     yaml_examples = [str(path) for path in EXAMPLES if path.suffix == ".yaml"]
     assert main(["fmt", "--check", *yaml_examples]) == 0, capsys.readouterr()
+
+
+TEAM = ROOT / "examples" / "team" / "ontology"
+
+
+def test_the_team_example_applies_then_plans_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{tmp_path / 'hub.db'}"
+    backups = str(tmp_path / "backups")
+    assert main(["validate", str(TEAM)]) == 0
+    assert main(["apply", str(TEAM), "--hub", hub, "--auto-approve", "--backup-dir", backups]) == 0
+    assert "Apply complete: 3 of 3 project(s) succeeded." in capsys.readouterr().out
+    assert main(["plan", str(TEAM), "--hub", hub, "--detailed-exitcode"]) == 0
+    for path in (TEAM / "vehicles.yaml", TEAM / "pedestrians.yaml"):
+        assert path.read_text().splitlines()[0] == SCHEMA_LINE.replace("../../", "../../../")
+        document = load_yaml_text(path.read_text())
+        jsonschema.validate(document, json.loads((ROOT / "schemas" / "ontology.schema.json").read_text()))
+
+
+def load_yaml_text(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
