@@ -148,3 +148,27 @@ def test_plan_files_is_the_python_api_of_a_folder_run(folder: tuple[Path, list[l
     assert [run.label for run in runs] == [p for ids in projects for p in ids]
     assert all(run.source is not None and run.source.startswith(str(path)) for run in runs)
     assert sorted(seen) == [(n, 30) for n in range(1, 31)]
+
+
+def test_a_shared_fragment_changed_once_shows_in_every_label_sets_plan(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ontology" / "shared").mkdir(parents=True)
+    fragment = tmp_path / "ontology" / "shared" / "occlusion.yaml"
+    fragment.write_text("- radio: Occlusion\n  options: [None, Partial]\n")
+    for name in ("cars", "bikes", "signs"):
+        project = local_hub.create_project(name, "")["_id"]
+        (tmp_path / "ontology" / f"{name}.yaml").write_text(
+            f"project: {project}\ntools:\n  - bounding-box: {name.title()}\n    classifications:\n"
+            "      - include: shared/occlusion.yaml\n")
+    hub = f"local:{local_hub.path}"
+    assert _run(capsys, "apply", "ontology", "--hub", hub, "--auto-approve", "--backup-dir", "b")[0] == 0
+    fragment.write_text("- radio: Occlusion\n  options: [None, Partial, Heavy]\n")
+    code, out, _ = _run(capsys, "plan", "ontology", "--hub", hub, "--format", "json", "--detailed-exitcode")
+    runs = json.loads(out)["runs"]
+    assert code == 2 and len(runs) == 3
+    for run in runs:
+        (change,) = run["plan"]["changes"]
+        assert (change["action"], change["kind"], change["path"][1:]) == ("create", "option",
+                                                                           ["Occlusion", "Heavy"])
