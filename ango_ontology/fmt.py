@@ -62,6 +62,8 @@ def format_text(text: str, filename: str = "<string>") -> str:
         _document(doc)
     out = io.StringIO()
     yaml.dump(doc, out)
+    if isinstance(doc, CommentedSeq):  # a fragment: its list starts at the margin, like a section's items
+        return "".join(line[2:] if line.startswith("  ") else line for line in out.getvalue().splitlines(True))
     return out.getvalue() if doc is not None else text
 
 

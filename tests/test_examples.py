@@ -261,6 +261,7 @@ def test_the_team_example_applies_then_plans_clean(tmp_path: Path, capsys: pytes
     hub = f"local:{tmp_path / 'hub.db'}"
     backups = str(tmp_path / "backups")
     assert main(["validate", str(TEAM)]) == 0
+    assert main(["fmt", "--check", str(TEAM)]) == 0  # what the workflow's fmt step runs
     assert main(["apply", str(TEAM), "--hub", hub, "--auto-approve", "--backup-dir", backups]) == 0
     assert "Apply complete: 3 of 3 project(s) succeeded." in capsys.readouterr().out
     assert main(["plan", str(TEAM), "--hub", hub, "--detailed-exitcode"]) == 0

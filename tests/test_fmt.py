@@ -183,3 +183,11 @@ def test_fmt_to_yaml_lays_out_an_ontology_written_as_json_in_block_style(tmp_pat
     code, _, err = _run(capsys, "--to", "yaml", str(bad))
     assert code == 1 and f"{bad}:1:2: not JSON" in err
     assert _run(capsys, "--to", "yaml", str(path), str(bad))[0] == 1
+
+
+def test_a_fragment_keeps_its_list_at_the_margin_and_formats_idempotently() -> None:
+    text = "# shared\n- radio: A\n  options:\n  - x\n  - y\n  classifications:\n    - text: B\n      regex: \"a\"\n"
+    once = format_text(text)
+    assert once == ("# shared\n- radio: A\n  options:\n    - x\n    - y\n  classifications:\n    - text: B\n"
+                    "      regex: \"a\"\n")
+    assert format_text(once) == once

@@ -172,3 +172,10 @@ def test_a_shared_fragment_changed_once_shows_in_every_label_sets_plan(
         (change,) = run["plan"]["changes"]
         assert (change["action"], change["kind"], change["path"][1:]) == ("create", "option",
                                                                            ["Occlusion", "Heavy"])
+
+
+def test_planning_a_fragment_on_its_own_says_what_to_plan_instead(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "piece.yaml").write_text("- text: Comment\n")
+    code, _, err = _run(capsys, "plan", str(tmp_path / "piece.yaml"), "--hub", f"local:{tmp_path / 'h.db'}")
+    assert code == 1 and "is a fragment (a list that label sets include)" in err

@@ -21,7 +21,7 @@ from ..hub import Hub
 from ..render import render
 from ..render import runs as many
 from ..runs import ProjectRun
-from ..sources import is_glob
+from ..sources import is_fragment, is_glob
 from . import options
 
 
@@ -43,6 +43,9 @@ def planned(hub: Hub, args: argparse.Namespace, *, check_usage: bool, quiet: boo
         with options.run_progress("Planned").showing() as progress:
             return api.plan_sources(hub, sources, projects=args.project, environments=args.env,
                                     check_usage=check_usage, done=progress.done, attribute=attribute)
+    if is_fragment(args.files[0]):
+        raise InputError(f"{args.files[0]} is a fragment (a list that label sets include): plan the label "
+                         "sets that include it, or their folder")
     loaded = api.load_with_warnings(args.files[0])
     options.show_warnings(loaded.warnings, args.files[0])
     jobs = api.jobs_of(loaded.ontology, source=args.files[0], projects=args.project, environments=args.env)
