@@ -162,3 +162,30 @@ def test_diff_refuses_a_wrong_number_of_arguments(capsys: pytest.CaptureFixture[
     assert _run(capsys, "a.yaml")[0] == 1
     code, _, err = _run(capsys, "--git", "a", "b")
     assert code == 1 and "git's seven arguments" in err
+
+
+def test_diff_of_two_folders_pairs_their_label_sets_by_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "ontology" / "shared").mkdir(parents=True)
+    (tmp_path / "ontology" / "shared" / "kinds.yaml").write_text("- Car\n- Truck\n")
+    (tmp_path / "ontology" / "vehicles.yaml").write_text(
+        "tools:\n  - bounding-box: Vehicle\n    classifications:\n      - radio: Kind\n        options:\n"
+        "          - include: shared/kinds.yaml\n")
+    (tmp_path / "ontology" / "gone.yaml").write_text("tools:\n  - point: Pole\n")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "v1")
+    (tmp_path / "ontology" / "shared" / "kinds.yaml").write_text("- Car\n- Truck\n- Bus\n")
+    (tmp_path / "ontology" / "gone.yaml").unlink()
+    (tmp_path / "ontology" / "new.yaml").write_text("tools:\n  - polygon: Road\n")
+    code, out, _ = _run(capsys, "main:ontology", "ontology", "--detailed-exitcode")
+    assert code == 3
+    assert "ontology/gone.yaml → (no project): Plan: 1 to delete — 1 destructive" in out
+    assert "ontology/new.yaml → (no project): Plan: 1 to create — 0 destructive" in out
+    assert "ontology/vehicles.yaml → (no project): Plan: 1 to create — 0 destructive" in out
+    assert "shared/kinds.yaml →" not in out  # a fragment is no label set of its own
+    code, out, _ = _run(capsys, "main:ontology", "ontology", "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["files"] == 3
+    code, _, err = _run(capsys, "ontology", "ontology/new.yaml")
+    assert code == 1 and "diff compares two files or two folders" in err

@@ -54,15 +54,19 @@ def planned(hub: Hub, args: argparse.Namespace, *, check_usage: bool, quiet: boo
 
 
 def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO, *,
-              title: str = "Ontology plan") -> None:
-    """The runs in the chosen format: one plan as it always was; several as one document with a roll-up."""
+              title: str = "Ontology plan", many_files: bool | None = None) -> None:
+    """The runs in the chosen format: one plan as it always was; several as one document with a roll-up.
+
+    `many_files`: the runs come from a set of files (default: whether the FILE arguments name one).
+    """
     fmt = getattr(args, "format", "text")
-    several = len(runs) > 1 or is_many(getattr(args, "files", ["-"]))
+    files = is_many(getattr(args, "files", ["-"])) if many_files is None else many_files
+    several = len(runs) > 1 or files
     if fmt == "html" and several:
         raise InputError(f"--format html writes one page for one project, but there are {len(runs)}: "
                          "narrow them with --project, one page each")
     if fmt == "json":
-        json.dump(_json(runs, args), out, indent=2, ensure_ascii=False)
+        json.dump(many.document(runs) if files else _json(runs), out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif fmt == "markdown" and several:
         out.write(many.comment(runs, title=title))
@@ -72,9 +76,7 @@ def show_runs(runs: Sequence[ProjectRun], args: argparse.Namespace, out: TextIO,
         render(runs[0].plan, fmt, out, color=options.use_color(out, args))
 
 
-def _json(runs: Sequence[ProjectRun], args: argparse.Namespace) -> Any:
-    if is_many(getattr(args, "files", ["-"])):
-        return many.document(runs)
+def _json(runs: Sequence[ProjectRun]) -> Any:
     plans = [run.plan.to_json() if run.plan and run.ok else {"project": run.label, "error": str(run.error)}
              for run in runs]
     return plans[0] if len(plans) == 1 else plans
@@ -154,8 +156,7 @@ def _diff_many(pairs: list[tuple[str, str | None, Any]], old: str, new: str, arg
     runs = [ProjectRun(api.ProjectRef(), plan=plan, source=name, environment=env) for name, env, plan in pairs]
     if not runs:
         raise InputError(f"{old} and {new} hold no ontology file")
-    args.files = [old, new]
-    show_runs(runs, args, sys.stdout)
+    show_runs(runs, args, sys.stdout, many_files=True)
     return options.detailed_code(run.plan for run in runs if run.plan) if args.detailed_exitcode else 0
 
 

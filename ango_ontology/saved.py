@@ -1,0 +1,109 @@
+"""Saved plans: a plan file (one project, `plan.schema.json`) or a plan set (several, each with its file,
+environment and batches), as `plan --out` writes them and `apply PLANFILE` reads them."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, PlanFileInvalid
+from .model import JSON
+from .plan import FORMAT_VERSION, Plan
+from .runs import ProjectRun
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan | None:
+    """The saved plan in `path` (whatever its name), or None when the file is an ontology definition."""
+    name = os.fspath(path)
+    if name.endswith(".py"):
+        return None
+    try:
+        with open(name, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
+                return None
+        text = Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError):
+        return None  # not a plan; loading it as an ontology says what is wrong
+    return _parse_plan(name, text)
+
+
+def _parse_plan(name: str, text: str) -> Plan | None:
+    saved = _parse_saved(name, text)
+    if saved is None:
+        return None
+    if len(saved) != 1:
+        raise PlanFileInvalid(f"{name} holds the plans of {len(saved)} projects; read it with read_plans")
+    return saved[0].plan
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A plan read from a plan file, with the label-set file and environment it was made from."""
+
+    plan: Plan
+    source: str | None = None
+    environment: str | None = None
+    batches: tuple[str, ...] = ()
+
+
+def read_plans(path: str | os.PathLike[str]) -> list[SavedPlan] | None:
+    """The saved plan(s) in `path`: a plan file or a plan set; None when the file is an ontology definition."""
+    name = os.fspath(path)
+    if name.endswith(".py") or Path(name).is_dir():
+        return None
+    try:
+        with open(name, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
+                return None
+        text = Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        return None  # a glob, or a missing file: expanding the paths says which
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _parse_saved(name, text)
+
+
+def _parse_saved(name: str, text: str) -> list[SavedPlan] | None:
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        if name.endswith(".json"):
+            raise PlanFileInvalid(f"{name}: not a readable plan file ({error})") from None
+        return None  # a YAML file that starts with a flow mapping
+    if not (isinstance(data, dict) and "format_version" in data):
+        return None
+    try:
+        if isinstance(data.get("plans"), list) and "changes" not in data:
+            return [_saved_entry(entry) for entry in data["plans"]]
+        return [SavedPlan(Plan.from_json(data))]
+    except PlanFileInvalid as error:
+        raise PlanFileInvalid(f"{name}: {error}") from None
+
+
+def _saved_entry(entry: object) -> SavedPlan:
+    if not isinstance(entry, dict) or not isinstance(entry.get("plan"), dict):
+        raise PlanFileInvalid("a plan set holds {file, environment, plan} entries; run plan again")
+    source, environment, batches = entry.get("file"), entry.get("environment"), entry.get("batches", [])
+    if not isinstance(source, (str, type(None))) or not isinstance(environment, (str, type(None))) or not (
+            isinstance(batches, list) and all(isinstance(batch, str) for batch in batches)):
+        raise PlanFileInvalid("a plan set's file and environment are text, its batches a list of names; "
+                              "run plan again")
+    return SavedPlan(Plan.from_json(entry["plan"]), source, environment, tuple(batches))
+
+
+def saved_plans_json(runs: Sequence[ProjectRun]) -> JSON:
+    """What `plan --out` writes: one plan's JSON, or a plan set of several with their files and environments."""
+    planned = [run for run in runs if run.plan is not None]
+    if len(planned) == 1 and planned[0].environment is None and not planned[0].batches:
+        return planned[0].plan.to_json(saved=True)  # type: ignore[union-attr]
+    return {"format_version": FORMAT_VERSION,
+            "plans": [{"file": run.source, "environment": run.environment, "batches": list(run.batches),
+                       "plan": run.plan.to_json(saved=True)} for run in planned if run.plan is not None]}
+
+
+__all__ = ["SavedPlan", "read_plan", "read_plans", "saved_plans_json"]
