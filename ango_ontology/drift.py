@@ -11,7 +11,6 @@ against the live project as the file is, so a node keeps one id on all three sid
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .backups import BackupStore
@@ -22,7 +21,7 @@ from .identity import resolve
 from .live import Live
 from .model import FAMILY, Ontology
 from .plan import Change, Origin, Plan
-from .revisions import exists_at, load_spec, tracked_path
+from .revisions import exists_at, load_spec, revision_problem, tracked_path
 from .runs import ProjectRun
 
 Key = tuple[str, str, str | None]
@@ -102,6 +101,8 @@ class Attributor:
             return run if self.quiet else _noted(run, why)
         try:
             then = self.load(base.revision, run.source)
+        except NoBase as error:
+            return _noted(run, f"no base: {error.message}")
         except AngoOntologyError as error:
             return _noted(run, f"no base: the file at {base.label} does not load ({error.message.splitlines()[0]})")
         if run.environment is not None:  # an environment new since the base: all of it is the file's
@@ -123,13 +124,11 @@ class Attributor:
         return Base(commit, f"commit {commit[:12]} (the last apply)"), ""
 
     def load(self, revision: str, source: str) -> Ontology:
-        path = tracked_path(source)
         with self.lock:
             found = self.loaded.get((revision, source))
         if found is None:
             try:
-                known = path is not None and exists_at(revision, path)  # else the file is new since the base
-                found = load_spec(f"{revision}:{path}") if known else Ontology()
+                found = _at_revision(revision, source)
             except AngoOntologyError as error:
                 found = error
             with self.lock:
@@ -139,18 +138,24 @@ class Attributor:
         return found
 
 
+class NoBase(AngoOntologyError):
+    """The base cannot be read at all (no repository, no such revision): the plan goes without one."""
+
+
+def _at_revision(revision: str, source: str) -> Ontology:
+    """The label set `source` held at `revision`; empty when the file is new since then."""
+    problem = revision_problem(revision)
+    if problem is not None:
+        raise NoBase(problem if "git repository" not in problem else f"{source} is not in a git repository")
+    path = tracked_path(source)
+    if path is None or not exists_at(revision, path):
+        return Ontology()
+    return load_spec(f"{revision}:{path}")
+
+
 def _noted(run: ProjectRun, note: str) -> ProjectRun:
     assert run.plan is not None
     return replace(run, plan=replace(run.plan, notes=(*run.plan.notes, note)))
 
 
-def summary(changes: Iterable[Change]) -> dict[Origin, int]:
-    """How many changes of each origin."""
-    counts: dict[Origin, int] = {"intent": 0, "drift": 0, "conflict": 0}
-    for change in changes:
-        if change.origin is not None:
-            counts[change.origin] += 1
-    return counts
-
-
-__all__ = ["Attributor", "Base", "attribute", "drifted", "key", "origin_of", "origins", "summary"]
+__all__ = ["Attributor", "Base", "attribute", "drifted", "key", "origin_of", "origins"]

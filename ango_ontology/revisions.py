@@ -100,13 +100,20 @@ def _git(*argv: str) -> subprocess.CompletedProcess[bytes]:
         raise InputError("reading REV:PATH needs git, which is not installed") from None
 
 
+def revision_problem(rev: str) -> str | None:
+    """What is wrong with reading revision `rev` of the repository around the working folder, if anything."""
+    if _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode == 0:
+        return None
+    if _git("rev-parse", "--git-dir").returncode != 0:
+        return "the working folder is not inside a git repository"
+    return f"unknown git revision {rev!r}"
+
+
 def git_show(rev: str, path: str) -> bytes:
     """The bytes of `path` at `rev`; InputError naming what is wrong (no repository, revision or path)."""
-    found = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    if found.returncode != 0:
-        if _git("rev-parse", "--git-dir").returncode != 0:
-            raise InputError(f"{rev}:{path}: the working folder is not inside a git repository")
-        raise InputError(f"{rev}:{path}: unknown git revision {rev!r}")
+    problem = revision_problem(rev)
+    if problem is not None:
+        raise InputError(f"{rev}:{path}: {problem}")
     shown = _git("show", f"{rev}:{path}")
     if shown.returncode != 0:
         raise InputError(f"{rev}:{path}: there is no file {path!r} at revision {rev} "

@@ -159,3 +159,34 @@ def test_attribution_keeps_every_change_and_only_marks_where_it_came_from() -> N
     told = attribute(plan, desired, base, live, "v1")
     assert [(c.title, c.origin) for c in told.changes] == [("Van", "drift"), ("Foggy", "intent")]
     assert [c.title for c in drifted(told)] == ["Van"] and drifted(plan) == list(plan.changes)
+
+
+def test_a_base_that_cannot_be_read_is_said_and_the_plan_is_as_always(repo: Repo, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.web_ui(_add_barcode)
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "no-such-revision")
+    assert code == 0 and "note: no base: unknown git revision 'no-such-revision'" in out
+    assert "Destructive changes" in out and "Drift —" not in out
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "labels.yaml").write_text(repo.file.read_text())
+    monkeypatch.chdir(outside)
+    code, out, _ = repo.run("plan", "labels.yaml", "--base", "HEAD")
+    assert code == 0 and "note: no base: labels.yaml is not in a git repository" in out
+
+
+def test_a_reorder_is_about_the_parent_and_an_environment_is_attributed_on_its_own(repo: Repo) -> None:
+    repo.file.write_text(
+        "tools:\n  - bounding-box: Vehicle\n    classifications:\n      - radio: Kind\n        options: [Car, Truck]\n"
+        "  - polygon: Road\nclassifications:\n  - radio: Weather\n    options: [Sunny, Rainy]\n"
+        f"environments:\n  production:\n    project: {repo.project}\n")
+    repo.git("commit", "-q", "-am", "environments")
+    repo.web_ui(lambda s: s["tools"].reverse())
+    repo.edit("    options: [Sunny, Rainy]\n", "    options: [Rainy, Sunny]\n")
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD", "--format", "json")
+    plan = json.loads(out)
+    assert code == 0 and {(c["action"], c["kind"], c["origin"]) for c in plan["changes"]} == {
+        ("reorder", "tool", "drift"), ("reorder", "option", "intent")}
+    repo.edit(f"  production:\n    project: {repo.project}\n", f"  qa:\n    project: {repo.project}\n")
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD", "--format", "json")
+    assert {c["origin"] for c in json.loads(out)["changes"]} == {"intent"}  # qa is new since the base

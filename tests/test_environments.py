@@ -76,6 +76,13 @@ def test_an_environment_is_checked_as_the_label_set_it_makes() -> None:
     (FILE.replace("environments:\n", "environments: [a]\nx:\n"), "environments: expected a mapping of names"),
     (FILE.replace("    project: STAGE\n", "    project: STAGE\n    colour: red\n"), "e.yaml:12:5: unknown key "
                                                                                    "'colour'"),
+    (FILE + "  1: {project: x}\n", "an environment's name is a word, like `staging`; got 1"),
+    (FILE + "  qa:\n", "environment 'qa' names no project"),
+    (FILE.replace("    project: STAGE\n", "    projects: [S1, {name: S2}, S1]\n"),
+     "environments[staging] > project: project 'S1' is listed twice"),
+    (FILE.replace("  - bounding-box: Car\n", "  - bounding-box: Car\n    shortcut: \"1\"\n").replace(
+        "      - point: Debug marker\n", "      - point: Debug marker\n        shortcut: \"1\"\n"),
+     "environments[staging] > tools[Debug marker]: shortcut key '1' is already used by 'Car'"),
 ])
 def test_mistakes_in_environments_are_reported_where_they_are(text: str, expected: str) -> None:
     problems = _problems(text)
@@ -124,3 +131,8 @@ def test_diff_of_a_file_with_environments_is_one_plan_per_environment(tmp_path: 
     out = capsys.readouterr().out
     assert f"{new} [production] → (no project): No changes." in out
     assert f"{new} [staging] → (no project): Plan: 1 to create — 0 destructive" in out
+
+
+def test_an_environment_adding_nothing_can_still_break_a_rule_of_the_files_nodes() -> None:
+    text = FILE.replace("    project: PROD\n", "    project: {name: ''}\n")
+    assert any("a project needs an `id` or a `name`" in problem for problem in _problems(text))
