@@ -236,7 +236,8 @@ def test_pull_says_which_rules_must_be_fixed_before_plan(tmp_path: Path, local_h
     project = local_hub.create_project("UI", "")["_id"]
     local_hub.create_label_set(project, {"classifications": [
         {"tool": "radio", "title": "Kind", "schemaId": "kind ", "options": []},
-        {"tool": "text", "title": "Note", "schemaId": "twice"}, {"tool": "text", "title": "Memo", "schemaId": "twice"}]})
+        {"tool": "text", "title": "Note", "schemaId": "twice"},
+        {"tool": "text", "title": "Memo", "schemaId": "twice"}]})
     out = tmp_path / "ui.yaml"
     assert main(["pull", project, "--hub", f"local:{local_hub.path}", "-o", str(out)]) == 0
     err = capsys.readouterr().err
