@@ -26,7 +26,6 @@ from .activity import report
 from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
-from .drift import Attributor
 from .environments import effective
 from .errors import AngoOntologyError, InputError, OntologyInvalid, Problem
 from .guide import guide_html, guide_markdown, version_of
@@ -38,7 +37,6 @@ from .loader import Loaded, load, load_text, read, read_text
 from .locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .locks import LockSettings, Notify
 from .merge import merge_into
-from .merge_parts import merge_parts, uses_parts
 from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
 from .projects import Target, choose_refs, live_schema
@@ -209,6 +207,8 @@ def drift_base(revision: str | None = None, *, backups: BackupStore | None = Non
                quiet: bool = False) -> Attribute:
     """What tells each plan's drift from its intent: against `revision` (git), else the commit the project's
     latest backup in `backups` recorded; `quiet` says nothing when there is none."""
+    from .drift import Attributor  # git and the diff of three sides: loaded only by a plan that needs them
+
     return Attributor(revision, backups if backups is not None else BackupStore(), quiet=quiet)
 
 
@@ -362,6 +362,8 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
                          "pull it into its own file (or add the project to the file's `projects:`)")
     if step is not None:
         step("reading the project")
+    from .merge_parts import merge_parts, uses_parts  # only pull --into needs it
+
     if uses_parts(mine, text):
         return merge_parts(text, mine, hub.get_project(project_id), project_id, filename, step)
     return merge_into(text, hub.get_project(project_id), filename, step, mine)

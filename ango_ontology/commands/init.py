@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from .. import api, scaffold
+from .. import api
 from ..errors import InputError
 from . import options
 
@@ -19,6 +19,8 @@ _SAID = {"create": "created", "append": "updated", "replace": "replaced", "uncha
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Plan the scaffold, pull the projects asked for, write what is missing; say what happened to each file."""
+    from .. import scaffold  # the templates and the editor schema: only init reads them
+
     root = Path(args.folder)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root} is a file; init scaffolds a folder")
@@ -36,6 +38,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _pulled(args: argparse.Namespace) -> dict[str, str]:
     """Each project's live label set, by the file name it gets in ontology/."""
+    from .. import scaffold
+
     out: dict[str, str] = {}
     with closing(options.hub_from(args)) as hub, options.run_progress("Pulled").showing():
         projects = {str(p.get("_id")): p.get("name") for p in hub.list_projects()}
