@@ -59,14 +59,17 @@ def check_saved(plan: Plan, live: Live) -> None:
     """Refuse a saved plan whose changes are not what its own categorySchema makes of the live project.
 
     The fingerprint protects the schema to push; this protects the list of changes shown for it, so a
-    destructive change edited to look harmless is caught. `protect` lives only in the ontology file and
-    cannot be re-derived here: whoever can edit the plan can edit the file.
+    destructive change edited to look harmless is caught. The plan is complete (every difference between
+    the live schema and the one pushed is a change, keys and JSON types included), so a key added to its
+    categorySchema is a change the saved list lacks. `protect` lives only in the ontology file and cannot
+    be re-derived here: whoever can edit the plan can edit the file.
     """
     if live.fingerprint != plan.live_fingerprint:
         return  # stale: apply_plan says so
     fresh = replanned(plan, live)
     legacy = _legacy(plan)
-    if sorted((_essence(c, legacy) for c in fresh.changes), key=repr) != \
+    if fresh.desired_fingerprint != plan.desired_fingerprint or \
+            sorted((_essence(c, legacy) for c in fresh.changes), key=repr) != \
             sorted((_essence(c, legacy) for c in plan.changes), key=repr):
         raise PlanFileInvalid("the saved plan's changes are not what its categorySchema makes of the live "
                               "project: the file was edited by hand; run plan again")

@@ -30,8 +30,10 @@ from .diff_nodes import (
     Rank,
     attribute_changes,
     child_place,
+    label_set_changes,
     node_key,
     parent_option,
+    same_source,
     siblings_position,
     slot_rank,
     slots,
@@ -39,12 +41,14 @@ from .diff_nodes import (
     title_of,
     type_of,
     when_of,
+    wire_changes,
 )
 from .errors import Problem
 from .identity import resolve
 from .live import Live, as_live
 from .model import JSON, SECTIONS, Item, Kind, Ontology, Option
-from .plan import ACTION_RANK, DESTRUCTIVE_ACTIONS, Action, Change, Move, Plan, SourceFile, ordered
+from .plan import ACTION_RANK, DESTRUCTIVE_ACTIONS, Action, Change, ChangeKind, Move, Plan, SourceFile, ordered
+from .provenance import is_as_read
 from .wire import to_category_schema
 
 REQUIRED_WARNING = ("required is turned on: tasks labelled before have no answer for it and will not "
@@ -55,7 +59,8 @@ ROOT = Place("", None, (), (), False)
 
 
 class _Differ:
-    def __init__(self, live_is_empty: bool) -> None:
+    def __init__(self, live_is_empty: bool, exact: bool = True) -> None:
+        self.exact = exact
         self.changes: list[Change] = []
         self.ranks: list[Rank] = []
         self.anchors: dict[tuple[Key, str], dict[Key, tuple[int, int, int]]] = {}
@@ -65,7 +70,7 @@ class _Differ:
         self.deletes: list[tuple[int, Item, Place]] = []
         self.live_is_empty = live_is_empty
 
-    def add(self, action: Action, kind: Kind, place: Place, node_id: str | None, before: JSON | None,
+    def add(self, action: Action, kind: ChangeKind, place: Place, node_id: str | None, before: JSON | None,
             after: JSON | None, protected: bool = False, warnings: tuple[str, ...] = (), *,
             moves: tuple[Move, ...] = (), rank: Rank | None = None) -> int:
         position = place.position if action in ("create", "delete", "move") else None
@@ -107,7 +112,7 @@ class _Differ:
 
     def pair(self, desired: Item, live: Item, place: Place, live_place: Place, nested: bool) -> None:
         """Compare one matched pair; `nested` walks its children, else they are indexed orphans."""
-        if nested and desired == live:
+        if nested and desired == live and (not self.exact or same_source(desired, live)):
             return
         self.compare(desired, live, place, live_place)
         key = node_key(desired)
@@ -130,7 +135,11 @@ class _Differ:
             self.add("rename", kind, place, desired.id, {name: title_of(live)}, {name: title_of(desired)},
                      protected)
         before, after = attribute_changes(desired, live)
-        if before:
+        if self.exact:
+            sent_before, sent_after = wire_changes(desired, live)
+            before.update(sent_before)
+            after.update(sent_after)
+        if before or after:
             warn = (REQUIRED_WARNING,) if after.get("required") is True else ()
             self.add("update", kind, place, desired.id, before, after, protected, warn)
         self.move(desired, live, place, live_place)
@@ -278,30 +287,38 @@ def index(orphans: list[tuple[Item, Place]]) -> dict[Key, tuple[Item, Place]]:
     return out
 
 
-def diff(desired: Ontology, live: Ontology) -> list[Change]:
+def diff(desired: Ontology, live: Ontology, *, exact: bool = True) -> list[Change]:
     """Every change that turns `live` into `desired`, in plan order; both resolved (every node has an id).
 
+    `exact`: also what is sent differently beyond the models (JSON types, nulls, missing and unknown keys, at
+    every level and at the top): a complete plan. Without it, only what the models say (a read-back after a
+    write, where a hub may store the same meaning in its own way).
     Pure and linear in the number of nodes that differ (equal subtrees cost one comparison each).
     """
-    differ = _Differ(live.is_empty())
+    differ = _Differ(live.is_empty(), exact)
     for section in SECTIONS:
         differ.match(section.kind, desired.section(section.name), live.section(section.name), ROOT, None)
     differ.settle()
+    before, after = label_set_changes(desired, live) if exact else ({}, {})
+    if before or after:
+        differ.add("update", "label-set", ROOT, None, before, after)
     hint_renames(differ.changes, differ.creates, differ.deletes)
     return list(ordered(differ.in_file_order()))
 
 
 def make_plan(desired: Ontology, live: Live | Ontology | JSON | None, *, project: str | None = None,
               project_name: str | None = None, hub: str | None = None, source: SourceFile | None = None,
-              base: SourceFile | None = None) -> Plan:
+              base: SourceFile | None = None, exact: bool = True) -> Plan:
     """Plan `desired` against the live side: a `Live`, another label set, a categorySchema, or None for a
     project that does not exist yet. `source` and `base` name the files of each side, for the header.
 
-    A `renamed_from` that matches nothing here, or is no longer needed, is one of the plan's notes.
+    A `renamed_from` that matches nothing here, or is no longer needed, is one of the plan's notes. A label
+    set read from a categorySchema (a saved plan's, a backup's) is sent as it was read: no colour is made up
+    for it, and its plan shows how what it sends differs from what the hub holds (see `diff`).
     """
     current = as_live(live)
     notes: list[Problem] = []
-    resolved = resolve(desired, current.ontology, notes=notes)
-    return Plan.build(diff(resolved, current.ontology), to_category_schema(resolved), current.fingerprint,
-                      project=project, project_name=project_name, hub=hub, source=source, base=base,
-                      live_schema=current.schema, notes=map(str, notes))
+    resolved = resolve(desired, current.ontology, notes=notes, assign_colors=not is_as_read(desired))
+    return Plan.build(diff(resolved, current.ontology, exact=exact), to_category_schema(resolved),
+                      current.fingerprint, project=project, project_name=project_name, hub=hub, source=source,
+                      base=base, live_schema=current.schema, notes=map(str, notes))

@@ -6,9 +6,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .model import FAMILY, JSON, TREE_TYPE, Classification, Item, Kind, Node, Option, TreeOption
+from .model import (
+    FAMILY,
+    JSON,
+    SECTION_NAMES,
+    Classification,
+    Item,
+    Kind,
+    Node,
+    Ontology,
+    Option,
+    TreeOption,
+    same_json,
+    uses_tree,
+    wire_keys,
+)
 from .model import attributes as plain_attributes
 from .plan import Position
+from .provenance import read_from
+from .wire import CHILD_KEYS, canonical_json, written_head
 
 Key = tuple[str, str]
 Rank = tuple[tuple[int, ...], ...]
@@ -75,7 +91,7 @@ def slots(item: Item) -> tuple[tuple[Kind, list[Any]], ...]:
         return (("tree-option", item.children),)
     if isinstance(item, Option):
         return ()
-    options = [] if item.type == TREE_TYPE else item.options
+    options = [] if uses_tree(item) else item.options
     tree = item.tree_options if isinstance(item, Classification) else []
     return (("classification", item.classifications), ("option", options), ("tree-option", tree))
 
@@ -97,7 +113,7 @@ def attribute_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
     for name in sorted(want.keys() | have.keys()):
         # An attribute only one kind has (a tool that became a classification) counts at its default.
         default = _default(desired if name in want else live, name)
-        if want.get(name, default) != have.get(name, default):
+        if not same_json(want.get(name, default), have.get(name, default)):  # `default_value: 1` is not `true`
             before[name], after[name] = have.get(name, default), want.get(name, default)
     for key, value in desired.extra.items():
         for path, old, new in json_changes(live.extra.get(key, ABSENT), value, f"extra.{key}"):
@@ -112,8 +128,9 @@ ABSENT: Any = object()
 def json_changes(old: Any, new: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
     """Where two JSON values differ, as (dotted path, before, after): nested objects are entered, so a
     changed leaf of a large Ango setting shows as that leaf, not as two whole blobs (lists are compared
-    whole unless they keep their length). A key only one side has is a change, even to or from null."""
-    if old is not ABSENT and new is not ABSENT and old == new:
+    whole unless they keep their length). A key only one side has is a change, even to or from null; so is a
+    value of another JSON type (`1`, `1.0` and `true` differ)."""
+    if old is not ABSENT and new is not ABSENT and same_json(old, new):
         return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [*old, *(k for k in new if k not in old)]:
@@ -123,6 +140,97 @@ def json_changes(old: Any, new: Any, path: str) -> Iterator[tuple[str, Any, Any]
             yield from json_changes(left, right, f"{path}[{index}]")
     else:
         yield path, None if old is ABSENT else old, None if new is ABSENT else new
+
+
+# --- what is sent beyond the models -------------------------------------------------------------------------
+#
+# A desired node from a file continues the dict of its live twin, so what it sends differs from what the hub
+# holds only where its values do. A node read from elsewhere (a saved plan, a backup) is sent as it was read:
+# there the JSON type of a value, a null, a missing key or an unknown key can differ while the models agree.
+
+_EVERY_CHILD_KEY = (*CHILD_KEYS, "children")
+
+
+def raw_of(item: Item | Ontology) -> JSON | None:
+    read = read_from(item)
+    return read[0] if read is not None else None
+
+
+def same_source(desired: Item | Ontology, live: Item | Ontology) -> bool:
+    """Whether a node continues the very dict the live one was read from, or one that is the same JSON."""
+    mine, theirs = raw_of(desired), raw_of(live)
+    if mine is theirs:
+        return True
+    return mine is not None and theirs is not None and canonical_json(mine) == canonical_json(theirs)
+
+
+def wire_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
+    """What a node sends and the hub holds differently although no modelled value explains it, as
+    (before, after): `wire.<key>` for a key the toolkit models, `extra.<key>` for one it does not; a key
+    absent on one side is missing from that side's mapping."""
+    if raw_of(desired) is raw_of(live):
+        return {}, {}
+    sent, held = written_head(desired), written_head(live)
+    known = {**wire_keys(type(live)), **wire_keys(type(desired))}
+    before: JSON = {}
+    after: JSON = {}
+    for key in dict.fromkeys([*held, *sent]):
+        old, new = held.get(key, ABSENT), sent.get(key, ABSENT)
+        if _explained(desired, live, key, known) or (old is not ABSENT and new is not ABSENT
+                                                      and same_json(old, new)):
+            continue
+        name = f"{'wire' if key in known else 'extra'}.{key}"
+        if old is not ABSENT:
+            before[name] = old
+        if new is not ABSENT:
+            after[name] = new
+    return before, after
+
+
+def _explained(desired: Item, live: Item, key: str, known: dict[str, str]) -> bool:
+    """Whether the plan already shows why `key` differs: a changed value, or changed children."""
+    if key in _EVERY_CHILD_KEY:
+        return _children_differ(desired, live, key)
+    field = known.get(key)
+    if field is None:  # not modelled: shown when the file's extra value differs from the live one
+        return key in desired.extra and not same_json(live.extra.get(key), desired.extra[key])
+    if isinstance(desired, TreeOption) and isinstance(live, TreeOption) and field == "value":
+        return attributes(desired) != attributes(live)
+    return not same_json(_value(desired, live, field), _value(live, desired, field))
+
+
+def _value(item: Item, other: Item, field: str) -> Any:
+    """A field's value; a field only the other kind has (a tool that became a classification) at its default."""
+    return getattr(item, field) if field in type(item).model_fields else _default(other, field)
+
+
+def _children_differ(desired: Item, live: Item, key: str) -> bool:
+    """Children that differ are shown as their own changes; only empty lists differ by representation alone."""
+    if key == "options" and isinstance(desired, Node) and uses_tree(desired):
+        return getattr(desired, "tree_options", []) != getattr(live, "tree_options", [])
+    field = {"treeOptions": "tree_options"}.get(key, key)
+    return bool(getattr(desired, field, None) or getattr(live, field, None))
+
+
+def label_set_changes(desired: Ontology, live: Ontology) -> tuple[JSON, JSON]:
+    """Keys at the top of the categorySchema that differ (the sections are compared node by node)."""
+    mine, theirs = raw_of(desired), raw_of(live)
+    if mine is theirs:
+        return {}, {}
+    sent, held = mine or {}, theirs or {}
+    before: JSON = {}
+    after: JSON = {}
+    for key in dict.fromkeys([*held, *sent]):
+        if key in SECTION_NAMES:
+            continue
+        old, new = held.get(key, ABSENT), sent.get(key, ABSENT)
+        if old is not ABSENT and new is not ABSENT and same_json(old, new):
+            continue
+        if old is not ABSENT:
+            before[key] = old
+        if new is not ABSENT:
+            after[key] = new
+    return before, after
 
 
 def _default(item: Item, name: str) -> Any:
@@ -138,14 +246,15 @@ def when_of(item: Item) -> str | None:
 
 
 def summary(item: Item) -> JSON:
-    """A node and everything under it, in plain JSON, showing only what differs from the defaults."""
+    """A node and everything under it, in plain JSON, showing only what differs from the defaults (and the
+    keys the toolkit does not model, under `extra`)."""
     if isinstance(item, Option):
-        return {"value": item.value, "id": item.id}
+        return _with_extra({"value": item.value, "id": item.id}, item)
     if isinstance(item, TreeOption):
         out: JSON = {"title": item.title, "id": item.id}
         if item.value is not None:
             out["value"] = item.value
-        return _with_children(out, item)
+        return _with_children(_with_extra(out, item), item)
     out = {"type": item.type, "title": item.title, "id": item.id}
     defaults = type(item).model_fields
     for name, value in attributes(item).items():
@@ -153,7 +262,13 @@ def summary(item: Item) -> JSON:
             out[name] = value
     if isinstance(item, Classification) and item.when is not None:
         out["when"] = item.when
-    return _with_children(out, item)
+    return _with_children(_with_extra(out, item), item)
+
+
+def _with_extra(out: JSON, item: Item) -> JSON:
+    if item.extra:
+        out["extra"] = item.extra
+    return out
 
 
 def _with_children(out: JSON, item: Item) -> JSON:

@@ -16,7 +16,18 @@ from typing import Any, TypeVar
 
 from .errors import OntologyInvalid, Problem
 from .loader import place
-from .model import FAMILY, SECTIONS, TREE_TYPE, Classification, Item, Node, Ontology, Option, TreeOption, evolve
+from .model import (
+    FAMILY,
+    SECTIONS,
+    TREE_TYPE,
+    Classification,
+    Item,
+    Node,
+    Ontology,
+    Option,
+    TreeOption,
+)
+from .provenance import borrow, evolve, forget_read, is_as_read
 from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
@@ -25,6 +36,7 @@ _ESCAPED_NAMESPACE = uuid.UUID("0b7e5c1d-93a4-4f62-8d1e-5a2c7f90b3e4")
 _SEP = "\x1f"
 
 N = TypeVar("N", bound=Node)
+R = TypeVar("R", bound=Item)
 TitlePath = tuple[str, ...]
 """A node's place by kinds and titles from the top (`("tool", "Vehicle", "option", "Car")`): what ids derive from."""
 
@@ -116,6 +128,7 @@ class _Siblings:
 class _Resolver:
     def __init__(self, live: Ontology | None, assign_colors: bool) -> None:
         self.live = _LiveIndex()
+        self.against_live = live is not None
         if live is not None:
             self.live.add_all(live)
         self.assign_colors = assign_colors
@@ -168,14 +181,16 @@ class _Resolver:
         if isinstance(node, Classification):
             live_tree = match.tree_options if isinstance(match, Classification) else []
             update["tree_options"] = self.tree(node.tree_options, live_tree, own)
-        choices = Choices(update["options"], update["tree_options"] if node.type == TREE_TYPE else None)
+        tree = update.get("tree_options", [])
+        is_tree = node.type == TREE_TYPE and bool(tree or not update["options"])  # as `model.uses_tree` says
+        choices = Choices(update["options"], tree if is_tree else None)
         renamed = {option.renamed_from: resolved for option, resolved in zip(node.options, update["options"],
                                                                               strict=True) if option.renamed_from}
         parent = _Parent(node, choices, renamed, Choices.of(live_node) if live_node else None, own)
         children = self.nodes(node.classifications, live_node.classifications if live_node else [], own)
         update["classifications"] = [self.link(child, parent, written)
                                      for child, written in zip(children, node.classifications, strict=True)]
-        return evolve(node, update)
+        return self.continuing(evolve(node, update), node, match)
 
     def link(self, child: Classification, parent: _Parent, written: Classification) -> Classification:
         """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back.
@@ -212,7 +227,7 @@ class _Resolver:
         for option in desired:
             own = path + ("option", option.value)
             match = self.match(option, option.value, siblings, own)
-            out.append(evolve(option, self.adopted(option, match, own)))
+            out.append(self.continuing(evolve(option, self.adopted(option, match, own)), option, match))
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: TitlePath) -> list[TreeOption]:
@@ -223,8 +238,21 @@ class _Resolver:
             match = self.match(item, item.title, siblings, own)
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
-            out.append(evolve(item, {**self.adopted(item, match, own), "children": children, "value": value}))
+            resolved = evolve(item, {**self.adopted(item, match, own), "children": children, "value": value})
+            out.append(self.continuing(resolved, item, match))
         return out
+
+    def continuing(self, resolved: R, desired: Item, match: Any) -> R:
+        """A node from a file continues its live match: it is written as changes over the dict the match was
+        read from. A node read from a categorySchema (a saved plan's, a backup's) keeps its own dict, unless
+        it is new to the live project: then it is written whole, as any new node, so that a saved plan holding
+        anything else (a number for an id, a null) is not what planning it again makes."""
+        if not is_as_read(desired):
+            if match is not None:
+                borrow(resolved, match)
+        elif match is None and self.against_live:
+            forget_read(resolved)
+        return resolved
 
     def match(self, item: Item, title: str, siblings: _Siblings, own: TitlePath) -> Any:
         """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
@@ -280,10 +308,12 @@ def resolve(desired: Ontology, live: Ontology | None = None, *, assign_colors: b
     resolver.explicit = explicit_ids(desired)
     empty = Ontology()
     base = live or empty
-    resolved = desired.model_copy(update={
+    resolved = evolve(desired, {
         section.name: resolver.nodes(desired.section(section.name), base.section(section.name), ())
         for section in SECTIONS
     })
+    if live is not None and not is_as_read(desired):
+        borrow(resolved, live)  # the keys at the top that no model holds are the live schema's
     if resolver.conditions:
         raise OntologyInvalid(place(desired, resolver.conditions))
     if notes is not None and live is not None and resolver.found:

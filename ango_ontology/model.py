@@ -7,16 +7,32 @@ categorySchema (`Wire`). The loader, the wire format, the diff, `fmt` and `pull`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .provenance import Continues, before_change
 
 JSON = dict[str, Any]
 """A JSON object as Python reads it."""
 Scalar = str | int | float | bool | None
+
+
+def same_json(left: Any, right: Any) -> bool:
+    """Whether two JSON values are the same, types included: `1`, `1.0` and `true` differ (Python's `==` does not)."""
+    if left is right:
+        return True
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(same_json(value, right[key]) for key, value in left.items())
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(same_json, left, right))
+    return bool(left == right)
 
 TOOL_TYPES = (
     "bounding-box",
@@ -116,6 +132,47 @@ def wire_keys(model: type[BaseModel]) -> dict[str, str]:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal values, JSON types of free-form values included; where a node was read from is not compared."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        mine, theirs = self.__dict__, other.__dict__
+        return type(self) is type(other) and mine == theirs and _strictly_equal(mine, theirs)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self).model_fields:
+            before_change(self)
+        super().__setattr__(name, value)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy; one with changed values is written back as changes over what the original was read from."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            before_change(copied, self)
+        return copied
+
+    def __copy__(self) -> Any:
+        copied = super().__copy__()
+        object.__setattr__(copied, "__pydantic_private__", self.__pydantic_private__)  # see `read_from`
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        copied = super().__deepcopy__(memo)
+        private = self.__pydantic_private__
+        if type(private) is Continues:  # pydantic would make it a plain dict, read as the node's own
+            object.__setattr__(copied, "__pydantic_private__", Continues(copy.deepcopy(dict(private), memo)))
+        return copied
+
+
+def _strictly_equal(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """`==` said equal: check the free-form values, where `1 == 1.0 == True` would hide a change of JSON type."""
+    extra = mine.get("extra")
+    if extra and not same_json(extra, theirs.get("extra")):
+        return False
+    return "default_value" not in mine or type(mine["default_value"]) is type(theirs.get("default_value"))
 
 
 class Option(_Model):
@@ -235,6 +292,15 @@ Item = Node | Option | TreeOption
 """Anything that has an id in a label set: a tool, classification or relation, an option, a tree node."""
 
 
+def uses_tree(node: Node) -> TypeGuard[Classification]:
+    """Whether a node's answers are its tree: a tree dropdown with a tree, or with no options either.
+
+    Its `options` are then the flattened tree, derived on the wire. (A live tree dropdown may hold plain
+    options and no tree; those are its answers, kept as they are.)
+    """
+    return node.type == TREE_TYPE and isinstance(node, Classification) and bool(node.tree_options or not node.options)
+
+
 def children_of(item: Item) -> Iterator[Item]:
     """The items directly inside one: a node's options, tree and nested questions; a tree node's children."""
     if isinstance(item, TreeOption):
@@ -346,20 +412,6 @@ class Ontology(_LabelSet):
         for item in self.walk():
             counts[names[item.kind]] += 1
         return counts
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def evolve(model: M, update: dict[str, Any]) -> M:
-    """`model` with `update` applied, like `model_copy(update=…)` without a fresh fields-set per copy.
-
-    Resolution copies every node of an ontology; pydantic's copy also copies the set of fields that
-    were set, which costs more memory than the node's own values on a large label set.
-    """
-    copied = model.model_copy(update=update)
-    object.__setattr__(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__)
-    return copied
 
 
 def _tree_shorthand(value: Any) -> Any:

@@ -18,9 +18,11 @@ Action = Literal["create", "rename", "update", "replace", "move", "reorder", "de
 Origin = Literal["intent", "drift", "conflict"]
 """Where a change comes from, against the last applied version of the file: the file's own change
 (intent), a change made outside the tool since (drift, which apply reverts), or both on one node."""
+ChangeKind = Literal[Kind, "label-set"]
+"""What a change is to: a node of a kind, or the label set itself (keys at the top of the categorySchema)."""
 # The order in which counts are summed up and said ("Plan: 3 to create, 1 to rename, …").
 ACTIONS: tuple[Action, ...] = get_args(Action)
-KINDS: tuple[Kind, ...] = get_args(Kind)
+KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 DESTRUCTIVE_ACTIONS: frozenset[Action] = frozenset({"delete", "replace", "move"})
 # Within one node, the change that orphans annotations is listed before the ones that do not.
 ACTION_RANK = {action: rank for rank, action in enumerate(
@@ -118,7 +120,7 @@ class Change:
     """
 
     action: Action
-    kind: Kind
+    kind: ChangeKind
     path: tuple[str, ...]
     path_kinds: tuple[str, ...]
     id: str | None
@@ -157,7 +159,8 @@ class Change:
 
     def describe(self) -> str:
         """`delete option Vehicle > Kind > Car (12 annotations in 3 tasks)` — the change in a few words."""
-        return f"{self.action} {self.kind} {' > '.join(self.path)}{self.impact_note}"
+        where = f" {' > '.join(self.path)}" if self.path else ""
+        return f"{self.action} {self.kind}{where}{self.impact_note}"
 
     def to_json(self) -> JSON:
         out: JSON = {

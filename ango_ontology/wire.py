@@ -1,4 +1,7 @@
-"""The categorySchema wire format: models to Ango's JSON and back, plus its canonical form and fingerprint."""
+"""The categorySchema wire format: Ango's JSON to models and back, plus its canonical form and fingerprint.
+
+Reading is here; writing is in `wire_write` (re-exported: `to_category_schema` and friends).
+"""
 
 from __future__ import annotations
 
@@ -21,83 +24,28 @@ from .model import (
     Option,
     TreeOption,
     attributes,
+    uses_tree,
     wire_keys,
 )
+from .provenance import mark_read
+from .wire_write import (
+    CHILD_KEYS,
+    SDK_ORDER,
+    flatten_tree,
+    node_to_wire,
+    option_to_wire,
+    text_of,
+    to_category_schema,
+    tree_to_wire,
+    written_head,
+)
 
-# The order in which the official SDK (1.4.10) writes a node's keys; attributes it does not know follow.
-SDK_ORDER = ("tool", "title", "required", "schemaId", "columnField", "color", "shortcutKey", "classifications",
-             "options", "treeOptions", "regex", "parentOptionId", "frameSpecific", "showDropdown", "richText",
-             "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue", "multiple")
+__all__ = ["CHILD_KEYS", "SDK_ORDER", "Choices", "canonical_json", "dumps", "fingerprint", "flatten_tree",
+           "from_category_schema", "node_to_wire", "option_to_wire", "to_category_schema", "tree_to_wire",
+           "written_head"]
+
 OPTION_KEYS = tuple(wire_keys(Option))
 TREE_KEYS = tuple(wire_keys(TreeOption))
-
-
-# --- models -> wire -------------------------------------------------------------------------------------
-
-def to_category_schema(ontology: Ontology) -> JSON:
-    """The categorySchema for a label set; ids and colours must already be resolved (see `identity.resolve`)."""
-    return {section.name: [node_to_wire(node) for node in ontology.section(section.name)] for section in SECTIONS}
-
-
-@cache
-def _writers(model: type[Node]) -> tuple[tuple[str, str, bool, Any], ...]:
-    """(wire key, field, omitted at its default?, default) for each key of a node kind, in SDK order."""
-    omitted = {a.wire: a.default for a in attributes(model) if a.omit_default}
-    rank = {key: index for index, key in enumerate(SDK_ORDER)}
-    keys = sorted(wire_keys(model).items(), key=lambda item: rank.get(item[0], len(SDK_ORDER)))
-    return tuple((key, field, key in omitted, omitted.get(key)) for key, field in keys)
-
-
-def node_to_wire(node: Node) -> JSON:
-    """One tool, classification or relation with its nested classifications and options."""
-    out: JSON = {}
-    for key, field, omit, default in _writers(type(node)):
-        if key == "classifications":
-            value: Any = [node_to_wire(child) for child in node.classifications]
-        elif key == "options":
-            value = _options_to_wire(node)
-        elif key == "treeOptions":
-            value = [tree_to_wire(child) for child in getattr(node, field)]
-        else:
-            value = getattr(node, field)
-        if not (omit and value == default):
-            out[key] = value
-    for key, value in node.extra.items():
-        out.setdefault(key, value)
-    return out
-
-
-def _options_to_wire(node: Node) -> list[JSON]:
-    if isinstance(node, Classification) and node.type == TREE_TYPE:
-        return [{"value": value, "schemaId": key} for value, key in flatten_tree(node.tree_options)]
-    return [option_to_wire(option) for option in node.options]
-
-
-def option_to_wire(option: Option) -> JSON:
-    out: JSON = {"value": option.value, "schemaId": option.id}
-    for key, value in option.extra.items():
-        out.setdefault(key, value)
-    return out
-
-
-def tree_to_wire(node: TreeOption) -> JSON:
-    out: JSON = {
-        "title": node.title,
-        "key": node.id,
-        "value": node.value if node.value is not None else node.id,
-        "children": [tree_to_wire(child) for child in node.children],
-    }
-    for key, value in node.extra.items():
-        out.setdefault(key, value)
-    return out
-
-
-def flatten_tree(nodes: list[TreeOption], prefix: str = "") -> Iterator[tuple[str, str | None]]:
-    """Each tree node as (`"Parent / Child"` path, key), depth first, as the SDK flattens trees."""
-    for node in nodes:
-        path = f"{prefix} / {node.title}" if prefix else node.title
-        yield path, node.id
-        yield from flatten_tree(node.children, path)
 
 
 class Choices:
@@ -118,7 +66,7 @@ class Choices:
         """The answers of a node: a tree dropdown's paths, a choice question's options, else none."""
         if node is None:
             return cls([])
-        if isinstance(node, Classification) and node.type == TREE_TYPE:
+        if uses_tree(node):
             return cls(node.options, node.tree_options)
         return cls(node.options)
 
@@ -159,22 +107,18 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
 
 def from_category_schema(data: JSON | None) -> Ontology:
     """Parse a live categorySchema into models: missing keys and nulls take defaults, unknown keys are kept."""
-    data = data or {}
+    data = data if data is not None else {}
     sections: dict[str, Any] = {
         section.name: [_parse_node(item, section.model, None) for item in _list(data.get(section.name))]
         for section in SECTIONS
     }
-    return Ontology.model_construct(None, project=None, projects=[], batches=[], **sections)
+    ontology = Ontology.model_construct(None, project=None, projects=[], batches=[], **sections)
+    mark_read(ontology, data)
+    return ontology
 
 
 def _list(value: Any) -> list[JSON]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
 
 
 @cache
@@ -190,7 +134,7 @@ def _plain_fields(item: JSON, model: type[Node]) -> dict[str, Any]:
         if form == "flag":
             value = bool(value)
         elif form == "text":
-            value = _text(value)
+            value = text_of(value)
             value = default if value is None else value
         fields[name] = value
     return fields
@@ -198,8 +142,8 @@ def _plain_fields(item: JSON, model: type[Node]) -> dict[str, Any]:
 
 def _parse_node(item: JSON, model: type[Node], parent: Choices | None) -> Any:
     fields = _plain_fields(item, model)
-    fields.update(type=_text(item.get("tool")) or "", title=_text(item.get("title")) or "",
-                  id=_text(item.get("schemaId")), renamed_from=None, protect=False)
+    fields.update(type=text_of(item.get("tool")) or "", title=text_of(item.get("title")) or "",
+                  id=text_of(item.get("schemaId")), renamed_from=None, protect=False)
     if model is Classification:
         own = _classification_fields(item, fields, parent)
     else:
@@ -209,7 +153,9 @@ def _parse_node(item: JSON, model: type[Node], parent: Choices | None) -> Any:
                                  for child in _list(item.get("classifications"))]
     known = wire_keys(model)
     fields["extra"] = {k: v for k, v in item.items() if k not in known}
-    return model.model_construct(_fields_set=_all_fields(model), **fields)
+    node = model.model_construct(_fields_set=_all_fields(model), **fields)
+    mark_read(node, item)
+    return node
 
 
 def _classification_fields(item: JSON, fields: dict[str, Any], parent: Choices | None) -> Choices:
@@ -219,30 +165,32 @@ def _classification_fields(item: JSON, fields: dict[str, Any], parent: Choices |
     # A tree dropdown's options are the flattened tree: derived, so not kept separately.
     fields["options"] = [] if is_tree else [_parse_option(o) for o in _list(item.get("options"))]
     fields["tree_options"] = tree
-    parent_id = _text(item.get("parentOptionId")) or None
+    parent_id = text_of(item.get("parentOptionId")) or None
     fields["parent_option_id"] = parent_id
     fields["when"] = parent.value_of(parent_id) if parent is not None else None
     return Choices(fields["options"], tree if is_tree else None)
 
 
 def _parse_option(item: JSON) -> Option:
-    return Option.model_construct(
+    option = Option.model_construct(
         _fields_set=_all_fields(Option),
-        value=_text(item.get("value")) or "",
-        id=_text(item.get("schemaId")),
+        value=text_of(item.get("value")) or "",
+        id=text_of(item.get("schemaId")),
         renamed_from=None,
         protect=False,
         extra={k: v for k, v in item.items() if k not in OPTION_KEYS},
     )
+    mark_read(option, item)
+    return option
 
 
 def _parse_tree(item: JSON) -> TreeOption:
     # The official SDK stores an explicit key as `schemaId`: accept both.
-    key = _text(item.get("key")) or _text(item.get("schemaId"))
-    value = _text(item.get("value"))
-    return TreeOption.model_construct(
+    key = text_of(item.get("key")) or text_of(item.get("schemaId"))
+    value = text_of(item.get("value"))
+    node = TreeOption.model_construct(
         _fields_set=_all_fields(TreeOption),
-        title=_text(item.get("title")) or "",
+        title=text_of(item.get("title")) or "",
         id=key,
         value=None if value == key else value,
         children=[_parse_tree(child) for child in _list(item.get("children"))],
@@ -250,6 +198,8 @@ def _parse_tree(item: JSON) -> TreeOption:
         protect=False,
         extra={k: v for k, v in item.items() if k not in TREE_KEYS and not (k == "schemaId" and key)},
     )
+    mark_read(node, item)
+    return node
 
 
 # --- canonical form -------------------------------------------------------------------------------------

@@ -27,14 +27,17 @@ def listing(changes: Sequence[Change], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def replanned(plan: Plan, live: Live | JSON | None) -> Plan:
-    """The plan's own categorySchema planned again against `live` (empty when the project holds it)."""
-    return make_plan(from_category_schema(plan.desired_schema), live)
+def replanned(plan: Plan, live: Live | JSON | None, *, exact: bool = True) -> Plan:
+    """The plan's own categorySchema planned again against `live` (empty when the project holds it).
+
+    Not `exact`: only what the models say, for a read-back (a hub may store the same meaning its own way).
+    """
+    return make_plan(from_category_schema(plan.desired_schema), live, exact=exact)
 
 
 def holds(plan: Plan, schema: JSON | None) -> bool:
     """Whether a categorySchema read back is what the plan pushes: the same bytes, or the same meaning."""
-    return fingerprint(schema) == plan.desired_fingerprint or replanned(plan, schema).is_empty
+    return fingerprint(schema) == plan.desired_fingerprint or replanned(plan, schema, exact=False).is_empty
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: P
                                  f"({error}). {saved}; {look}.") from None
     if fingerprint(schema) == plan.desired_fingerprint:
         return
-    check = replanned(plan, schema)
+    check = replanned(plan, schema, exact=False)
     if check.is_empty:
         return
     unplanned = unplanned_changes(plan, before, schema)
@@ -206,8 +209,8 @@ def verify(hub: Hub, project_id: str, plan: Plan, before: JSON | None, backup: P
 
 def unplanned_changes(plan: Plan, before: JSON | None, after: JSON | None) -> list[Change]:
     """The changes from `before` to `after` that the plan does not make: what someone else did."""
-    ours = {_essence(change) for change in replanned(plan, before).changes}
-    theirs = make_plan(from_category_schema(after), before).changes
+    ours = {_essence(change) for change in replanned(plan, before, exact=False).changes}
+    theirs = make_plan(from_category_schema(after), before, exact=False).changes
     return [change for change in theirs if _essence(change) not in ours]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ango_ontology.hub import Hub
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
@@ -58,4 +59,28 @@ def project(local_hub: LocalHub) -> JSON:
 
 # ============================================================================================
 # End of hub fixtures.
+# ============================================================================================
+
+
+# ============================================================================================
+# Adopted-corpus fixtures (issues 12 and 13): the same test against the local hub and the emulator.
+#
+#   any_hub    (spec, hub): `local:PATH` and the LocalHub itself, or the emulator's URL (ANGO_API_KEY set
+#              for the command line) and an HttpHub client for it; both store in `local_hub`
+# ============================================================================================
+
+
+@pytest.fixture(params=["local", "emulator"])
+def any_hub(request: pytest.FixtureRequest, local_hub: LocalHub, emulator_api_key: str,
+            monkeypatch: pytest.MonkeyPatch) -> tuple[str, Hub]:
+    if request.param == "local":
+        return f"local:{local_hub.path}", local_hub
+    running: Emulator = request.getfixturevalue("emulator")
+    monkeypatch.setenv("ANGO_API_KEY", emulator_api_key)
+    client: HttpHub = request.getfixturevalue("emulator_hub")
+    return running.url, client
+
+
+# ============================================================================================
+# End of adopted-corpus fixtures.
 # ============================================================================================

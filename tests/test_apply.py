@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import adopted_corpus
 import pytest
 
 from ango_ontology import api
@@ -17,14 +18,18 @@ from ango_ontology.apply import Outcome, apply_plan
 from ango_ontology.backups import BackupStore
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
-from ango_ontology.errors import ApplyError, StalePlanError
+from ango_ontology.errors import ApplyError, StalePlanError, VerificationFailed
+from ango_ontology.hub import Hub
 from ango_ontology.hub.client import HttpHub, RetryPolicy
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.live import Live
 from ango_ontology.loader import load_text
 from ango_ontology.locks import LockBook, LockSettings, lock_folder
 from ango_ontology.model import ProjectRef
 from ango_ontology.projects import Target
+from ango_ontology.wire import fingerprint
+from ango_ontology.writing import verify
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "ontologies"
 WEATHER = """
@@ -645,3 +650,107 @@ def test_rollback_finds_a_project_by_its_name_on_the_hub(cli: Cli, local_hub: Lo
     local_hub.create_project("Only on the hub", "")
     code, _, err = cli("rollback", "Only on the hub", "--auto-approve")
     assert code == 1 and "no backups of project" in err and "Only on the hub" not in err
+
+
+# --- adopted label sets: what the tool does not model is written back as it was read ----------------------
+
+def _canonical(schema: Any) -> str:
+    """The JSON with sorted keys: equal text means equal meaning, JSON types and nulls included."""
+    return json.dumps(schema, sort_keys=True)
+
+
+@pytest.mark.parametrize("name", adopted_corpus.CASES)
+def test_unrelated_edit_leaves_every_other_byte_of_an_adopted_label_set(
+        name: str, any_hub: tuple[str, Hub], local_hub: LocalHub, tmp_path: Path) -> None:
+    _, hub = any_hub
+    project = local_hub.create_project(name)["_id"]
+    hub.create_label_set(project, adopted_corpus.case(name))
+    edited = adopted_corpus.recolour_first_node(api.pull(hub, project))
+    live = Live.read(_schema(local_hub, project))
+    plan = make_plan(adopted_corpus.read_without_rules(edited), live, project=project, hub=hub.name)
+    assert [(c.action, c.after) for c in plan.changes] == [("update", {"color": adopted_corpus.NEW_COLOUR})]
+    apply_plan(hub, plan, Target(ProjectRef(id=project), project), store=BackupStore(tmp_path / "b"), live=live)
+    assert _canonical(_schema(local_hub, project)) == _canonical(adopted_corpus.recoloured(adopted_corpus.case(name)))
+
+
+@pytest.mark.parametrize("name", adopted_corpus.validated_cases())
+def test_unrelated_edit_applied_from_the_command_line_keeps_an_adopted_label_set(
+        name: str, any_hub: tuple[str, Hub], local_hub: LocalHub, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spec, hub = any_hub
+    cli = Cli(tmp_path, spec, capsys)
+    project = local_hub.create_project(name)["_id"]
+    hub.create_label_set(project, adopted_corpus.case(name))
+    assert cli("pull", project, "-o", str(tmp_path / "pulled.yaml"))[0] == 0
+    path = cli.write("pulled.yaml", adopted_corpus.recolour_first_node((tmp_path / "pulled.yaml").read_text()))
+    code, out, err = cli("apply", path, "--auto-approve")
+    assert code == 0, out + err
+    assert _canonical(_schema(local_hub, project)) == _canonical(adopted_corpus.recoloured(adopted_corpus.case(name)))
+    assert cli("plan", path, "--detailed-exitcode")[0] == 0
+
+
+# --- a saved plan is checked whole ------------------------------------------------------------------------
+
+def _reseal(data: dict[str, Any]) -> None:
+    """Recompute a plan file's desired fingerprint after an edit, as someone covering their tracks would."""
+    data["desired_fingerprint"] = fingerprint(data["desired_schema"])
+
+
+TAMPERING = {
+    "a key at the top": lambda schema: schema.update(telemetry={"on": True}),
+    "a key on a node": lambda schema: schema["classifications"][0].update(hidden=True),
+    "a key on an option": lambda schema: schema["classifications"][0]["options"][0].update(score=1),
+    "an id's JSON type": lambda schema: schema["tools"][0].update(schemaId=7),
+    "a null made false": lambda schema: schema["tools"][0].update(required=False),
+    "a live key dropped": lambda schema: schema.pop("version"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(TAMPERING))
+def test_saved_plan_whose_categoryschema_was_edited_and_resealed_is_refused(
+        cli: Cli, local_hub: LocalHub, tmp_path: Path, edit: str) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    held = {"version": 3, "tools": [{"tool": "point", "title": "Pole", "schemaId": "7", "required": None}],
+            "classifications": [], "relations": []}
+    local_hub.create_label_set(project, held)
+    path = cli.write("o.yaml", WEATHER.replace("PROJECT", project).replace(
+        "tools:\n", "tools:\n  - point: Pole\n    id: \"7\"\n"))
+    plan_file = tmp_path / "plan.json"
+    assert cli("plan", path, "--out", str(plan_file))[0] == 0
+    data = json.loads(plan_file.read_text())
+    TAMPERING[edit](data["desired_schema"])
+    _reseal(data)
+    plan_file.write_text(json.dumps(data))
+    code, _, err = cli("apply", str(plan_file), "--auto-approve")
+    assert code == 1 and "edited by hand" in err
+    assert _schema(local_hub, project) == held
+
+
+def test_rollback_shows_and_restores_what_only_the_json_says(cli: Cli, local_hub: LocalHub) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    original = {"tools": [{"tool": "point", "title": "Pole", "schemaId": 7, "required": None}], "mode": "a"}
+    local_hub.create_label_set(project, original)
+    path = cli.write("o.yaml", f"project: {project}\ntools:\n  - point: Pole\n    id: \"7\"\n    required: true\n")
+    assert cli("apply", path, "--auto-approve")[0] == 0
+    changed = {**_schema(local_hub, project), "mode": "b"}
+    local_hub.create_label_set(project, changed)
+    code, out, err = cli("rollback", project, "--auto-approve")
+    assert code == 0, err
+    assert "mode: \"b\" → \"a\"" in out and "required: true → false" in out
+    assert json.dumps(_schema(local_hub, project)) == json.dumps(original)
+
+
+def test_a_read_back_that_stores_the_same_meaning_its_own_way_is_a_successful_apply(local_hub: LocalHub,
+                                                                                   tmp_path: Path) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    plan = make_plan(load_text("tools:\n  - point: Pole\n    id: p\n"), None, project=project)
+    stored = json.loads(json.dumps(plan.desired_schema))
+    stored["tools"][0].update(required=None, schemaId="p")
+    del stored["tools"][0]["shortcutKey"]
+    local_hub.create_label_set(project, stored)
+    backup = tmp_path / "backup.json"
+    verify(local_hub, project, plan, None, backup)  # a hub that keeps null and drops empty keys: the same meaning
+    stored["tools"][0]["title"] = "Post"
+    local_hub.create_label_set(project, stored)
+    with pytest.raises(VerificationFailed, match="Post"):
+        verify(local_hub, project, plan, None, backup)

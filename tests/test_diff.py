@@ -13,6 +13,7 @@ from ango_ontology.diff import diff, make_plan
 from ango_ontology.identity import resolve, resolve_live
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
 from ango_ontology.plan import Change, Plan
+from ango_ontology.pull import live_ontology
 from ango_ontology.wire import fingerprint, from_category_schema
 
 
@@ -470,3 +471,70 @@ def test_an_extra_key_set_to_null_where_the_live_node_has_none_is_a_change() -> 
     desired = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000", extra={"hint": None})])
     (change,) = diff(resolve(desired, live), live)
     assert (change.action, change.after) == ("update", {"extra.hint": None})
+
+
+# --- a complete plan: what is sent beyond the models ----------------------------------------------------------
+
+def _held() -> dict[str, Any]:
+    return {"classifications": [{"tool": "radio", "title": "Car", "schemaId": 17, "color": "#112233",
+                                 "required": None, "options": [{"value": 5, "schemaId": "o5", "hint": "h"}]}],
+            "tools": [], "relations": [], "version": 1}
+
+
+def test_plan_of_a_schema_read_from_the_wire_shows_every_key_type_and_null_it_sends_differently() -> None:
+    backup = _held()
+    backup["classifications"][0].update(schemaId="17", aiModel=None)
+    del backup["classifications"][0]["required"]
+    backup["classifications"][0]["options"][0].update(value="5")
+    del backup["classifications"][0]["options"][0]["hint"]
+    backup.update(version=2, owner="qa")
+    plan = make_plan(from_category_schema(backup), _held())
+    changes = {(c.kind, c.path): (c.action, c.before, c.after) for c in plan.changes}
+    assert changes == {
+        ("label-set", ()): ("update", {"version": 1}, {"version": 2, "owner": "qa"}),
+        ("classification", ("Car",)): ("update", {"wire.schemaId": 17, "wire.required": None},
+                                       {"wire.schemaId": "17", "extra.aiModel": None}),
+        ("option", ("Car", "5")): ("update", {"wire.value": 5, "extra.hint": "h"}, {"wire.value": "5"}),
+    }
+    assert plan.desired_schema == backup
+
+
+def test_plan_of_the_same_schema_read_from_the_wire_is_empty_and_sends_it_as_it_is() -> None:
+    plan = make_plan(from_category_schema(_held()), _held())
+    assert plan.is_empty and plan.desired_fingerprint == plan.live_fingerprint
+
+
+def test_a_read_back_is_compared_by_meaning_not_by_how_the_hub_stores_it() -> None:
+    normalised = _held()
+    normalised["classifications"][0].update(schemaId="17", required=False)
+    assert make_plan(from_category_schema(_held()), normalised, exact=False).is_empty
+    assert not make_plan(from_category_schema(_held()), normalised).is_empty
+
+
+def test_an_extra_value_that_changes_json_type_is_a_change() -> None:
+    live = {"tools": [{"tool": "point", "title": "P", "schemaId": "p", "flag": 1}]}
+    plan = make_plan(Ontology(tools=[Tool(type="point", title="P", id="p", extra={"flag": True})]), live)
+    assert [(c.action, c.before, c.after) for c in plan.changes] == [("update", {"extra.flag": 1},
+                                                                      {"extra.flag": True})]
+    assert plan.desired_schema["tools"][0]["flag"] is True
+
+
+def _unknown_types() -> dict[str, Any]:
+    return {"tools": [
+        {"tool": "angle", "title": "Cobb", "schemaId": "a", "unit": "deg", "classifications": [
+            {"tool": "slider", "title": "Confidence", "schemaId": "s", "range": [0, 1]}]},
+        {"tool": "3d-bounding-box", "title": "Box", "schemaId": "b", "dimensions": {"l": 1}},
+        {"tool": "line", "title": "Tape", "schemaId": "l"}]}
+
+
+def test_a_node_of_an_unknown_type_can_be_renamed_reordered_and_deleted_keeping_what_it_holds() -> None:
+    live = _unknown_types()
+    desired = live_ontology(_unknown_types())  # as pull reads it
+    desired.tools[0].title = "Cobb angle"
+    desired.tools = [desired.tools[2], desired.tools[0]]
+    plan = make_plan(Ontology.model_validate(desired.model_dump()), live)
+    assert sorted((c.action, c.kind, c.path) for c in plan.changes) == [
+        ("delete", "tool", ("Box",)), ("rename", "tool", ("Cobb angle",)), ("reorder", "tool", ())]
+    tape, cobb = plan.desired_schema["tools"]
+    assert tape is live["tools"][2]
+    assert cobb == {**live["tools"][0], "title": "Cobb angle"}

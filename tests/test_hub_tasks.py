@@ -204,6 +204,24 @@ def test_export_keeps_objects_of_a_deleted_tool(local_hub: LocalHub, labeled: st
     assert car["classifications"] == [{"schemaId": "colour", "title": "Colour", "answer": "Blue"}]
 
 
+def test_a_rank_answer_is_its_options_in_order_by_id_in_tasks_and_by_value_in_exports(
+        local_hub: LocalHub, project: JSON) -> None:
+    pid: str = project["_id"]
+    rank = {"tool": "rank", "title": "Preference", "schemaId": "pref",
+            "options": [{"value": "Tea", "schemaId": "tea"}, {"value": "Coffee", "schemaId": "coffee"}]}
+    local_hub.create_label_set(pid, {"classifications": [rank]})
+    local_hub.upload_files_cloud(pid, [{"data": "https://x/1.png", "externalId": "1.png"}])
+    local_hub.import_labels(pid, [{"externalId": "1.png",
+                                   "classifications": [{"schemaId": "pref", "answer": ["Coffee", "Tea"]}]}])
+    [answer] = _tasks(local_hub, pid)["1.png"]["answer"]["classifications"]
+    assert (answer["answer"], answer["value"]) == (["coffee", "tea"], ["Coffee", "Tea"])
+    [record] = local_hub.export(pid)
+    assert record["task"]["classifications"][0]["answer"] == ["Coffee", "Tea"]
+    with pytest.raises(HubError, match="'Milk' is not an option of rank 'Preference'"):
+        local_hub.import_labels(pid, [{"externalId": "1.png",
+                                       "classifications": [{"schemaId": "pref", "answer": ["Milk"]}]}])
+
+
 BAD_LABELS = [
     ({"objects": [{"schemaId": "bus"}]}, r"label 1 \(externalId '3.png'\): objects\[0\]\.schemaId: no tool .*'bus'"),
     ({"objects": [{"title": "Bus"}]}, r"objects\[0\]\.title: no tool titled 'Bus'"),

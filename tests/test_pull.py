@@ -6,13 +6,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import adopted_corpus
 import pytest
 
-from ango_ontology.api import load_text_with_warnings
+from ango_ontology.api import load_text_with_warnings, pull
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
 from ango_ontology.fmt import format_text
+from ango_ontology.hub import Hub
 from ango_ontology.hub.local import LocalHub
+from ango_ontology.live import Live
 from ango_ontology.loader import load_text
 from ango_ontology.pull import pull_yaml, scalar
 from ango_ontology.wire import from_category_schema
@@ -244,3 +247,48 @@ def test_pull_says_which_rules_must_be_fixed_before_plan(tmp_path: Path, local_h
     assert "breaks 1 rule(s) this toolkit enforces; fix them" in err and "duplicate id 'twice'" in err
     assert "breaks 2 rule(s) this toolkit applies to new nodes" in err and "needs at least one option" in err
     assert "has spaces around it" in err
+
+
+# --- adopted label sets (tests/data/adopted/) ---------------------------------------------------------------
+
+def _adopt(hub: Hub, store: LocalHub, name: str) -> str:
+    """A project holding one adopted case, stored through `hub` (the local hub, or the emulator over HTTP)."""
+    project = store.create_project(f"Adopted {name}")["_id"]
+    hub.create_label_set(project, adopted_corpus.case(name))
+    return project
+
+
+@pytest.mark.parametrize("name", adopted_corpus.CASES)
+def test_adopted_label_set_pulls_and_plans_clean_before_any_rule_is_checked(
+        name: str, any_hub: tuple[str, Hub], local_hub: LocalHub) -> None:
+    _, hub = any_hub
+    project = _adopt(hub, local_hub, name)
+    text = pull(hub, project)
+    live = Live.read(hub.get_project(project)["categorySchema"])
+    plan = make_plan(adopted_corpus.read_without_rules(text), live)
+    assert plan.is_empty, [(c.describe(), c.before, c.after) for c in plan.changes]
+    assert plan.desired_fingerprint == plan.live_fingerprint  # what apply would send is what the hub holds
+
+
+@pytest.mark.parametrize("name", adopted_corpus.validated_cases())
+def test_adopted_label_set_pulls_and_plans_clean(name: str, any_hub: tuple[str, Hub], local_hub: LocalHub,
+                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec, hub = any_hub
+    project = _adopt(hub, local_hub, name)
+    pulled = tmp_path / "pulled.yaml"
+    assert _run(capsys, "pull", project, "--hub", spec, "-o", str(pulled))[0] == 0
+    code, out, err = _run(capsys, "plan", str(pulled), "--hub", spec, "--detailed-exitcode")
+    assert (code, out.strip().splitlines()[-1:]) == (0, ["No changes."]), out + err
+
+
+def test_pull_warns_of_each_node_of_a_type_it_does_not_know_and_keeps_it(local_hub: LocalHub, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    project = _adopt(local_hub, local_hub, "unknown_classification_type")
+    pulled = tmp_path / "u.yaml"
+    code, _, err = _run(capsys, "pull", project, "--hub", f"local:{local_hub.path}", "-o", str(pulled))
+    assert code == 0
+    for kind, name in (("classification", "likert"), ("classification", "geo-location"),
+                       ("relation", "many-to-many")):
+        assert f"unknown {kind} type '{name}'" in err
+    assert "they are kept as they are, and `plan` accepts them" in err
+    assert "- likert: Visibility" in pulled.read_text()

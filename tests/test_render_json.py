@@ -10,8 +10,10 @@ import pytest
 from golden_files import assert_golden
 from plan_scenarios import SCENARIOS, plan_for
 
+from ango_ontology.diff import make_plan
 from ango_ontology.plan import Plan
 from ango_ontology.render import render_to_string
+from ango_ontology.wire import from_category_schema
 
 ROOT_SCHEMA = Path(__file__).parent.parent / "schemas" / "plan.schema.json"
 
@@ -38,3 +40,15 @@ def test_json_plan_lists_destructive_changes_first_with_before_and_after() -> No
     assert move["destructive"] is True
     assert (move["before"], move["after"]) == ({"when": "Car"}, {"when": "Truck"})
     assert move["path"] == ["Vehicle", "Kind", "Plate"]
+
+
+def test_json_plan_of_a_complete_plan_validates_and_reads_back() -> None:
+    live = {"tools": [{"tool": "angle", "title": "Cobb", "schemaId": 7, "required": None}], "mode": "a"}
+    backup = {"tools": [{"tool": "angle", "title": "Cobb", "schemaId": "7"}], "mode": "b"}
+    plan = make_plan(from_category_schema(backup), live)
+    data = json.loads(render_to_string(plan, "json"))
+    jsonschema.validate(data, json.loads(ROOT_SCHEMA.read_text(encoding="utf-8")))
+    assert [(c["kind"], c["path"], c["before"], c["after"]) for c in data["changes"]] == [
+        ("label-set", [], {"mode": "a"}, {"mode": "b"}),
+        ("tool", ["Cobb"], {"wire.schemaId": 7, "wire.required": None}, {"wire.schemaId": "7"})]
+    assert Plan.from_json(data) == plan

@@ -11,8 +11,10 @@ from plan_scenarios import SCENARIOS, plan_for
 
 from ango_ontology import Ontology, Plan, Tool
 from ango_ontology.diff import make_plan
+from ango_ontology.plan import Change
 from ango_ontology.render import render, render_to_string, summary_line
 from ango_ontology.render import text as text_renderer
+from ango_ontology.wire import fingerprint
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -79,3 +81,27 @@ def test_no_title_can_forge_a_line_an_escape_or_the_order_of_a_text_plan(color: 
     if color:
         assert set(re.findall(r"\x1b\[[0-9;]*m", output)) >= {"\x1b[0m"}
         assert "\x1b" not in re.sub(r"\x1b\[[0-9;]*m", "", output)
+
+
+    with pytest.raises(ValueError, match="html"):
+        render(plan_for("no_changes"), "html", io.StringIO())
+
+
+def _representation_plan() -> Plan:
+    return Plan.build([
+        Change("update", "label-set", (), (), None, {"version": 1}, {"version": 2, "owner": "qa"}),
+        Change("update", "tool", ("Pole",), ("tool",), "7", {"wire.schemaId": 7, "wire.required": None},
+               {"wire.schemaId": "7"}),
+    ], {"tools": [], "classifications": [], "relations": []}, fingerprint(None))
+
+
+def test_text_shows_changes_to_the_label_set_and_keys_one_side_lacks() -> None:
+    output = render_to_string(_representation_plan(), "text")
+    assert "  ~ update the label set\n        owner: (absent) → \"qa\"\n        version: 1 → 2\n" in output
+    assert "        wire.required: null → (absent)\n        wire.schemaId: 7 → \"7\"\n" in output
+    assert output.endswith("Plan: 2 to update — 0 destructive\n")
+
+
+def test_markdown_names_a_change_to_the_label_set_at_the_top_level() -> None:
+    output = render_to_string(_representation_plan(), "markdown")
+    assert "| update | label-set | (top level) | owner: (absent) → \"qa\"; version: 1 → 2 |" in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,8 @@ def test_tree_keys_stored_as_schema_id_by_the_sdk_are_read_as_keys() -> None:
     node = from_category_schema(live).classifications[0]
     assert node.options == []
     assert (node.tree_options[0].id, node.tree_options[0].value) == ("k1", "v1")
-    assert to_category_schema(from_category_schema(live))["classifications"][0]["treeOptions"][0]["key"] == "k1"
+    # Written back as the hub holds it: the SDK's `schemaId` stays where it is, no `key` is added.
+    assert to_category_schema(from_category_schema(live))["classifications"] == live["classifications"]
 
 
 def test_fingerprint_is_stable_and_defined_for_missing_projects() -> None:
@@ -117,3 +119,118 @@ def test_extra_keys_are_sent_verbatim() -> None:
     schema = category_schema(ontology)
     assert schema["tools"][0]["aiModel"] == "m"
     assert schema["classifications"][0]["options"][0]["hint"] == 1
+
+
+# --- written back as read -----------------------------------------------------------------------------------
+
+ADOPTED = Path(__file__).parent / "data" / "adopted"
+
+
+def _read(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((ADOPTED / f"{name}.json").read_text())
+    return schema
+
+
+def test_a_live_label_set_is_written_back_as_it_was_read_types_nulls_and_unknown_keys_included() -> None:
+    live = _read("mix")
+    written = to_category_schema(from_category_schema(live))
+    assert json.dumps(written) == json.dumps(live)
+    assert written["tools"][0] is live["tools"][0]  # not a copy: a large schema is not held twice
+
+
+def test_a_missing_or_null_section_is_written_as_an_empty_list() -> None:
+    written = to_category_schema(from_category_schema({"tools": None, "meta": 1}))
+    assert written == {"tools": [], "meta": 1, "classifications": [], "relations": []}
+    assert fingerprint(written) == fingerprint({"tools": None, "meta": 1})
+
+
+def _live_tool() -> dict[str, Any]:
+    return {"tool": "polygon", "title": "Road", "required": None, "schemaId": 17, "color": "#111111",
+            "aiModel": {"threshold": 1.0}, "options": None,
+            "classifications": [{"tool": "text", "title": "Note", "schemaId": 18, "regex": None}]}
+
+
+def test_a_node_from_a_file_is_written_as_its_changes_over_the_live_dict() -> None:
+    schema = {"tools": [_live_tool()]}
+    desired = Ontology(tools=[Tool(type="polygon", title="Road", id="17", color="#222222", shortcut_key="1",
+                                   classifications=[Classification(type="text", title="Note", id="18")])])
+    written = to_category_schema(resolve(desired, from_category_schema(schema)))["tools"][0]
+    assert json.dumps(written) == json.dumps({**_live_tool(), "color": "#222222", "shortcutKey": "1"})
+    assert written["classifications"] is schema["tools"][0]["classifications"]  # unchanged: the live list itself
+
+
+def test_a_change_made_to_a_parsed_node_is_written_and_nothing_else() -> None:
+    live = {"tools": [_live_tool()]}
+    ontology = from_category_schema(live)
+    ontology.tools[0].title = "Street"
+    ontology.tools[0].classifications.append(Classification(type="text", title="Width", id="w"))
+    written = to_category_schema(ontology)["tools"][0]
+    assert {k: v for k, v in written.items() if k not in ("title", "classifications")} == \
+        {k: v for k, v in _live_tool().items() if k not in ("title", "classifications")}
+    assert written["title"] == "Street"
+    assert written["classifications"][0] is live["tools"][0]["classifications"][0]
+    assert written["classifications"][1]["schemaId"] == "w"
+    assert to_category_schema(from_category_schema(live))["tools"][0] is live["tools"][0]  # the source is untouched
+
+
+def test_a_copy_with_changes_is_written_with_them() -> None:
+    ontology = from_category_schema({"tools": [_live_tool()]})
+    ontology.tools[0] = ontology.tools[0].model_copy(update={"required": True})
+    written = to_category_schema(ontology)["tools"][0]
+    assert written == {**_live_tool(), "required": True}
+
+
+def test_a_tree_dropdowns_flattened_options_are_kept_while_its_tree_is_and_derived_when_it_changes() -> None:
+    tree = {"tool": "tree-dropdown", "title": "T", "schemaId": "t",
+            "treeOptions": [{"title": "A", "key": "a", "value": "a", "children": [], "x": 1}],
+            "options": [{"value": "A", "schemaId": "a", "legacy": True}]}
+    live = from_category_schema({"classifications": [tree]})
+    unchanged = resolve(Ontology(classifications=[Classification(type="tree-dropdown", title="T", id="t",
+                                                                 tree_options=[TreeOption(title="A", id="a")])]), live)
+    assert to_category_schema(unchanged)["classifications"][0] is tree
+    grown = resolve(Ontology(classifications=[Classification(type="tree-dropdown", title="T", id="t", tree_options=[
+        TreeOption(title="A", id="a"), TreeOption(title="B", id="b")])]), live)
+    written = to_category_schema(grown)["classifications"][0]
+    assert written["options"] == [tree["options"][0], {"value": "B", "schemaId": "b"}]
+    assert written["treeOptions"][0] is tree["treeOptions"][0]
+
+
+def test_models_tell_json_types_of_free_form_values_apart() -> None:
+    assert Tool(type="point", title="P", extra={"n": 1}) != Tool(type="point", title="P", extra={"n": True})
+    assert Tool(type="point", title="P", extra={"n": 1}) == Tool(type="point", title="P", extra={"n": 1})
+    assert Classification(type="text", title="T", default_value=1) != \
+        Classification(type="text", title="T", default_value=1.0)
+
+
+def test_a_child_added_after_a_value_was_set_to_what_it_was_is_written() -> None:
+    live = {"tools": [_live_tool()]}
+    ontology = from_category_schema(live)
+    tool = ontology.tools[0]
+    tool.title = tool.title
+    tool.classifications.append(Classification(type="text", title="Width", id="w"))
+    written = to_category_schema(ontology)["tools"][0]
+    assert [c["schemaId"] for c in written["classifications"]] == [18, "w"]
+
+
+def test_a_tree_node_from_a_file_is_written_as_its_changes_over_the_live_one() -> None:
+    node = {"title": "A", "schemaId": 5, "value": 5, "children": None, "x": 1}
+    live = from_category_schema({"classifications": [{"tool": "tree-dropdown", "title": "T", "schemaId": "t",
+                                                       "treeOptions": [node]}]})
+    desired = Ontology(classifications=[Classification(type="tree-dropdown", title="T", id="t", tree_options=[
+        TreeOption(title="A2", id="5", value="v", extra={"y": 2})])])
+    written = to_category_schema(resolve(desired, live))["classifications"][0]["treeOptions"][0]
+    assert written == {"title": "A2", "schemaId": 5, "value": "v", "children": None, "x": 1, "y": 2}
+    moved = Ontology(classifications=[Classification(type="tree-dropdown", title="T", id="t", tree_options=[
+        TreeOption(title="A", id="k6")])])
+    assert to_category_schema(resolve(moved, live))["classifications"][0]["treeOptions"][0] == \
+        {"title": "A", "key": "k6", "value": "k6", "children": []}
+    live.classifications[0].tree_options[0].id = "k7"  # the SDK's `schemaId` gives way to `key`
+    assert to_category_schema(live)["classifications"][0]["treeOptions"][0] == \
+        {"title": "A", "value": "k7", "children": None, "x": 1, "key": "k7"}  # a value that was the key follows it
+
+
+def test_a_deep_copy_of_a_changed_node_is_still_written_as_changes_over_its_dict() -> None:
+    ontology = from_category_schema({"tools": [_live_tool()]})
+    ontology.tools[0].color = "#333333"
+    copied = copy.deepcopy(ontology)
+    assert to_category_schema(copied)["tools"][0] == {**_live_tool(), "color": "#333333"}

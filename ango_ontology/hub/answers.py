@@ -24,7 +24,9 @@ from ango_ontology.errors import HubError
 from ango_ontology.model import JSON
 
 SINGLE_CHOICE = frozenset({"radio", "single-dropdown"})
-MULTI_CHOICE = frozenset({"checkbox", "multi-dropdown", "tree-dropdown"})
+# A rank answer is the options in the order chosen: a list, like a checkbox's (the official SDK counts it
+# among its multiple-selection questions).
+MULTI_CHOICE = frozenset({"checkbox", "multi-dropdown", "tree-dropdown", "rank"})
 _OBJECT_KEYS = ("schemaId", "title", "objectId", "classifications")
 _RELATION_KEYS = ("schemaId", "title", "from", "to", "group", "classifications")
 

@@ -235,10 +235,11 @@ class LocalHub:
         return projects
 
     def page_projects(self, page: int, limit: int) -> tuple[list[JSON], int]:
-        """One page of project summaries (oldest first) and the total; `limit` 0 means all."""
+        """One page of project summaries, newest first as Ango Hub lists them, and the total; `limit` 0: all."""
         with self._read() as db:
             total = db.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
-            rows = db.execute("SELECT doc FROM projects ORDER BY seq LIMIT ? OFFSET ?", _window(page, limit)).fetchall()
+            rows = db.execute("SELECT doc FROM projects ORDER BY seq DESC LIMIT ? OFFSET ?",
+                              _window(page, limit)).fetchall()
         return [project_summary(json.loads(r[0])) for r in rows], total
 
     # -- batches --------------------------------------------------------------------------------

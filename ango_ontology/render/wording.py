@@ -12,6 +12,7 @@ MARKERS = {"create": "+", "delete": "-", "rename": "~", "update": "~", "replace"
            "reorder": "↕"}
 PLURALS = {"tool": "tools", "classification": "classifications", "relation": "relations",
            "option": "options", "tree-option": "tree options"}
+ABSENT = "(absent)"  # a key one side of an update does not have at all (unlike a key holding null)
 NO_CHANGES = "No changes."
 DESTRUCTIVE_HEADING = "Destructive changes — existing annotations may be orphaned:"
 PROTECTED_NOTE = "[protected: apply refuses this]"
@@ -72,6 +73,8 @@ def headline(change: Change, verb: bool = True) -> str:
     if change.action == "reorder":
         moves = f" ({count_of(len(change.moves), 'move')})" if change.moves else ""
         return f"reorder {PLURALS[change.kind]}{moves}"
+    if change.kind == "label-set":
+        return f"{change.action} the label set" if verb else "the label set"
     node = change.after if change.action == "create" else change.before if change.action == "delete" else None
     # A move to another `when` under the same parent stays where it is: only a new parent says where.
     placed = change.action == "create" or (change.action == "move" and "parent" in (change.after or {}))
@@ -104,8 +107,11 @@ def attribute_lines(change: Change) -> list[str]:
     if change.moves:
         return move_lines(change)
     before, after = change.before or {}, change.after or {}
-    return [f"{name}: {value(before.get(name), name)} → {value(after.get(name), name)}"
-            for name in sorted(before.keys() | after.keys())]
+    return [f"{name}: {_side(before, name)} → {_side(after, name)}" for name in sorted(before.keys() | after.keys())]
+
+
+def _side(values: dict[str, Any], name: str) -> str:
+    return value(values[name], name) if name in values else ABSENT
 
 
 def value(item: Any, name: str = "") -> str:

@@ -1,0 +1,261 @@
+"""Models to Ango's categorySchema: a new node whole, as the official SDK writes it; a node that continues a
+live one as the dict it was read from, with only what changed written over it."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model import (
+    JSON,
+    SECTIONS,
+    Classification,
+    Item,
+    Node,
+    Ontology,
+    Option,
+    TreeOption,
+    attributes,
+    same_json,
+    uses_tree,
+    wire_keys,
+)
+from .provenance import read_from
+
+# The order in which the official SDK (1.4.10) writes a node's keys; attributes it does not know follow.
+SDK_ORDER = ("tool", "title", "required", "schemaId", "columnField", "color", "shortcutKey", "classifications",
+             "options", "treeOptions", "regex", "parentOptionId", "frameSpecific", "showDropdown", "richText",
+             "exportName", "displayName", "abbreviatedName", "attributeType", "defaultValue", "multiple")
+
+# A node that continues a live one (see `model.read_from`) is written as the dict it was read from, with only
+# the values that differ from the node that dict stands for written over it: unknown keys, JSON types, nulls
+# and missing keys stay as the hub holds them, and an unchanged subtree is the live dict itself (no copy).
+# A new node is written whole, with the keys the official SDK sends, in its order.
+
+CHILD_KEYS = ("classifications", "options", "treeOptions")
+
+
+def to_category_schema(ontology: Ontology) -> JSON:
+    """The categorySchema for a label set; ids and colours must already be resolved (see `identity.resolve`).
+
+    Keys at the top that the toolkit does not model are those of the schema the label set continues. A
+    section is always a list (a missing or null one is written `[]`: the fingerprint and Ango read them alike).
+    """
+    read = read_from(ontology)
+    raw: JSON = read[0] if read is not None else {}
+    out = dict(raw)
+    changed = False
+    for section in SECTIONS:
+        written = [node_to_wire(node) for node in ontology.section(section.name)]
+        old = raw.get(section.name)
+        if not (isinstance(old, list) and _same_items(old, written)):
+            out[section.name] = written
+            changed = True
+    return out if changed else raw
+
+
+@cache
+def _writers(model: type[Node]) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(wire key, field, omitted at its default?, default) for each key of a node kind, in SDK order."""
+    omitted = {a.wire: a.default for a in attributes(model) if a.omit_default}
+    rank = {key: index for index, key in enumerate(SDK_ORDER)}
+    keys = sorted(wire_keys(model).items(), key=lambda item: rank.get(item[0], len(SDK_ORDER)))
+    return tuple((key, field, key in omitted, omitted.get(key)) for key, field in keys)
+
+
+def node_to_wire(node: Node) -> JSON:
+    """One tool, classification or relation with its nested classifications and options."""
+    read = read_from(node)
+    if read is None:
+        return _new_node(node)
+    raw, was = read
+    if was is not node and node == was:
+        return raw  # the whole subtree is as the hub holds it
+    out = dict(raw)
+    changed = was is not node and _write_changes(out, node, was)
+    changed |= _put(out, raw, "classifications", [node_to_wire(child) for child in node.classifications])
+    if isinstance(node, Classification):
+        changed |= _put(out, raw, "treeOptions", [tree_to_wire(child) for child in node.tree_options])
+    if uses_tree(node):
+        changed |= _put_flattened(out, raw, node, was)
+    else:
+        changed |= _put(out, raw, "options", [option_to_wire(option) for option in node.options])
+    return out if changed else raw
+
+
+def _new_node(node: Node) -> JSON:
+    out: JSON = {}
+    for key, field, omit, default in _writers(type(node)):
+        if key == "classifications":
+            value: Any = [node_to_wire(child) for child in node.classifications]
+        elif key == "options":
+            value = _flattened(node, {}) if uses_tree(node) else [option_to_wire(o) for o in node.options]
+        elif key == "treeOptions":
+            value = [tree_to_wire(child) for child in getattr(node, field)]
+        else:
+            value = getattr(node, field)
+        if not (omit and value == default):
+            out[key] = value
+    for key, value in node.extra.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _write_changes(out: JSON, node: Item, was: Any) -> bool:
+    """Write over `out` each modelled value and extra key of `node` that differs from `was`; whether any did."""
+    changed = False
+    for key, field in _plain_keys(type(node)):
+        value = getattr(node, field)
+        if not same_json(value, getattr(was, field, _default(node, field))):
+            out[key] = value
+            changed = True
+    for key, value in node.extra.items():
+        if key not in was.extra or not same_json(was.extra[key], value):
+            out[key] = value
+            changed = True
+    return changed
+
+
+@cache
+def _plain_keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(wire key, field) of each value a node kind holds that is not a list of children."""
+    children = (*CHILD_KEYS, "children")
+    return tuple((key, field) for key, field in wire_keys(model).items() if key not in children)
+
+
+def _default(item: Item, field: str) -> Any:
+    return type(item).model_fields[field].get_default(call_default_factory=True)
+
+
+def _put(out: JSON, raw: JSON, key: str, written: list[JSON]) -> bool:
+    """Put a written list of children under `key`, keeping the list read (or its null or absence) when it holds
+    exactly those children; whether it changed."""
+    old = raw.get(key)
+    if isinstance(old, list) and _same_items(old, written):
+        return False
+    if not written and not isinstance(old, list):
+        return False  # nothing to write where the hub holds null or nothing
+    out[key] = written
+    return True
+
+
+def _same_items(old: list[Any], written: list[JSON]) -> bool:
+    """Whether `written` is the very dicts of `old` (anything else `old` holds, which no model reads, kept)."""
+    kept = old if len(old) == len(written) else [item for item in old if isinstance(item, dict)]
+    return len(kept) == len(written) and all(map(operator.is_, kept, written))
+
+
+def _put_flattened(out: JSON, raw: JSON, node: Classification, was: Any) -> bool:
+    """A tree dropdown's options are its flattened tree: kept as read while the tree is, else derived again."""
+    if out.get("treeOptions") is raw.get("treeOptions") and isinstance(was, Node) and uses_tree(was):
+        return False
+    old = raw.get("options")
+    by_id = {text_of(o.get("schemaId")): o for o in old if isinstance(o, dict)} if isinstance(old, list) else {}
+    out["options"] = _flattened(node, by_id)
+    return True
+
+
+def _flattened(node: Classification, read: dict[str | None, JSON]) -> list[JSON]:
+    """The flattened tree, as the SDK sends it; an option read for the same path and key is kept as it was."""
+    out = []
+    for value, key in flatten_tree(node.tree_options):
+        old = read.get(key)
+        if old is not None and text_of(old.get("value")) == value:
+            out.append(old)
+        else:
+            out.append({"value": value, "schemaId": key})
+    return out
+
+
+def option_to_wire(option: Option) -> JSON:
+    read = read_from(option)
+    if read is not None:
+        raw, was = read
+        if was is option:
+            return raw
+        changed = dict(raw)
+        return changed if _write_changes(changed, option, was) else raw
+    out: JSON = {"value": option.value, "schemaId": option.id}
+    for key, value in option.extra.items():
+        out.setdefault(key, value)
+    return out
+
+
+def tree_to_wire(node: TreeOption) -> JSON:
+    read = read_from(node)
+    if read is None:
+        return _new_tree(node)
+    raw, was = read
+    if was is not node and node == was:
+        return raw
+    out = dict(raw)
+    changed = False
+    if was is not node:
+        assert isinstance(was, TreeOption)
+        changed = _write_tree_changes(out, node, was)
+    children = [tree_to_wire(child) for child in node.children]
+    changed |= _put(out, raw, "children", children)
+    return out if changed else raw
+
+
+def _new_tree(node: TreeOption) -> JSON:
+    out: JSON = {
+        "title": node.title,
+        "key": node.id,
+        "value": node.value if node.value is not None else node.id,
+        "children": [tree_to_wire(child) for child in node.children],
+    }
+    for key, value in node.extra.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _write_tree_changes(out: JSON, node: TreeOption, was: TreeOption) -> bool:
+    value = node.value if node.value is not None else node.id
+    changed = False
+    if value != (was.value if was.value is not None else was.id):
+        out["value"] = value
+        changed = True
+    if node.id != was.id:
+        out.pop("schemaId", None)  # the official SDK's place for an explicit key
+        out["key"] = node.id
+        changed = True
+    if node.title != was.title:
+        out["title"] = node.title
+        changed = True
+    for key, extra in node.extra.items():
+        if key not in was.extra or not same_json(was.extra[key], extra):
+            out[key] = extra
+            changed = True
+    return changed
+
+
+def written_head(item: Item) -> JSON:
+    """What is sent for one item; its lists of children may be left as read (callers look at its own keys)."""
+    read = read_from(item)
+    if read is not None and read[1] is item:
+        return read[0]
+    if isinstance(item, Option):
+        return option_to_wire(item)
+    if isinstance(item, TreeOption):
+        return tree_to_wire(item)
+    return node_to_wire(item)
+
+
+def flatten_tree(nodes: list[TreeOption], prefix: str = "") -> Iterator[tuple[str, str | None]]:
+    """Each tree node as (`"Parent / Child"` path, key), depth first, as the SDK flattens trees."""
+    for node in nodes:
+        path = f"{prefix} / {node.title}" if prefix else node.title
+        yield path, node.id
+        yield from flatten_tree(node.children, path)
+
+
+def text_of(value: Any) -> str | None:
+    """A JSON value read as text: a number as its digits, null as None."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
