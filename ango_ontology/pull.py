@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .identity import resolve_live
-from .model import JSON, SECTION_NAMES, TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
+from .model import JSON, OPTION_TYPES, SECTION_NAMES, TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .model import attributes as plain_attributes
 from .wire import flatten_tree, from_category_schema
 
@@ -87,7 +87,10 @@ def node_lines(node: Node, pad: str, choices: list[tuple[str, str | None]]) -> l
     inner = pad + "  "
     lines = [f"{pad}- {scalar(node.type)}: {scalar(node.title)}"]
     lines += [f"{inner}{key}: {value}" for key, value in attributes(node, choices)]
-    own_choices: list[tuple[str, str | None]] = [(o.value, o.id) for o in node.options]
+    # `when:` names an answer of a choice question; under anything else (a tool with options, a type the
+    # toolkit does not know) a condition is written as the hub holds it, `parent_option_id`.
+    own_choices: list[tuple[str, str | None]] = [(o.value, o.id) for o in node.options] \
+        if isinstance(node, Classification) and node.type in OPTION_TYPES else []
     if isinstance(node, Classification) and node.type == TREE_TYPE and node.tree_options:
         lines.append(f"{inner}tree:")
         lines += [line for item in node.tree_options for line in tree_lines(item, inner + "  ")]

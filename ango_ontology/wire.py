@@ -27,7 +27,7 @@ from .model import (
     uses_tree,
     wire_keys,
 )
-from .provenance import mark_read
+from .provenance import forget_read, mark_read
 from .wire_write import (
     CHILD_KEYS,
     SDK_ORDER,
@@ -105,8 +105,12 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
 
 
-def from_category_schema(data: JSON | None) -> Ontology:
-    """Parse a live categorySchema into models: missing keys and nulls take defaults, unknown keys are kept."""
+def from_category_schema(data: JSON | None, *, tied: bool = True) -> Ontology:
+    """Parse a live categorySchema into models: missing keys and nulls take defaults, unknown keys are kept.
+
+    Each model is tied to the dict it was read from, so it is written back as read (see `provenance`);
+    `tied=False` makes the models of a new label set instead (an import), written whole like any new one.
+    """
     data = data if data is not None else {}
     sections: dict[str, Any] = {
         section.name: [_parse_node(item, section.model, None) for item in _list(data.get(section.name))]
@@ -114,6 +118,9 @@ def from_category_schema(data: JSON | None) -> Ontology:
     }
     ontology = Ontology.model_construct(None, project=None, projects=[], batches=[], **sections)
     mark_read(ontology, data)
+    if not tied:
+        for item in (ontology, *ontology.walk()):
+            forget_read(item)
     return ontology
 
 

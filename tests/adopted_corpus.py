@@ -1,7 +1,7 @@
 """The adopted corpus (`tests/data/adopted/`): label sets Ango Hub holds that the SDK would not write.
 
-Shared by the pull, apply and hub tests, and by the validator's tests (issue 13): each case must pull and
-plan clean, and survive an unrelated edit, over the local hub and the emulator.
+Shared by the pull, apply and hub tests: each case must pull and plan clean (the validator warns, never
+refuses), and survive an unrelated edit, over the local hub and the emulator.
 """
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from ango_ontology.loader import _Parsed
 from ango_ontology.model import JSON, Ontology
@@ -19,13 +16,6 @@ from ango_ontology.model import JSON, Ontology
 ADOPTED = Path(__file__).parent / "data" / "adopted"
 CASES = sorted(path.stem for path in ADOPTED.glob("*.json"))
 
-# Cases whose pulled file the validator still refuses: issue 13 makes these rules warnings for nodes with an
-# explicit `id` (the strict reader's side). Strict xfail: once they pass, the mark must go.
-REFUSED_BY_THE_VALIDATOR = frozenset({
-    "column_field_on_classifications", "dangling_parent_option_id", "duplicate_sibling_titles", "empty_title",
-    "mix", "radio_without_options", "segmentation_with_options", "tool_types_not_in_the_sdk",
-    "unknown_classification_type",
-})
 NEW_COLOUR = "#0A0B0C"
 _COLOUR_LINE = re.compile(r'    color: "#[0-9A-Fa-f]{6}"')
 
@@ -34,13 +24,6 @@ def case(name: str) -> JSON:
     """The categorySchema of one case, as the hub holds it."""
     schema: JSON = json.loads((ADOPTED / f"{name}.json").read_text("utf-8"))
     return schema
-
-
-def validated_cases() -> list[Any]:
-    """Every case, those the validator still refuses marked as expected failures."""
-    return [pytest.param(name, marks=pytest.mark.xfail(
-        strict=True, reason="the validator refuses adopted data that issue 13 makes warnings"))
-        if name in REFUSED_BY_THE_VALIDATOR else name for name in CASES]
 
 
 def read_without_rules(text: str) -> Ontology:

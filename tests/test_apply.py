@@ -673,7 +673,7 @@ def test_unrelated_edit_leaves_every_other_byte_of_an_adopted_label_set(
     assert _canonical(_schema(local_hub, project)) == _canonical(adopted_corpus.recoloured(adopted_corpus.case(name)))
 
 
-@pytest.mark.parametrize("name", adopted_corpus.validated_cases())
+@pytest.mark.parametrize("name", adopted_corpus.CASES)
 def test_unrelated_edit_applied_from_the_command_line_keeps_an_adopted_label_set(
         name: str, any_hub: tuple[str, Hub], local_hub: LocalHub, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:

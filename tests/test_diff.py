@@ -492,7 +492,7 @@ def test_plan_of_a_schema_read_from_the_wire_shows_every_key_type_and_null_it_se
     changes = {(c.kind, c.path): (c.action, c.before, c.after) for c in plan.changes}
     assert changes == {
         ("label-set", ()): ("update", {"version": 1}, {"version": 2, "owner": "qa"}),
-        ("classification", ("Car",)): ("update", {"wire.schemaId": 17, "wire.required": None},
+        ("classification", ("Car",)): ("update", {"wire.schemaId": 17, "wire.required": None, "extra.aiModel": None},
                                        {"wire.schemaId": "17", "extra.aiModel": None}),
         ("option", ("Car", "5")): ("update", {"wire.value": 5, "extra.hint": "h"}, {"wire.value": "5"}),
     }

@@ -83,10 +83,6 @@ def test_no_title_can_forge_a_line_an_escape_or_the_order_of_a_text_plan(color: 
         assert "\x1b" not in re.sub(r"\x1b\[[0-9;]*m", "", output)
 
 
-    with pytest.raises(ValueError, match="html"):
-        render(plan_for("no_changes"), "html", io.StringIO())
-
-
 def _representation_plan() -> Plan:
     return Plan.build([
         Change("update", "label-set", (), (), None, {"version": 1}, {"version": 2, "owner": "qa"}),

@@ -167,7 +167,7 @@ def _recording(made: _Made) -> Iterator[ModuleType]:
 
 def _models(schema: JSON, notes: Notes, *, keep_ids: bool, generated: _Made) -> Ontology:
     """Models from the schema: conditions as `when:`, made-up ids and colours left out."""
-    ontology = from_category_schema(json.loads(json.dumps(schema, default=str)))
+    ontology = from_category_schema(json.loads(json.dumps(schema, default=str)), tied=False)
     dropped = 0
     for item in ontology.walk():
         if item.id is not None and (not keep_ids or item.id in generated.ids):
