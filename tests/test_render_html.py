@@ -9,7 +9,10 @@ import pytest
 from golden_files import assert_golden
 from plan_scenarios import SCENARIOS, plan_for
 
+from ango_ontology.diff import make_plan
+from ango_ontology.model import Classification, Ontology, Tool, TreeOption
 from ango_ontology.render import render_to_string
+from ango_ontology.render.labelset import label_set
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -72,3 +75,15 @@ def test_no_title_can_forge_a_line_an_escape_or_the_order_of_an_html_plan() -> N
     assert "\x1b" not in page and "\u202e" not in page and "\u2028" not in page
     assert "Car\\x1b[2J\\n  + create tool Forged\\u202e\\u2028" in page
     html5lib.HTMLParser(strict=True).parse(page)
+
+
+def test_the_label_set_tree_reads_adopted_nodes_as_the_plan_does() -> None:
+    live = {"tools": [{"tool": "point", "title": "Pole", "schemaId": 17, "color": "#111111"}],
+            "classifications": [{"tool": "tree-dropdown", "title": None, "schemaId": "t",
+                                 "treeOptions": [{"title": "A", "schemaId": 5, "children": None}]}]}
+    desired = Ontology(tools=[Tool(type="point", title="Pole", id="17", color="#222222")],
+                       classifications=[Classification(type="tree-dropdown", title="", id="t",
+                                                        tree_options=[TreeOption(title="A", id="5")])])
+    [pole, tree] = label_set(make_plan(desired, live))
+    assert (pole.id, pole.action) == ("17", "update")
+    assert (tree.title, [(leaf.title, leaf.id) for leaf in tree.children]) == ("", [("A", "5")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import adopted_corpus
 import jsonschema  # type: ignore[import-untyped]  # ships no stubs
 import pytest
 from golden_files import assert_golden
@@ -52,3 +53,14 @@ def test_json_plan_of_a_complete_plan_validates_and_reads_back() -> None:
         ("label-set", [], {"mode": "a"}, {"mode": "b"}),
         ("tool", ["Cobb"], {"wire.schemaId": 7, "wire.required": None}, {"wire.schemaId": "7"})]
     assert Plan.from_json(data) == plan
+
+
+@pytest.mark.parametrize("name", adopted_corpus.CASES)
+def test_every_format_renders_a_plan_of_an_adopted_label_set(name: str) -> None:
+    live = adopted_corpus.case(name)
+    backup = json.loads(json.dumps(live))
+    backup["restored"] = True  # a plan of a categorySchema: its changes include one to the label set
+    plan = make_plan(from_category_schema(backup), live, project="p")
+    assert [change.kind for change in plan.changes] == ["label-set"]
+    for fmt in ("text", "markdown", "json", "html"):
+        assert "restored" in render_to_string(plan, fmt)

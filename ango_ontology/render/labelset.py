@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model import FAMILY, JSON, TREE_TYPE
 from ..plan import Change, Move, Plan
+from ..wire_write import text_of
 
 _SECTIONS = (("tools", "tool"), ("classifications", "classification"), ("relations", "relation"))
 
@@ -50,7 +51,7 @@ class Entry:
 
 def label_set(plan: Plan) -> list[Entry]:
     """The top-level nodes of the planned label set, each change attached, deleted nodes put back."""
-    roots = [_from_wire(kind, node) for name, kind in _SECTIONS for node in plan.desired_schema.get(name) or []]
+    roots = [_from_wire(kind, node) for name, kind in _SECTIONS for node in _dicts(plan.desired_schema.get(name))]
     by_key: dict[tuple[str, Any], Entry] = {(FAMILY[entry.kind], entry.id): entry for root in roots
                                             for entry in _walk(root)}
     for change in plan.changes:
@@ -58,7 +59,7 @@ def label_set(plan: Plan) -> list[Entry]:
             _put_back(roots, change)
         elif change.action == "reorder":
             _mark_moves(by_key, change)
-        elif (FAMILY[change.kind], change.id) in by_key:
+        elif change.kind in FAMILY and (FAMILY[change.kind], change.id) in by_key:  # not a label-set change
             entry = by_key[(FAMILY[change.kind], change.id)]
             entry.changes.append(change)
             if change.action == "create":
@@ -77,17 +78,24 @@ def _walk(entry: Entry) -> list[Entry]:
 
 
 def _from_wire(kind: str, node: JSON) -> Entry:
-    """A node of the categorySchema: options (or the tree, for a tree dropdown) before nested questions."""
+    """A node of the categorySchema, read as `wire` reads it (ids and titles as text, nulls as nothing, a tree
+    node's key where the SDK put it): options (or the tree, for a tree dropdown) before nested questions."""
     if kind == "option":
-        return Entry(kind, str(node.get("value", "")), None, node.get("schemaId"))
+        return Entry(kind, text_of(node.get("value")) or "", None, text_of(node.get("schemaId")))
     if kind == "tree-option":
-        return Entry(kind, str(node.get("title", "")), None, node.get("key"),
-                     [_from_wire("tree-option", child) for child in node.get("children") or []])
-    tree = node.get("tool") == TREE_TYPE
-    children = [_from_wire("tree-option", item) for item in node.get("treeOptions") or []] if tree else \
-        [_from_wire("option", item) for item in node.get("options") or []]
-    children += [_from_wire("classification", item) for item in node.get("classifications") or []]
-    return Entry(kind, str(node.get("title", "")), node.get("tool"), node.get("schemaId"), children)
+        key = text_of(node.get("key")) or text_of(node.get("schemaId"))
+        return Entry(kind, text_of(node.get("title")) or "", None, key,
+                     [_from_wire("tree-option", child) for child in _dicts(node.get("children"))])
+    tree = node.get("tool") == TREE_TYPE and bool(_dicts(node.get("treeOptions")) or not _dicts(node.get("options")))
+    children = [_from_wire("tree-option", item) for item in _dicts(node.get("treeOptions"))] if tree else \
+        [_from_wire("option", item) for item in _dicts(node.get("options"))]
+    children += [_from_wire("classification", item) for item in _dicts(node.get("classifications"))]
+    return Entry(kind, text_of(node.get("title")) or "", text_of(node.get("tool")), text_of(node.get("schemaId")),
+                 children)
+
+
+def _dicts(value: Any) -> list[JSON]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _from_summary(kind: str, node: JSON, deleted: bool) -> Entry:
