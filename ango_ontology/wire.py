@@ -147,10 +147,16 @@ def _plain_fields(item: JSON, model: type[Node]) -> dict[str, Any]:
     return fields
 
 
+def _file_only() -> dict[str, Any]:
+    """The fields only a file holds, given outright: a field left to `model_construct` with a default factory
+    has pydantic inspect the factory's signature on every node (seconds on a large live schema)."""
+    return {"description": None, "examples": []}
+
+
 def _parse_node(item: JSON, model: type[Node], parent: Choices | None) -> Any:
     fields = _plain_fields(item, model)
     fields.update(type=text_of(item.get("tool")) or "", title=text_of(item.get("title")) or "",
-                  id=text_of(item.get("schemaId")), renamed_from=None, protect=False)
+                  id=text_of(item.get("schemaId")), renamed_from=None, protect=False, **_file_only())
     if model is Classification:
         own = _classification_fields(item, fields, parent)
     else:
@@ -186,6 +192,7 @@ def _parse_option(item: JSON) -> Option:
         renamed_from=None,
         protect=False,
         extra={k: v for k, v in item.items() if k not in OPTION_KEYS},
+        **_file_only(),
     )
     mark_read(option, item)
     return option
@@ -204,6 +211,7 @@ def _parse_tree(item: JSON) -> TreeOption:
         renamed_from=None,
         protect=False,
         extra={k: v for k, v in item.items() if k not in TREE_KEYS and not (k == "schemaId" and key)},
+        **_file_only(),
     )
     mark_read(node, item)
     return node
