@@ -36,10 +36,11 @@ class Base:
 
 
 def key(change: Change) -> Key:
-    """What a change is about: a node (by id family and id), or the order of a parent's children."""
+    """What a change is about: a node (by id family and id), the order of a parent's children, or the keys at
+    the top of the label set."""
     if change.action == "reorder":
         return ("reorder", change.kind, change.id)
-    return (FAMILY[change.kind], "", change.id)
+    return (FAMILY.get(change.kind, change.kind), "", change.id)
 
 
 def origins(desired: Ontology, base: Ontology, live: Live) -> tuple[set[Key], set[Key]]:

@@ -12,10 +12,11 @@ import pytest
 
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
-from ango_ontology.drift import attribute, drifted
+from ango_ontology.drift import attribute, drifted, key
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.live import Live
 from ango_ontology.loader import load_text
+from ango_ontology.plan import Change
 
 LABELS = """\
 project: PROJECT
@@ -190,3 +191,8 @@ def test_a_reorder_is_about_the_parent_and_an_environment_is_attributed_on_its_o
     repo.edit(f"  production:\n    project: {repo.project}\n", f"  qa:\n    project: {repo.project}\n")
     code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD", "--format", "json")
     assert {c["origin"] for c in json.loads(out)["changes"]} == {"intent"}  # qa is new since the base
+
+
+def test_a_change_to_the_label_set_itself_has_its_own_key() -> None:
+    change = Change("update", "label-set", (), (), None, {"version": 1}, {"version": 2})
+    assert key(change) == ("label-set", "", None)
