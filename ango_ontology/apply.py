@@ -11,10 +11,10 @@ from .diff import make_plan
 from .errors import DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
 from .hub.base import Hub
 from .live import Live
-from .locks import LockSettings, project_locks
+from .locks import LockSettings, ProjectLocks, project_locks
 from .plan import Change, Plan
 from .projects import Target, ensure, ensure_batches, find, live_schema
-from .usage import read_usage, with_impact
+from .usage import Usage, read_usage, with_impact
 from .wire import fingerprint, from_category_schema
 from .writing import Journal, Wording, listing, replanned, verify, write
 
@@ -31,12 +31,16 @@ class Outcome:
     backup: Path | None
 
 
-def count_impact(hub: Hub, plan: Plan, live: Live) -> Plan:
-    """The plan with the live annotation count of each destructive change (one export of the project),
-    unknown where the count cannot be trusted."""
-    if not plan.destructive or plan.project is None:
+def count_impact(hub: Hub, plan: Plan, live: Live, project_id: str | None = None) -> Plan:
+    """The plan with the live annotation count of each destructive change (one export of the project
+    `project_id`, else the plan's), unknown where the count cannot be trusted or no project is known to count."""
+    if not plan.destructive:
         return plan
-    return with_impact(plan, live.ontology, read_usage(hub, plan.project, live.ontology))
+    project = project_id or plan.project
+    if project is None:  # never skipped: a plan that names no project still orphans what its changes delete
+        return with_impact(plan, live.ontology, Usage.failed("the plan names no project whose annotations "
+                                                             "could be counted"))
+    return with_impact(plan, live.ontology, read_usage(hub, project, live.ontology))
 
 
 def _essence(change: Change, legacy: bool = False) -> tuple[object, ...]:
@@ -112,6 +116,15 @@ def current_state(hub: Hub, target: Target, known: Live | None = None) -> tuple[
     return fresh, Live.read(schema)
 
 
+def _resolved(hub: Hub, target: Target, known: Live | None, locks: ProjectLocks) -> tuple[Target, Live]:
+    """`current_state`, holding the project's lock by id too (before reading it) when it is found by name."""
+    if target.project_id is None:
+        target = find(hub, target.ref)
+        if target.project_id is not None:
+            locks.add(target.project_id, None)
+    return current_state(hub, target, known)
+
+
 @dataclass(frozen=True)
 class Safety:
     """How an apply keeps out of others' way and says what it did: its run locks, its journal of writes,
@@ -121,6 +134,7 @@ class Safety:
     journal: Journal | None = None
     rollback: bool = False
     rollback_to: str | None = None  # the backup a rollback restores, recorded in the backup it leaves
+    saved: bool = False  # the plan was read from a plan file: its changes are checked again inside the lock
 
     @property
     def wording(self) -> Wording:
@@ -141,12 +155,14 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
     store.check_writable()  # before a lock or a project is made: a failure here must leave the hub untouched
     with project_locks(hub, store.root, safety.locks) as locks:
         locks.add(target.project_id, target.ref.name)
-        target, current = current_state(hub, target, live)
+        target, current = _resolved(hub, target, live, locks)
         if current.fingerprint != plan.live_fingerprint:
             raise StalePlanError(f"the plan is stale: project {target.label} changed since it was planned "
                                  f"(someone edited it, or another apply ran); {safety.wording.rerun}"
                                  f"\n{since(plan, current)}")
-        plan = count_impact(hub, plan, current)
+        if safety.saved:
+            check_saved(plan, current)  # against the state just read, under the lock
+        plan = count_impact(hub, plan, current, target.project_id)
         check_allowed(plan, allow_destructive, rollback=safety.rollback)
         project_id, created = ensure(hub, target)
         if created:

@@ -36,6 +36,7 @@ class ProjectRun:
     source: str | None = None  # the file the label set came from, in a run over several
     environment: str | None = None  # its environment, when the file has `environments:`
     batches: tuple[str, ...] = ()  # the batches its label set asks for
+    saved: bool = False  # its plan was read from a plan file (checked again when applied)
 
     @property
     def label(self) -> str:
@@ -125,7 +126,8 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
         try:
             outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live,
                                  source=source or run.source, batches=batches or run.batches,
-                                 allow_destructive=allow_destructive, safety=safety)
+                                 allow_destructive=allow_destructive,
+                                 safety=replace(safety or Safety(), saved=run.saved))
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
             return replace(run, error=error)
