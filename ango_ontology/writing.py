@@ -130,8 +130,10 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
     entry = journal.start(Write(project_id, backup, plan.live_fingerprint, plan.desired_fingerprint))
     try:
         hub.create_label_set(project_id, plan.desired_schema, expected=plan.live_fingerprint)
-    except ConflictError:
+    except ConflictError as error:
         if not _landed(hub, project_id, plan):
+            if error.earlier_attempt_may_have_landed:
+                raise ApplyError(_overwritten_after_landing(project_id, backup, wording)) from None
             _forget(store, journal, entry)
             raise StalePlanError(f"another writer changed project {project_id} between this run's last read "
                                  "and its write; the hub refused the write and nothing was written: "
@@ -143,6 +145,14 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
         raise ApplyError(f"the write to project {project_id} failed: {error}\n{state}") from None
     entry.done = True
     return backup, before
+
+
+def _overwritten_after_landing(project_id: str, backup: Path, wording: Wording) -> str:
+    """A retried write refused after an attempt whose answer was lost: it may have landed and been overwritten."""
+    return (f"the write to project {project_id} may have happened and then been changed by another writer: an "
+            "attempt whose answer was lost may have landed, and when it was sent again the project held something "
+            f"else, so the hub refused it. The label set read just before the write is saved in {backup} "
+            f"(`ango-ontology rollback {project_id}` restores it); {wording.look(project_id)}.")
 
 
 def _landed(hub: Hub, project_id: str, plan: Plan) -> bool:

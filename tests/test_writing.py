@@ -149,6 +149,29 @@ def test_a_retried_write_that_had_landed_is_not_mistaken_for_another_writer(run:
     assert sum(run.is_write(r) for r in run.emulator.requests) == 2  # the retry met the 412
 
 
+def test_a_write_that_landed_unanswered_and_was_then_overwritten_keeps_its_backup_and_says_so(run: Run) -> None:
+    before = run.schema() if run.store.get_project(run.project).get("categorySchema") else None
+    writes: list[RecordedRequest] = []
+
+    def hook(request: RecordedRequest) -> None:
+        if not run.is_write(request):
+            return
+        writes.append(request)
+        if len(writes) == 1:  # the write lands, but its answer is lost
+            run.store.create_label_set(run.project, request.json()["categorySchema"])
+            run.emulator.faults.drop_next = 1
+        elif len(writes) == 2:  # someone edits in the web UI before the retry arrives
+            run.store.create_label_set(run.project, UI_EDIT)
+
+    run.emulator.on_request = hook
+    code, _, err = run.apply()
+    assert code == 1 and len(writes) == 2 and run.schema() == UI_EDIT
+    assert "may have happened and then been changed by another writer" in err
+    assert "nothing was written" not in err
+    (backup,) = run.backups_left()
+    assert str(backup) in err and json.loads(backup.read_text())["category_schema"] == before
+
+
 @pytest.mark.parametrize(("moment", "said"), [("before", "apply interrupted: nothing was written"),
                                               ("after", "apply interrupted: project {project} was written (the "
                                                         "label set before it is saved in ")])

@@ -56,6 +56,7 @@ class Failure:
     message: str
     retryable: bool
     retry_after: float | None = None
+    may_have_landed: bool = False  # the request may have been carried out although no answer came back
 
 
 def seg(value: str) -> str:

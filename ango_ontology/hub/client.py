@@ -226,16 +226,23 @@ class HttpHub:
 
     def _request(self, call: Call) -> JSON:
         """Send `call`, retrying what may be retried; return the envelope's `data`, or raise one HubError."""
-        return self._data(call, self._send(call))
+        response, uncertain = self._exchange(call)
+        return self._data(call, response, uncertain)
 
     def _send(self, call: Call) -> requests.Response:
         """Send `call`, retrying what may be retried; the final answer, or one HubError."""
+        return self._exchange(call)[0]
+
+    def _exchange(self, call: Call) -> tuple[requests.Response, bool]:
+        """The final answer to `call`, and whether an earlier attempt may have been carried out unanswered."""
         started = self._clock()
+        uncertain = False
         for attempt in range(1, self.retry.attempts + 1):
             response, failure = self._attempt(call)
             if response is not None:
-                return response
+                return response, uncertain
             assert failure is not None
+            uncertain = uncertain or failure.may_have_landed
             delay = self._retry_delay(failure, attempt, started)
             if delay is None:
                 self._give_up(call, failure, attempt)
@@ -275,6 +282,7 @@ class HttpHub:
             f"{_where(call, self.name)} answered {response.status_code}{self._server_says(response, call)}",
             call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
             retry_after_seconds(response.headers.get("Retry-After")),
+            response.status_code not in NOT_APPLIED_STATUSES,
         )
 
     def _headers(self, call: Call) -> dict[str, str]:
@@ -315,7 +323,8 @@ class HttpHub:
         if isinstance(exc, requests.ConnectTimeout):
             return Failure(HubTimeoutError, f"connecting to {where} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
-            return Failure(HubTimeoutError, f"{where} did not answer in time ({detail})", call.idempotent)
+            return Failure(HubTimeoutError, f"{where} did not answer in time ({detail})", call.idempotent,
+                           may_have_landed=True)
         if isinstance(exc, requests.exceptions.SSLError):
             return Failure(HubConnectionError, f"TLS with {where} failed ({detail}) — check the hub URL", False)
         if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
@@ -324,13 +333,14 @@ class HttpHub:
             message = f"the connection to {where} dropped ({detail})"
             if not call.idempotent:
                 message += "; the request may have been carried out, check before running it again"
-            return Failure(HubConnectionError, message, call.idempotent)
+            return Failure(HubConnectionError, message, call.idempotent, may_have_landed=True)
         return Failure(HubConnectionError, f"request to {where} failed ({detail})", False)
 
-    def _data(self, call: Call, response: requests.Response) -> JSON:
-        """The `data` of a success envelope; any other answer raises the error it stands for."""
+    def _data(self, call: Call, response: requests.Response, uncertain: bool = False) -> JSON:
+        """The `data` of a success envelope; any other answer raises the error it stands for (`uncertain`: an
+        earlier attempt of the call may have been carried out unanswered)."""
         if response.status_code >= 400:
-            raise self._status_error(call, response)
+            raise self._status_error(call, response, uncertain)
         if response.is_redirect:
             target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
             raise BadResponseError(f"{call.label}: {self.name} redirected to {target}; the API key is not sent "
@@ -354,7 +364,7 @@ class HttpHub:
         data: JSON = body["data"]
         return data
 
-    def _status_error(self, call: Call, response: requests.Response) -> HubError:
+    def _status_error(self, call: Call, response: requests.Response, uncertain: bool = False) -> HubError:
         """The one error for a final 4xx/5xx answer, with a sentence saying what to do."""
         status = response.status_code
         says = self._server_says(response)
@@ -371,8 +381,11 @@ class HttpHub:
         if status == 404 or (status == 400 and "invalid project" in says.lower()):
             return NotFoundError(self._not_found(call, status, says))
         if status == 412:
+            earlier = (" by this attempt; an earlier attempt, whose answer was lost, may have written before that"
+                       if uncertain else "")
             return ConflictError(self._redact(f"{call.label}: {self.name} refused the write (412{says}) — the "
-                                              f"project changed since it was read; nothing was written"))
+                                              f"project changed since it was read; nothing was written{earlier}"),
+                                 earlier_attempt_may_have_landed=uncertain)
         if status == 451:
             return BlockedError(
                 self._redact(
