@@ -366,17 +366,25 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
     if step is not None:
         step("reading the file")
     mine = load_text(text, filename)
-    ids = [ref.id for ref in mine.targets() if ref.id]
-    if ids and project_id not in ids:
-        raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
-                         "pull it into its own file (or add the project to the file's `projects:`)")
     if step is not None:
         step("reading the project")
+    project = hub.get_project(project_id)
+    _check_own_file(mine, project_id, project.get("name"), filename)
     from .merge_parts import merge_parts, uses_parts  # only pull --into needs it
 
     if uses_parts(mine, text):
-        return merge_parts(text, mine, hub.get_project(project_id), project_id, filename, step)
-    return merge_into(text, hub.get_project(project_id), filename, step, mine)
+        return merge_parts(text, mine, project, project_id, filename, step)
+    return merge_into(text, project, filename, step, mine)
+
+
+def _check_own_file(mine: Ontology, project_id: str, name: object, filename: str) -> None:
+    """Refuse a file whose projects (by id, or by name where it gives no id) are not this one."""
+    refs = mine.targets()
+    if refs and not any(ref.id == project_id if ref.id else ref.name == name for ref in refs):
+        named = ", ".join(ref.id or repr(ref.name) for ref in refs)
+        this = f"{project_id} ({name!r})" if isinstance(name, str) else project_id
+        raise InputError(f"{filename} is the label set of project {named}, not of {this}: pull it into its "
+                         "own file (or add the project to the file's `projects:`)")
 
 
 # --- guide and import -------------------------------------------------------------------------------------
