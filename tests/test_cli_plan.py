@@ -178,3 +178,28 @@ def test_a_leftover_renamed_from_plans_clean_against_an_empty_project(
     assert code == 0 and plan["changes"] == []
     assert plan["notes"] == [f"{path}:4:5: classifications[Sky]: renamed_from: 'Weather' is no longer needed "
                              "here: 'Sky' is live; remove it once the rename is applied to every project"]
+
+
+def test_plan_out_never_replaces_an_input_or_a_file_that_is_not_a_plan(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{local_hub.path}"
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    path = folder / "o.yaml"
+    text = "project:\n  name: New\ntools:\n  - point: Dot  # my comments\n  - include: parts.yaml\n"
+    path.write_text(text)
+    (folder / "parts.yaml").write_text("- point: Shared\n")
+    (tmp_path / "notes.txt").write_text("mine\n")
+    (tmp_path / "link.yaml").symlink_to(path)
+    reads, not_a_plan = "which this command reads", "exists and is not a plan file"
+    for out, files, said in [(path, [path], reads), (tmp_path / "link.yaml", [path], reads),
+                             (folder / "parts.yaml", [folder], reads), (tmp_path / "notes.txt", [path], not_a_plan)]:
+        before = out.read_text()
+        assert main(["plan", *map(str, files), "--hub", hub, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"--out {out} " in err and said in err
+        assert out.read_text() == before
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0  # a plan file is replaced
+    assert path.read_text() == text and json.loads(plan_file.read_text())["project_name"] == "New"
