@@ -31,6 +31,7 @@ from ango_ontology.errors import (
     BlockedError,
     ConflictError,
     ForbiddenError,
+    HubConfigError,
     HubConnectionError,
     HubError,
     HubTimeoutError,
@@ -39,7 +40,16 @@ from ango_ontology.errors import (
     ServerError,
 )
 from ango_ontology.hub.base import DEFAULT_HOST
-from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg, stage_names
+from ango_ontology.hub.calls import (
+    Call,
+    Failure,
+    Secret,
+    check_api_key,
+    created_batch,
+    dict_member,
+    seg,
+    stage_names,
+)
 from ango_ontology.hub.export_zip import export_params, unpack
 from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter, retry_after_seconds
 from ango_ontology.model import JSON
@@ -51,6 +61,14 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # 429 and 503 mean the server did not act, so even a create may be sent again; a 502/504 may hide a
 # request that was carried out, and repeating a create would then make a duplicate.
 NOT_APPLIED_STATUSES = frozenset({429, 503})
+# requests errors whose words quote a URL (a proxy's, with its password) or a header (the key): never shown.
+_QUOTING_ERRORS = (
+    requests.exceptions.InvalidURL,  # InvalidProxyURL too
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.ProxyError,
+    requests.exceptions.InvalidHeader,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +89,10 @@ class HttpHub:
         sleep: Sleep = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if "@" in base_url:
+            raise HubConfigError("a hub URL carries no user or password ('@'): give its scheme and host only; the "
+                                 "API key is given apart")
+        check_api_key(api_key)
         self.base_url = base_url.rstrip("/")
         self._key = Secret(api_key)
         self.timeout = timeout
@@ -318,8 +340,10 @@ class HttpHub:
         """Translate a requests exception; a create is retried only when it surely never left."""
         where = _where(call, self.name)
         # An export link may be signed: its path and query are as secret as a key, and the library's words
-        # quote them (re-encoded, so no search and replace could be sure to catch them): the type only.
-        detail = type(exc).__name__ if call.absolute else self._redact(f"{type(exc).__name__}: {exc}")
+        # quote them (re-encoded, so no search and replace could be sure to catch them): the type only. So for
+        # the errors whose words quote a URL or a header, a proxy's password and the key among them.
+        quoting = call.absolute or isinstance(exc, _QUOTING_ERRORS)
+        detail = type(exc).__name__ if quoting else self._redact(f"{type(exc).__name__}: {exc}")
         if isinstance(exc, requests.ConnectTimeout):
             return Failure(HubTimeoutError, f"connecting to {where} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
