@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -94,6 +95,7 @@ class HttpHub:
                                  "API key is given apart")
         check_api_key(api_key)
         self.base_url = base_url.rstrip("/")
+        _register_hub(self.base_url)
         self._key = Secret(api_key)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -214,6 +216,7 @@ class HttpHub:
             raise BadResponseError("GET /v2/export: data.exportPath is not an http(s) URL")
         same_host = (url.scheme, url.hostname, port) == (own.scheme, own.hostname, own.port)
         call = Call("GET", link, absolute=True, with_key=same_host)
+        _EXPORTING.active = True
         try:
             response = self._send(call)
         except HubError:
@@ -221,6 +224,8 @@ class HttpHub:
         except Exception as exc:  # anything else would carry the link into a --debug traceback
             raise HubConnectionError(f"{call.label}: the download from {url.hostname} failed "
                                      f"({type(exc).__name__})") from None
+        finally:
+            _EXPORTING.active = False
         if response.status_code >= 400:
             error = ServerError if response.status_code >= 500 else HubError
             raise error(f"{call.label}: {url.hostname} answered {response.status_code} — the export link may "
@@ -459,21 +464,60 @@ def _where(call: Call, hub: str) -> str:
     return f"{link.scheme}://{link.hostname}"
 
 
+_HUBS: set[tuple[str, int]] = set()  # (host, port) of every hub a client was made for: their paths may be logged
+_EXPORTING = threading.local()  # `active` while this thread downloads an export file
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _hub_address(scheme: str, host: str | None, port: int | None) -> tuple[str, int]:
+    return (host or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme.lower(), 0)
+
+
+def _register_hub(base_url: str) -> None:
+    try:
+        url = urlsplit(base_url)
+        _HUBS.add(_hub_address(url.scheme, url.hostname, url.port))
+    except ValueError:
+        pass  # a URL no request can be sent to: nothing of it is logged
+
+
 class _NoExportLinks(logging.Filter):
     """Keeps export links out of urllib3's debug log, which writes request lines (and retries, redirects) with
-    their path and query: any path or URL that is not one of the hub's (`/v2/…`) is logged as `<export link>`."""
+    their path and query: a path or URL is shown only when it is a hub's (by host and port), and never while
+    this thread downloads an export (whose link may be signed, whatever its host or path)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_masked(arg) for arg in record.args)
+            record.args = _masked(record.args)
         return True
 
 
-def _masked(arg: object) -> object:
-    if not isinstance(arg, str):
+def _masked(args: tuple[object, ...]) -> tuple[object, ...]:
+    """A log record's arguments with every path or URL that may be an export link as `<export link>`.
+
+    A request line names its host (`scheme, host, port, method, path, …`), a URL its own; a path alone (a
+    retry's) is a hub's unless this thread is downloading an export."""
+    exporting = getattr(_EXPORTING, "active", False)
+    line_host: bool | None = None
+    if len(args) >= 5 and args[0] in _DEFAULT_PORTS and isinstance(args[1], str):
+        port = args[2] if isinstance(args[2], int) else None
+        line_host = _hub_address(str(args[0]), args[1], port) in _HUBS
+    return tuple(_masked_arg(arg, exporting, line_host) for arg in args)
+
+
+def _masked_arg(arg: object, exporting: bool, line_host: bool | None) -> object:
+    if not isinstance(arg, str) or not (arg.startswith("/") or "://" in arg):
         return arg
-    path = urlsplit(arg).path if "://" in arg else arg
-    return "<export link>" if path.startswith("/") and not path.startswith("/v2/") else arg
+    if exporting:
+        return "<export link>"
+    if "://" in arg:
+        try:
+            url = urlsplit(arg)
+            ours = _hub_address(url.scheme, url.hostname, url.port) in _HUBS
+        except ValueError:
+            ours = False
+        return arg if ours else "<export link>"
+    return arg if line_host is not False else "<export link>"
 
 
 logging.getLogger("urllib3.connectionpool").addFilter(_NoExportLinks())
