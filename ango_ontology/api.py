@@ -27,7 +27,7 @@ from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
 from .environments import effective
-from .errors import AngoOntologyError, InputError, OntologyInvalid, Problem
+from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
 from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
 from .hub.base import hub_identity
@@ -239,7 +239,7 @@ def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None =
 
 
 def needs_write(run: ProjectRun) -> bool:
-    """Whether applying a planned run changes the hub: a label set to push, or a project to create."""
+    """Whether applying a planned run changes the hub: a label set to push, a project or batches to create."""
     return run.plan is not None and (not run.plan.is_empty or (run.target is not None and
                                                                  run.target.project_id is None))
 
@@ -257,6 +257,9 @@ def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRu
                          "pass the same --hub, or plan again")
     ref = ProjectRef(id=saved.project, name=saved.project_name)
     target = find(hub, ref)
+    if target.project_id is None and not saved.creates_project:
+        raise PlanFileInvalid(f"project {saved.project_name!r} is not on the hub and the plan does not create it "
+                              "(it was edited, or made before plans said so); run plan again")
     live = Live.read(live_schema(hub, target))
     check_saved(saved, live)
     return ProjectRun(ref, target, count_impact(hub, saved, live, target.project_id), live=live, saved=True)

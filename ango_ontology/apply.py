@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .backups import BackupStore
 from .diff import make_plan
-from .errors import DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
+from .errors import AngoOntologyError, DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
 from .hub.base import Hub
 from .live import Live
 from .locks import LockSettings, ProjectLocks, project_locks
@@ -164,14 +164,31 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
             check_saved(plan, current)  # against the state just read, under the lock
         plan = count_impact(hub, plan, current, target.project_id)
         check_allowed(plan, allow_destructive, rollback=safety.rollback)
-        project_id, created = ensure(hub, target)
-        if created:
-            locks.add(project_id, None)
-        backup = None
-        if not plan.is_empty:
+        return _carry_out(hub, plan, target, store, source, [*plan.batches, *batches], safety, locks)
+
+
+def _carry_out(hub: Hub, plan: Plan, target: Target, store: BackupStore, source: str | None, batches: list[str],
+               safety: Safety, locks: ProjectLocks) -> Outcome:
+    """Create the project if need be, write and verify the label set, create the missing batches; an error
+    says what was done before it (a project created, a label set written and verified)."""
+    project_id, created = ensure(hub, target)
+    done: list[str] = []
+    if created:
+        locks.add(project_id, None)
+        journal = safety.journal if safety.journal is not None else Journal()
+        done.append(journal.created(project_id, target.ref).state())
+    backup = None
+    try:
+        if plan.changes:
             backup, before = write(hub, project_id, plan, store=store, source=source, journal=safety.journal,
                                    wording=safety.wording, project_name=target.ref.name or plan.project_name,
                                    rollback_to=safety.rollback_to)
             verify(hub, project_id, plan, before, backup, safety.wording)
-        made = ensure_batches(hub, project_id, list(batches)) if batches else []
-    return Outcome(project_id, plan, not plan.is_empty, created, tuple(made), backup)
+            done.append(f"the label set of project {project_id} was written and verified (the label set before "
+                        f"it is saved in {backup})")
+        made = ensure_batches(hub, project_id, list(dict.fromkeys(batches))) if batches else []
+    except AngoOntologyError as error:
+        if done:
+            error.message = f"{error.message}\nBefore that, {'; '.join(done)}."
+        raise
+    return Outcome(project_id, plan, bool(plan.changes), created, tuple(made), backup)
