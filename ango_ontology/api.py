@@ -23,14 +23,13 @@ from datetime import datetime
 
 from . import fmt as _fmt
 from .activity import report
-from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
+from .apply import Outcome, Safety, apply_plan, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
 from .environments import effective
-from .errors import AngoOntologyError, InputError, OntologyInvalid, PlanFileInvalid, Problem
+from .errors import AngoOntologyError, InputError, OntologyInvalid, Problem
 from .guide import guide_html, guide_markdown, version_of
 from .hub import Hub, open_hub
-from .hub.base import hub_identity
 from .importers import SOURCES, Imported, import_file
 from .jobs import Attribute, Job, Source, jobs_of, jobs_of_sources, load_sources, plan_jobs
 from .live import Live
@@ -40,11 +39,11 @@ from .locks import LockSettings, Notify
 from .merge import merge_into
 from .model import JSON, SECTION_NAMES, Ontology, ProjectRef
 from .plan import Plan
-from .projects import Target, choose_refs, find, live_schema
+from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
 from .revisions import folder_files, joined, load_spec, source_file
 from .runs import Progress, ProjectRun, apply_all
-from .saved import SavedPlan, read_plan, read_plans, saved_plans_json
+from .saved import SavedPlan, plan_saved, plan_saved_set, read_plan, read_plans, saved_plans_json
 from .sources import expand, label_sets
 from .wire import from_category_schema
 from .writing import Journal
@@ -242,53 +241,6 @@ def needs_write(run: ProjectRun) -> bool:
     """Whether applying a planned run changes the hub: a label set to push, a project or batches to create."""
     return run.plan is not None and (not run.plan.is_empty or (run.target is not None and
                                                                  run.target.project_id is None))
-
-
-def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRun:
-    """A saved plan made ready to apply: checked against this hub and project (found by name when the plan
-    names no id), its changes re-derived and its destructive changes counted afresh. `projects` (ids or
-    names) may only name the plan's own project."""
-    others = [selector for selector in projects if selector not in _names_of(saved)]
-    if others:
-        raise InputError(f"this plan is for project {saved.project or saved.project_name}, not "
-                         f"{', '.join(others)}; a saved plan applies to the project it was made for")
-    if saved.hub and hub_identity(saved.hub) != hub_identity(hub.name):
-        raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
-                         "pass the same --hub, or plan again")
-    ref = ProjectRef(id=saved.project, name=saved.project_name)
-    target = find(hub, ref)
-    if target.project_id is None and not saved.creates_project:
-        raise PlanFileInvalid(f"project {saved.project_name!r} is not on the hub and the plan does not create it "
-                              "(it was edited, or made before plans said so); run plan again")
-    live = Live.read(live_schema(hub, target))
-    check_saved(saved, live)
-    return ProjectRun(ref, target, count_impact(hub, saved, live, target.project_id), live=live, saved=True)
-
-
-def _names_of(saved: Plan) -> set[str]:
-    """What `--project` may call a saved plan's project: its id and its name."""
-    return {name for name in (saved.project, saved.project_name) if name}
-
-
-def plan_saved_set(hub: Hub, saved: Sequence[SavedPlan], projects: Sequence[str] = ()) -> list[ProjectRun]:
-    """The plans of a plan file made ready to apply, like `plan_saved`; one that fails is a failed run.
-
-    `projects` narrows the set to those plans' projects (ids or names); naming one the set has no plan for is
-    an error.
-    """
-    unknown = [selector for selector in projects if not any(selector in _names_of(s.plan) for s in saved)]
-    if unknown:
-        raise InputError(f"the plan file holds no plan for project {', '.join(unknown)}")
-    chosen = [s for s in saved if not projects or _names_of(s.plan) & set(projects)]
-    runs = []
-    for entry in chosen:
-        ref = ProjectRef(id=entry.plan.project, name=entry.plan.project_name)
-        try:
-            run = plan_saved(hub, entry.plan)
-        except AngoOntologyError as error:
-            run = ProjectRun(ref, error=error)
-        runs.append(replace(run, source=entry.source, environment=entry.environment, batches=entry.batches))
-    return runs
 
 
 def project_id_of(selector: str, *, backups: BackupStore | None = None, hub: Hub | None = None) -> str:
