@@ -278,3 +278,15 @@ def test_a_saved_plan_that_does_not_say_it_creates_a_missing_project_is_refused(
     capsys.readouterr()
     assert main(["apply", str(plan_file), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 1
     assert "the plan does not create it" in capsys.readouterr().err and local_hub.list_projects() == []
+
+
+def test_an_output_is_compared_with_the_inputs_that_exist_by_file_not_by_name(tmp_path: Path) -> None:
+    from ango_ontology.commands.options import refuse_overwriting_inputs
+    from ango_ontology.errors import InputError
+
+    out = str(tmp_path / "out.json")
+    Path(out).write_text("{}")
+    refuse_overwriting_inputs(out, [str(tmp_path / "missing.yaml")])  # an input that is not there is no file
+    refuse_overwriting_inputs(str(tmp_path / "new.json"), [out])  # nor is an output that is not there yet
+    with pytest.raises(InputError, match=r"is the same file as .*/\./out\.json, which this command reads"):
+        refuse_overwriting_inputs(out, [f"{tmp_path}/./out.json"])

@@ -575,5 +575,6 @@ def test_urls_and_request_lines_of_hosts_that_are_no_hub_are_masked_outside_a_do
         assert _masked(line)[4] == "<export link>"
         assert _masked(("http", "127.0.0.1", 7001, "GET", "/v2/project/p", "HTTP/1.1", 200, 3))[4] == "/v2/project/p"
         assert _masked(("http://LOCALHOST.example:80/x?s=1",)) == ("<export link>",)
+        assert _masked(("http://127.0.0.1:99999/x?s=1", 3)) == ("<export link>", 3)  # a port no URL can have
     finally:
         hub.close()

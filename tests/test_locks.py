@@ -152,3 +152,5 @@ def test_hubs_that_differ_in_port_path_or_host_have_their_own_identity() -> None
     assert len({hub_identity(name) for name in names}) == len(names)
     assert hub_identity("http://[::1]:9") == hub_identity("http://127.0.0.1:9") == hub_identity("http://localhost:9")
     assert hub_identity("local:./x.db") == hub_identity(f"local:{Path('x.db').resolve()}")
+    assert hub_identity("https://[2001:DB8::1]:443/") == "https://[2001:db8::1]"
+    assert hub_identity("https://hub.example:99999") == "https://hub.example:99999"  # unreadable: as it is
