@@ -23,7 +23,7 @@ from datetime import datetime
 
 from . import fmt as _fmt
 from .activity import report
-from .apply import Outcome, Safety, apply_plan, check_saved, count_impact
+from .apply import Outcome, Safety, apply_plan, count_impact
 from .backups import Backup, BackupStore
 from .diff import make_plan
 from .environments import effective
@@ -43,7 +43,7 @@ from .projects import Target, choose_refs, live_schema
 from .pull import pull_yaml
 from .revisions import folder_files, joined, load_spec, source_file
 from .runs import Progress, ProjectRun, apply_all
-from .saved import SavedPlan, read_plan, read_plans, saved_plans_json
+from .saved import SavedPlan, plan_saved, plan_saved_set, read_plan, read_plans, saved_plans_json
 from .sources import expand, label_sets
 from .wire import from_category_schema
 from .writing import Journal
@@ -238,44 +238,9 @@ def apply(hub: Hub, runs: Sequence[ProjectRun], *, backups: BackupStore | None =
 
 
 def needs_write(run: ProjectRun) -> bool:
-    """Whether applying a planned run changes the hub: a label set to push, or a project to create."""
+    """Whether applying a planned run changes the hub: a label set to push, a project or batches to create."""
     return run.plan is not None and (not run.plan.is_empty or (run.target is not None and
                                                                  run.target.project_id is None))
-
-
-def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRun:
-    """A saved plan made ready to apply: checked against this hub and project, its changes re-derived and
-    its destructive changes counted afresh."""
-    if projects and saved.project not in projects:
-        raise InputError(f"this plan is for project {saved.project or saved.project_name}, not "
-                         f"{', '.join(projects)}; a saved plan applies to the project it was made for")
-    if saved.hub and saved.hub != hub.name:
-        raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
-                         "pass the same --hub, or plan again")
-    ref = ProjectRef(id=saved.project, name=saved.project_name)
-    target = Target(ref, saved.project)
-    live = Live.read(live_schema(hub, target))
-    check_saved(saved, live)
-    return ProjectRun(ref, target, count_impact(hub, saved, live), live=live)
-
-
-def plan_saved_set(hub: Hub, saved: Sequence[SavedPlan], projects: Sequence[str] = ()) -> list[ProjectRun]:
-    """The plans of a plan file made ready to apply, like `plan_saved`; one that fails is a failed run.
-
-    `projects` narrows the set to those plans' projects (ids or names); naming none of them is an error.
-    """
-    chosen = [s for s in saved if not projects or s.plan.project in projects or s.plan.project_name in projects]
-    if not chosen:
-        raise InputError(f"the plan file holds no plan for project {', '.join(projects)}")
-    runs = []
-    for entry in chosen:
-        ref = ProjectRef(id=entry.plan.project, name=entry.plan.project_name)
-        try:
-            run = plan_saved(hub, entry.plan)
-        except AngoOntologyError as error:
-            run = ProjectRun(ref, error=error)
-        runs.append(replace(run, source=entry.source, environment=entry.environment, batches=entry.batches))
-    return runs
 
 
 def project_id_of(selector: str, *, backups: BackupStore | None = None, hub: Hub | None = None) -> str:
@@ -356,17 +321,25 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
     if step is not None:
         step("reading the file")
     mine = load_text(text, filename)
-    ids = [ref.id for ref in mine.targets() if ref.id]
-    if ids and project_id not in ids:
-        raise InputError(f"{filename} is the label set of project {', '.join(ids)}, not of {project_id}: "
-                         "pull it into its own file (or add the project to the file's `projects:`)")
     if step is not None:
         step("reading the project")
+    project = hub.get_project(project_id)
+    _check_own_file(mine, project_id, project.get("name"), filename)
     from .merge_parts import merge_parts, uses_parts  # only pull --into needs it
 
     if uses_parts(mine, text):
-        return merge_parts(text, mine, hub.get_project(project_id), project_id, filename, step)
-    return merge_into(text, hub.get_project(project_id), filename, step, mine)
+        return merge_parts(text, mine, project, project_id, filename, step)
+    return merge_into(text, project, filename, step, mine)
+
+
+def _check_own_file(mine: Ontology, project_id: str, name: object, filename: str) -> None:
+    """Refuse a file whose projects (by id, or by name where it gives no id) are not this one."""
+    refs = mine.targets()
+    if refs and not any(ref.id == project_id if ref.id else ref.name == name for ref in refs):
+        named = ", ".join(ref.id or repr(ref.name) for ref in refs)
+        this = f"{project_id} ({name!r})" if isinstance(name, str) else project_id
+        raise InputError(f"{filename} is the label set of project {named}, not of {this}: pull it into its "
+                         "own file (or add the project to the file's `projects:`)")
 
 
 # --- guide and import -------------------------------------------------------------------------------------

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from .backups import BackupStore
 from .diff import make_plan
-from .errors import DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
+from .errors import AngoOntologyError, DestructiveRefused, PlanFileInvalid, ProtectedNodeError, StalePlanError
 from .hub.base import Hub
 from .live import Live
-from .locks import LockSettings, project_locks
+from .locks import LockSettings, ProjectLocks, project_locks
 from .plan import Change, Plan
 from .projects import Target, ensure, ensure_batches, find, live_schema
-from .usage import read_usage, with_impact
+from .usage import Usage, read_usage, with_impact
 from .wire import fingerprint, from_category_schema
 from .writing import Journal, Wording, listing, replanned, verify, write
 
@@ -31,12 +31,16 @@ class Outcome:
     backup: Path | None
 
 
-def count_impact(hub: Hub, plan: Plan, live: Live) -> Plan:
-    """The plan with the live annotation count of each destructive change (one export of the project),
-    unknown where the count cannot be trusted."""
-    if not plan.destructive or plan.project is None:
+def count_impact(hub: Hub, plan: Plan, live: Live, project_id: str | None = None) -> Plan:
+    """The plan with the live annotation count of each destructive change (one export of the project
+    `project_id`, else the plan's), unknown where the count cannot be trusted or no project is known to count."""
+    if not plan.destructive:
         return plan
-    return with_impact(plan, live.ontology, read_usage(hub, plan.project, live.ontology))
+    project = project_id or plan.project
+    if project is None:  # never skipped: a plan that names no project still orphans what its changes delete
+        return with_impact(plan, live.ontology, Usage.failed("the plan names no project whose annotations "
+                                                             "could be counted"))
+    return with_impact(plan, live.ontology, read_usage(hub, project, live.ontology))
 
 
 def _essence(change: Change, legacy: bool = False) -> tuple[object, ...]:
@@ -115,6 +119,15 @@ def current_state(hub: Hub, target: Target, known: Live | None = None) -> tuple[
     return fresh, Live.read(schema)
 
 
+def _resolved(hub: Hub, target: Target, known: Live | None, locks: ProjectLocks) -> tuple[Target, Live]:
+    """`current_state`, holding the project's lock by id too (before reading it) when it is found by name."""
+    if target.project_id is None:
+        target = find(hub, target.ref)
+        if target.project_id is not None:
+            locks.add(target.project_id, None)
+    return current_state(hub, target, known)
+
+
 @dataclass(frozen=True)
 class Safety:
     """How an apply keeps out of others' way and says what it did: its run locks, its journal of writes,
@@ -124,6 +137,7 @@ class Safety:
     journal: Journal | None = None
     rollback: bool = False
     rollback_to: str | None = None  # the backup a rollback restores, recorded in the backup it leaves
+    saved: bool = False  # the plan was read from a plan file: its changes are checked again inside the lock
 
     @property
     def wording(self) -> Wording:
@@ -144,21 +158,40 @@ def apply_plan(hub: Hub, plan: Plan, target: Target, *, store: BackupStore, live
     store.check_writable()  # before a lock or a project is made: a failure here must leave the hub untouched
     with project_locks(hub, store.root, safety.locks) as locks:
         locks.add(target.project_id, target.ref.name)
-        target, current = current_state(hub, target, live)
+        target, current = _resolved(hub, target, live, locks)
         if current.fingerprint != plan.live_fingerprint:
             raise StalePlanError(f"the plan is stale: project {target.label} changed since it was planned "
                                  f"(someone edited it, or another apply ran); {safety.wording.rerun}"
                                  f"\n{since(plan, current)}")
-        plan = count_impact(hub, plan, current)
+        if safety.saved:
+            check_saved(plan, current)  # against the state just read, under the lock
+        plan = count_impact(hub, plan, current, target.project_id)
         check_allowed(plan, allow_destructive, rollback=safety.rollback)
-        project_id, created = ensure(hub, target)
-        if created:
-            locks.add(project_id, None)
-        backup = None
-        if not plan.is_empty:
+        return _carry_out(hub, plan, target, store, source, [*plan.batches, *batches], safety, locks)
+
+
+def _carry_out(hub: Hub, plan: Plan, target: Target, store: BackupStore, source: str | None, batches: list[str],
+               safety: Safety, locks: ProjectLocks) -> Outcome:
+    """Create the project if need be, write and verify the label set, create the missing batches; an error
+    says what was done before it (a project created, a label set written and verified)."""
+    project_id, created = ensure(hub, target)
+    done: list[str] = []
+    if created:
+        locks.add(project_id, None)
+        journal = safety.journal if safety.journal is not None else Journal()
+        done.append(journal.created(project_id, target.ref).state())
+    backup = None
+    try:
+        if plan.changes:
             backup, before = write(hub, project_id, plan, store=store, source=source, journal=safety.journal,
                                    wording=safety.wording, project_name=target.ref.name or plan.project_name,
                                    rollback_to=safety.rollback_to)
             verify(hub, project_id, plan, before, backup, safety.wording)
-        made = ensure_batches(hub, project_id, list(batches)) if batches else []
-    return Outcome(project_id, plan, not plan.is_empty, created, tuple(made), backup)
+            done.append(f"the label set of project {project_id} was written and verified (the label set before "
+                        f"it is saved in {backup})")
+        made = ensure_batches(hub, project_id, list(dict.fromkeys(batches))) if batches else []
+    except AngoOntologyError as error:
+        if done:
+            error.message = f"{error.message}\nBefore that, {'; '.join(done)}."
+        raise
+    return Outcome(project_id, plan, bool(plan.changes), created, tuple(made), backup)

@@ -171,7 +171,15 @@ class BadResponseError(HubError):
 
 
 class ConflictError(HubError):
-    """412: the project no longer holds the label set the write was planned against; nothing was written."""
+    """412: the project no longer holds the label set the write was planned against; this request wrote nothing.
+
+    `earlier_attempt_may_have_landed`: the request was sent again after an attempt whose answer was lost (a
+    dropped connection, a read timeout, a 502/504), and that attempt may have written before someone else did.
+    """
+
+    def __init__(self, message: str, *, earlier_attempt_may_have_landed: bool = False) -> None:
+        super().__init__(message)
+        self.earlier_attempt_may_have_landed = earlier_attempt_may_have_landed
 
 
 class ApplyError(AngoOntologyError):

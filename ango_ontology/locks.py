@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .backups import user_name
 from .errors import HubError, LockTimeout
-from .hub.base import Hub
+from .hub.base import Hub, hub_identity
 
 DEFAULT_TIMEOUT = 120.0
 LOCK_FOLDER = ".locks"
@@ -180,7 +180,7 @@ class ProjectLocks:
         """Hold the lock of the project (of its name, when it has no id yet) until the apply ends."""
         key, label = (f"id:{project_id}", f"project {project_id}") if project_id else \
             (f"name:{name}", f"the project named {name!r}")
-        self.stack.enter_context(self.book.hold(f"{self.hub.name}\n{key}", label))
+        self.stack.enter_context(self.book.hold(f"{hub_identity(self.hub.name)}\n{key}", label))
 
 
 @contextmanager

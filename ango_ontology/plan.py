@@ -254,6 +254,8 @@ class Plan:
     live_schema: JSON | None = field(default=None, hash=False, compare=False, repr=False)
     notes: tuple[str, ...] = ()  # what the reader should know that is no change (a leftover renamed_from)
     since: str | None = None  # the last applied version the changes were told apart against (see drift.py)
+    creates_project: bool = False  # the project is not on the hub: apply creates it (by its name)
+    batches: tuple[str, ...] = ()  # batches the label set asks for that the project lacks: apply creates them
 
     @classmethod
     def build(cls, changes: Iterable[Change], desired_schema: JSON, live_fingerprint: str, *,
@@ -271,7 +273,8 @@ class Plan:
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes
+        """Whether apply has nothing to do: no change to the label set, no project and no batch to create."""
+        return not (self.changes or self.creates_project or self.batches)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -339,6 +342,8 @@ class Plan:
             "desired_schema": self.desired_schema,
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"since": self.since} if self.since is not None else {}),
+            **({"create_project": True} if self.creates_project else {}),
+            **({"batches": list(self.batches)} if self.batches else {}),
         }
         if saved and self.live_schema is not None:
             out["live_schema"] = self.live_schema
@@ -356,7 +361,8 @@ class Plan:
                 base=SourceFile.from_json(data.get("base")), live_schema=data.get("live_schema"),
                 notes=data.get("notes", ()),
             )
-            plan = replace(plan, since=data.get("since"))
+            plan = replace(plan, since=data.get("since"), creates_project=data.get("create_project", False),
+                           batches=tuple(data.get("batches", ())))
         except ValueError as error:  # what the JSON Schema cannot say: an unknown action, mismatched paths
             raise PlanFileInvalid(f"the saved plan is not consistent ({error}); run plan again") from None
         if plan.desired_fingerprint != data["desired_fingerprint"] or plan.summary() != data["summary"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from .errors import InputError, NotFoundError
@@ -78,6 +79,20 @@ def ensure(hub: Hub, target: Target) -> tuple[str, bool]:
     if "_id" not in project:
         raise NotFoundError(f"creating project {target.ref.name!r} returned no id")
     return str(project["_id"]), True
+
+
+def missing_batches(hub: Hub, project_id: str | None, names: list[str]) -> tuple[str, ...]:
+    """The batches of `names` the project lacks (all of them for a project still to be created), each once."""
+    if not names:
+        return ()
+    existing = {b.get("name") for b in hub.get_batches(project_id)} if project_id is not None else set()
+    return tuple(name for name in dict.fromkeys(names) if name not in existing)
+
+
+def pin_line(ref: ProjectRef, project_id: str) -> str:
+    """The `project:` line that names a project created by name by its id from now on."""
+    described = f", description: {json.dumps(ref.description, ensure_ascii=False)}" if ref.description else ""
+    return f"project: {{id: {project_id}, name: {json.dumps(ref.name, ensure_ascii=False)}{described}}}"
 
 
 def ensure_batches(hub: Hub, project_id: str, names: list[str]) -> list[str]:

@@ -15,7 +15,8 @@ from .hub.base import Hub
 from .live import Live
 from .model import Ontology, ProjectRef
 from .plan import Plan, SourceFile
-from .projects import Target, find, live_project
+from .projects import Target, find, live_project, missing_batches
+from .writing import Journal
 
 MAX_WORKERS = 4
 Progress = Callable[[int, int], None]
@@ -36,6 +37,7 @@ class ProjectRun:
     source: str | None = None  # the file the label set came from, in a run over several
     environment: str | None = None  # its environment, when the file has `environments:`
     batches: tuple[str, ...] = ()  # the batches its label set asks for
+    saved: bool = False  # its plan was read from a plan file (checked again when applied)
 
     @property
     def label(self) -> str:
@@ -83,6 +85,8 @@ def plan_one(hub: Hub, ontology: Ontology, ref: ProjectRef, *, check_usage: bool
         live = Live.read(schema)
         plan = make_plan(ontology, live, project=target.project_id, project_name=name or ref.name, hub=hub.name,
                          source=source)
+        plan = replace(plan, creates_project=target.project_id is None,
+                       batches=missing_batches(hub, target.project_id, ontology.batches))
         if check_usage:
             plan = count_impact(hub, plan, live)
         return ProjectRun(ref, target, plan, live=live)
@@ -117,7 +121,11 @@ def _once(runs: list[ProjectRun]) -> list[ProjectRun]:
 def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, source: str | None,
               batches: Sequence[str], allow_destructive: bool, safety: Safety | None = None,
               progress: Progress | None = None) -> list[ProjectRun]:
-    """Apply each planned project concurrently; a failure in one leaves the others to complete."""
+    """Apply each planned project concurrently; a failure in one leaves the others to complete. A project
+    created before a failure is named by its id in the failed run."""
+    safety = safety or Safety()
+    journal = safety.journal if safety.journal is not None else Journal(safety.wording)
+    safety = replace(safety, journal=journal)
 
     def work(run: ProjectRun) -> ProjectRun:
         if run.error is not None or run.plan is None or run.target is None:
@@ -125,11 +133,17 @@ def apply_all(hub: Hub, runs: Sequence[ProjectRun], *, store: BackupStore, sourc
         try:
             outcome = apply_plan(hub, run.plan, run.target, store=store, live=run.live,
                                  source=source or run.source, batches=batches or run.batches,
-                                 allow_destructive=allow_destructive, safety=safety)
+                                 allow_destructive=allow_destructive, safety=replace(safety, saved=run.saved))
             return replace(run, outcome=outcome)
         except AngoOntologyError as error:
-            return replace(run, error=error)
+            return replace(run, error=error, target=_created(run, journal))
         except Exception as error:  # a bug in one project must not hide the others' results
-            return replace(run, error=InternalError.wrap(error))
+            return replace(run, error=InternalError.wrap(error), target=_created(run, journal))
 
     return _each(runs, work, progress)
+
+
+def _created(run: ProjectRun, journal: Journal) -> Target | None:
+    """The run's target, with the id of the project this run created for it, if it did."""
+    created = journal.created_for(run.ref)
+    return run.target if created is None or run.target is None else replace(run.target, project_id=created)

@@ -1,17 +1,21 @@
 """Saved plans: a plan file (one project, `plan.schema.json`) or a plan set (several, each with its file,
-environment and batches), as `plan --out` writes them and `apply PLANFILE` reads them."""
+environment and batches), as `plan --out` writes them and `apply PLANFILE` reads them and checks them."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError, PlanFileInvalid
-from .model import JSON
+from .apply import check_saved, count_impact
+from .errors import AngoOntologyError, InputError, PlanFileInvalid
+from .hub.base import Hub, hub_identity
+from .live import Live
+from .model import JSON, ProjectRef
 from .plan import FORMAT_VERSION, Plan
+from .projects import find, live_schema
 from .runs import ProjectRun
 
 
@@ -106,4 +110,53 @@ def saved_plans_json(runs: Sequence[ProjectRun]) -> JSON:
                        "plan": run.plan.to_json(saved=True)} for run in planned if run.plan is not None]}
 
 
-__all__ = ["SavedPlan", "read_plan", "read_plans", "saved_plans_json"]
+# --- a saved plan made ready to apply ------------------------------------------------------------------------
+
+def plan_saved(hub: Hub, saved: Plan, projects: Sequence[str] = ()) -> ProjectRun:
+    """A saved plan made ready to apply: checked against this hub and project (found by name when the plan
+    names no id), its changes re-derived and its destructive changes counted afresh. `projects` (ids or
+    names) may only name the plan's own project."""
+    others = [selector for selector in projects if selector not in _names_of(saved)]
+    if others:
+        raise InputError(f"this plan is for project {saved.project or saved.project_name}, not "
+                         f"{', '.join(others)}; a saved plan applies to the project it was made for")
+    if saved.hub and hub_identity(saved.hub) != hub_identity(hub.name):
+        raise InputError(f"this plan was made against {saved.hub}, not {hub.name}; "
+                         "pass the same --hub, or plan again")
+    ref = ProjectRef(id=saved.project, name=saved.project_name)
+    target = find(hub, ref)
+    if target.project_id is None and not saved.creates_project:
+        raise PlanFileInvalid(f"project {saved.project_name!r} is not on the hub and the plan does not create it "
+                              "(it was edited, or made before plans said so); run plan again")
+    live = Live.read(live_schema(hub, target))
+    check_saved(saved, live)
+    return ProjectRun(ref, target, count_impact(hub, saved, live, target.project_id), live=live, saved=True)
+
+
+def _names_of(saved: Plan) -> set[str]:
+    """What `--project` may call a saved plan's project: its id and its name."""
+    return {name for name in (saved.project, saved.project_name) if name}
+
+
+def plan_saved_set(hub: Hub, saved: Sequence[SavedPlan], projects: Sequence[str] = ()) -> list[ProjectRun]:
+    """The plans of a plan file made ready to apply, like `plan_saved`; one that fails is a failed run.
+
+    `projects` narrows the set to those plans' projects (ids or names); naming one the set has no plan for is
+    an error.
+    """
+    unknown = [selector for selector in projects if not any(selector in _names_of(s.plan) for s in saved)]
+    if unknown:
+        raise InputError(f"the plan file holds no plan for project {', '.join(unknown)}")
+    chosen = [s for s in saved if not projects or _names_of(s.plan) & set(projects)]
+    runs = []
+    for entry in chosen:
+        ref = ProjectRef(id=entry.plan.project, name=entry.plan.project_name)
+        try:
+            run = plan_saved(hub, entry.plan)
+        except AngoOntologyError as error:
+            run = ProjectRun(ref, error=error)
+        runs.append(replace(run, source=entry.source, environment=entry.environment, batches=entry.batches))
+    return runs
+
+
+__all__ = ["SavedPlan", "plan_saved", "plan_saved_set", "read_plan", "read_plans", "saved_plans_json"]

@@ -13,9 +13,9 @@ from .diff import make_plan
 from .errors import ApplyError, ConflictError, HubError, StalePlanError, VerificationFailed
 from .hub.base import Hub
 from .live import Live
-from .model import JSON
+from .model import JSON, ProjectRef
 from .plan import Change, Plan
-from .projects import schema_of
+from .projects import pin_line, schema_of
 from .wire import fingerprint, from_category_schema
 
 
@@ -85,13 +85,39 @@ class Write:
         return f"project {self.project_id} holds neither its old nor the planned label set ({saved}; {look})"
 
 
+@dataclass(frozen=True)
+class Creation:
+    """A project an apply created (by name): it stays on the hub whatever happens next."""
+
+    project_id: str
+    ref: ProjectRef
+
+    def state(self) -> str:
+        return (f"project {self.ref.name!r} was created with id {self.project_id} (pin it in its file: "
+                f"`{pin_line(self.ref, self.project_id)}`, or a later apply creates it again)")
+
+
 class Journal:
-    """The writes of one apply run, across its threads; read after an interruption to say what was written."""
+    """The projects created and the writes of one apply run, across its threads; read after an interruption
+    (or a failure) to say what was done."""
 
     def __init__(self, wording: Wording | None = None) -> None:
         self.wording = wording or Wording()
         self._lock = threading.Lock()
         self._writes: list[Write] = []
+        self._created: list[Creation] = []
+
+    def created(self, project_id: str, ref: ProjectRef) -> Creation:
+        """Record a project this run created."""
+        creation = Creation(project_id, ref)
+        with self._lock:
+            self._created.append(creation)
+        return creation
+
+    def created_for(self, ref: ProjectRef) -> str | None:
+        """The id of the project this run created for `ref`, if it created one."""
+        with self._lock:
+            return next((c.project_id for c in self._created if c.ref is ref), None)
 
     def start(self, write: Write) -> Write:
         with self._lock:
@@ -104,12 +130,12 @@ class Journal:
             self._writes.remove(write)
 
     def report(self, hub: Hub) -> str:
-        """`nothing was written`, or what each write left in its project."""
+        """`nothing was written`, or each project created and what each write left in its project."""
         with self._lock:
-            writes = list(self._writes)
-        if not writes:
+            writes, created = list(self._writes), list(self._created)
+        if not writes and not created:
             return "nothing was written"
-        return "; ".join(write.state(hub, self.wording) for write in writes)
+        return "; ".join([*(c.state() for c in created), *(write.state(hub, self.wording) for write in writes)])
 
 
 def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: str | None,
@@ -133,8 +159,10 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
     entry = journal.start(Write(project_id, backup, plan.live_fingerprint, plan.desired_fingerprint))
     try:
         hub.create_label_set(project_id, plan.desired_schema, expected=plan.live_fingerprint)
-    except ConflictError:
+    except ConflictError as error:
         if not _landed(hub, project_id, plan):
+            if error.earlier_attempt_may_have_landed:
+                raise ApplyError(_overwritten_after_landing(project_id, backup, wording)) from None
             _forget(store, journal, entry)
             raise StalePlanError(f"another writer changed project {project_id} between this run's last read "
                                  "and its write; the hub refused the write and nothing was written: "
@@ -146,6 +174,14 @@ def write(hub: Hub, project_id: str, plan: Plan, *, store: BackupStore, source: 
         raise ApplyError(f"the write to project {project_id} failed: {error}\n{state}") from None
     entry.done = True
     return backup, before
+
+
+def _overwritten_after_landing(project_id: str, backup: Path, wording: Wording) -> str:
+    """A retried write refused after an attempt whose answer was lost: it may have landed and been overwritten."""
+    return (f"the write to project {project_id} may have happened and then been changed by another writer: an "
+            "attempt whose answer was lost may have landed, and when it was sent again the project held something "
+            f"else, so the hub refused it. The label set read just before the write is saved in {backup} "
+            f"(`ango-ontology rollback {project_id}` restores it); {wording.look(project_id)}.")
 
 
 def _landed(hub: Hub, project_id: str, plan: Plan) -> bool:

@@ -35,3 +35,12 @@ def test_an_invalid_label_set_gets_no_guide(tmp_path: Path, capsys: pytest.Captu
     assert main(["guide", str(broken), "-o", str(out)]) == 1
     assert "unknown tool type 'polygn'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_guide_never_replaces_the_label_set_it_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "labels.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    assert main(["guide", str(path), "-o", str(tmp_path / "." / "labels.yaml")]) == 1
+    assert "which this command reads" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == before

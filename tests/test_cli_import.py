@@ -44,3 +44,12 @@ def test_strict_writes_nothing_when_anything_did_not_carry_over(tmp_path: Path,
 def test_a_missing_config_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "--from", "labelstudio", str(tmp_path / "nope.xml")]) == 1
     assert "nope.xml: no such file" in capsys.readouterr().err
+
+
+def test_the_output_is_never_the_configuration_it_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "cvat.json"
+    config.write_text((DATA / "cvat-traffic.json").read_text(encoding="utf-8"), encoding="utf-8")
+    before = config.read_text(encoding="utf-8")
+    assert main(["import", "--from", "cvat", str(config), "-o", str(config), "--force"]) == 1
+    assert f"--out {config} is {config}, which this command reads" in capsys.readouterr().err
+    assert config.read_text(encoding="utf-8") == before

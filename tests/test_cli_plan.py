@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -178,3 +179,114 @@ def test_a_leftover_renamed_from_plans_clean_against_an_empty_project(
     assert code == 0 and plan["changes"] == []
     assert plan["notes"] == [f"{path}:4:5: classifications[Sky]: renamed_from: 'Weather' is no longer needed "
                              "here: 'Sky' is live; remove it once the rename is applied to every project"]
+
+
+def test_plan_out_never_replaces_an_input_or_a_file_that_is_not_a_plan(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{local_hub.path}"
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    path = folder / "o.yaml"
+    text = "project:\n  name: New\ntools:\n  - point: Dot  # my comments\n  - include: parts.yaml\n"
+    path.write_text(text)
+    (folder / "parts.yaml").write_text("- point: Shared\n")
+    (tmp_path / "notes.txt").write_text("mine\n")
+    (tmp_path / "link.yaml").symlink_to(path)
+    reads, not_a_plan = "which this command reads", "exists and is not a plan file"
+    for out, files, said in [(path, [path], reads), (tmp_path / "link.yaml", [path], reads),
+                             (folder / "parts.yaml", [folder], reads), (tmp_path / "notes.txt", [path], not_a_plan)]:
+        before = out.read_text()
+        assert main(["plan", *map(str, files), "--hub", hub, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"--out {out} " in err and said in err
+        assert out.read_text() == before
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0  # a plan file is replaced
+    assert path.read_text() == text and json.loads(plan_file.read_text())["project_name"] == "New"
+
+
+# -- what apply creates besides the label set: the project and missing batches ---------------------------------
+
+def _outputs(path: Path, hub: str, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[int, str]]:
+    shown = {}
+    for fmt in ("text", "json", "markdown", "html"):
+        code = main(["plan", str(path), "--hub", hub, "--detailed-exitcode", "--format", fmt])
+        shown[fmt] = code, capsys.readouterr().out
+    return shown
+
+
+def test_missing_batches_are_planned_shown_in_every_format_saved_and_applied(
+        tmp_path: Path, local_hub: LocalHub, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("P", "")["_id"]
+    local_hub.create_batch(project, "Week 0")
+    hub = f"local:{local_hub.path}"
+    path = tmp_path / "o.yaml"
+    path.write_text(f"project: {project}\nbatches: [Week 0, Week 1]\ntools:\n  - point: Dot\n")
+    assert main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
+    path.write_text(f"project: {project}\nbatches: [Week 0, Week 1, Week 2]\ntools:\n  - point: Dot\n")
+    capsys.readouterr()
+    shown = _outputs(path, hub, capsys)
+    assert {code for code, _ in shown.values()} == {2}
+    assert "+ create batch Week 2" in shown["text"][1] and "Plan: 1 batch to create" in shown["text"][1]
+    assert json.loads(shown["json"][1])["batches"] == ["Week 2"]
+    assert "- create batch Week 2" in shown["markdown"][1] and "<li>create batch Week 2</li>" in shown["html"][1]
+    jsonschema.validate(json.loads(shown["json"][1]), plan_schema())
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))  # no terminal: creating a batch needs approval too
+    assert main(["apply", str(path), "--hub", hub, "--backup-dir", str(tmp_path / "b")]) == 1
+    assert "--auto-approve" in capsys.readouterr().err
+    assert [b["name"] for b in local_hub.get_batches(project)] == ["Week 0", "Week 1"]
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0
+    assert main(["apply", str(plan_file), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
+    assert "created batches Week 2" in capsys.readouterr().out
+    assert [b["name"] for b in local_hub.get_batches(project)] == ["Week 0", "Week 1", "Week 2"]
+    assert main(["plan", str(path), "--hub", hub, "--detailed-exitcode"]) == 0
+
+
+def test_creating_a_project_is_planned_even_with_no_node_and_applied_only_when_approved(
+        tmp_path: Path, local_hub: LocalHub, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{local_hub.path}"
+    path = tmp_path / "o.yaml"
+    path.write_text("project:\n  name: Fresh\ntools: []\n")
+    shown = _outputs(path, hub, capsys)
+    assert {code for code, _ in shown.values()} == {2}
+    assert "+ create project Fresh" in shown["text"][1] and "Plan: create project Fresh" in shown["text"][1]
+    assert json.loads(shown["json"][1])["create_project"] is True
+    assert "- create project Fresh" in shown["markdown"][1] and "<li>create project Fresh</li>" in shown["html"][1]
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    assert main(["apply", str(path), "--hub", hub, "--backup-dir", str(tmp_path / "b")]) == 1
+    assert local_hub.list_projects() == []
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0
+    assert main(["apply", str(plan_file), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 0
+    assert [p["name"] for p in local_hub.list_projects()] == ["Fresh"]
+
+
+def test_a_saved_plan_that_does_not_say_it_creates_a_missing_project_is_refused(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{local_hub.path}"
+    path = tmp_path / "o.yaml"
+    path.write_text("project:\n  name: Fresh\ntools:\n  - point: Dot\n")
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", str(path), "--hub", hub, "--out", str(plan_file)]) == 0
+    data = json.loads(plan_file.read_text())
+    del data["create_project"]
+    plan_file.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["apply", str(plan_file), "--hub", hub, "--auto-approve", "--backup-dir", str(tmp_path / "b")]) == 1
+    assert "the plan does not create it" in capsys.readouterr().err and local_hub.list_projects() == []
+
+
+def test_an_output_is_compared_with_the_inputs_that_exist_by_file_not_by_name(tmp_path: Path) -> None:
+    from ango_ontology.commands.options import refuse_overwriting_inputs
+    from ango_ontology.errors import InputError
+
+    out = str(tmp_path / "out.json")
+    Path(out).write_text("{}")
+    refuse_overwriting_inputs(out, [str(tmp_path / "missing.yaml")])  # an input that is not there is no file
+    refuse_overwriting_inputs(str(tmp_path / "new.json"), [out])  # nor is an output that is not there yet
+    with pytest.raises(InputError, match=r"is the same file as .*/\./out\.json, which this command reads"):
+        refuse_overwriting_inputs(out, [f"{tmp_path}/./out.json"])

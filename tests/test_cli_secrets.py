@@ -1,4 +1,5 @@
-"""The API key never reaches the terminal, even with --debug and when the hub fails."""
+"""The API key, and any password or token in a hub or proxy URL, never reach the terminal or the log, even with
+--debug and when the hub fails."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from ango_ontology.cli import main
+from ango_ontology.errors import HubConfigError, HubError
+from ango_ontology.hub.client import HttpHub, RetryPolicy
 from ango_ontology.hub.emulator import Emulator
 from ango_ontology.hub.local import LocalHub
 
@@ -68,3 +71,56 @@ def test_ctrl_c_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch.setattr("ango_ontology.api.read", interrupted)
     (tmp_path / "x.yaml").write_text("tools: []\n")
     assert main(["validate", str(tmp_path / "x.yaml")]) == 130
+
+
+# Each case: a hub URL (or a proxy) holding a secret; no message, log line or traceback may show it.
+HUB_URL_SECRETS = [
+    ("https://bob:Qx7/ss@hub.example", None, "Qx7"),  # a password holding `/`
+    ("https://bob:Qx7?ss@hub.example", None, "Qx7"),  # … `?`
+    ("https://bob:Qx7#ss@hub.example", None, "Qx7"),  # … `#`
+    ("https://hub.example:99999/?token=S3CRET", None, "S3CRET"),  # a bad port before a token
+    ("https://bob:8443/s3cr3t@hub.example", None, "s3cr3t"),  # a "port" and a path hiding the host
+    ("https://hub.example", "http://u:Pr0xyPass@127.0.0.1:99999", "Pr0xyPass"),  # a proxy with a bad port
+    ("https://hub.example", "http://u:Pr0x/yPass@127.0.0.1:9", "Pr0x"),  # a proxy's password with `/`
+]
+
+
+@pytest.mark.parametrize(("hub", "proxy", "secret"), HUB_URL_SECRETS)
+def test_secrets_in_hub_and_proxy_urls_are_in_no_message_or_log_line(
+        hub: str, proxy: str | None, secret: str, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANGO_API_KEY", "abcdefgh12345678")
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if proxy is not None:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+    monkeypatch.setattr("ango_ontology.hub.client.RetryPolicy", lambda: RetryPolicy(attempts=1))
+    caplog.set_level(logging.DEBUG)
+    assert main(["--debug", "pull", "0123456789abcdef01234567", "--hub", hub]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("Error: ") and "Traceback" not in err
+    for text in (out, err, caplog.text):
+        assert secret not in text
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_by_the_type_of_its_error_only(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://u:Pr0xyPass@127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    caplog.set_level(logging.DEBUG)
+    hub = HttpHub("https://hub.example", "abcdefgh12345678", rate_limit=None, retry=RetryPolicy(attempts=1))
+    with pytest.raises(HubError) as raised:
+        hub.get_project("0123456789abcdef01234567")
+    assert "(ProxyError)" in str(raised.value)
+    assert "Pr0xyPass" not in str(raised.value) + caplog.text
+
+
+@pytest.mark.parametrize("key", ["SeCrEtKeY-123\n", "SeCrEt KeY", "SeCrEtKéY"])
+def test_a_key_no_header_can_carry_is_refused_by_the_client_itself_without_quoting_it(key: str) -> None:
+    with pytest.raises(HubConfigError) as raised:
+        HttpHub("http://127.0.0.1:9", key, rate_limit=None)
+    assert "SeCrEt" not in str(raised.value)
+    with pytest.raises(HubConfigError, match="no user or password") as raised:
+        HttpHub("https://bob:s3cr3t@hub.example", "k-0123456789", rate_limit=None)
+    assert "s3cr3t" not in str(raised.value)

@@ -734,3 +734,22 @@ def test_a_write_sends_its_precondition_and_a_412_is_a_conflict_not_retried(
     assert [r.method for r in emulator.requests] == ["POST"]
     emulator_hub.create_label_set(project["_id"], schema)
     assert "If-Match" not in emulator.requests[-1].headers
+
+
+@pytest.mark.parametrize("fault", ["drop", "502", "429"])
+def test_a_412_after_a_retry_says_whether_an_earlier_attempt_may_have_landed(
+        emulator_hub: HttpHub, emulator: Emulator, project: JSON, fault: str) -> None:
+    from ango_ontology.errors import ConflictError
+    from ango_ontology.hub.base import label_set_fingerprint
+
+    old = label_set_fingerprint(project)
+    emulator.store.create_label_set(project["_id"], {"tools": [{"tool": "point", "title": "UI", "schemaId": "ui"}],
+                                                    "classifications": [], "relations": []})
+    if fault == "drop":
+        emulator.faults.drop_next = 1
+    else:
+        emulator.faults.fail_status, emulator.faults.fail_next = int(fault), 1
+    with pytest.raises(ConflictError) as raised:
+        emulator_hub.create_label_set(project["_id"], {"tools": []}, expected=old)
+    assert raised.value.earlier_attempt_may_have_landed is (fault != "429")
+    assert ("an earlier attempt" in str(raised.value)) is (fault != "429")

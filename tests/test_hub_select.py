@@ -158,3 +158,16 @@ def test_a_hub_urls_password_is_never_echoed(spec: str, capsys: pytest.CaptureFi
     assert main(["--debug", "pull", "0" * 24]) == 1
     captured = capsys.readouterr()
     assert "Zq9" not in captured.out + captured.err and "s3cret" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(("spec", "seen"), [
+    ("https://Hub.Example:8443/path?token=S3CRET#x", "https://hub.example"),
+    ("https://bob:S3CRET@hub.example", "https://…"),
+    ("https://[S3CRET", "(an unreadable URL)"),
+    ("S3CRET", "(an unreadable URL)"),
+    ("1x://S3CRET", "(an unreadable URL)"),
+])
+def test_a_hub_is_shown_by_its_scheme_and_host_only(spec: str, seen: str) -> None:
+    from ango_ontology.hub import shown
+
+    assert shown(spec) == seen

@@ -568,3 +568,31 @@ def test_an_export_host_error_shows_no_part_of_the_signed_link_in_errors_or_logs
         assert secret not in shown, secret
     assert f"answered {status}" in str(caught.value) and "127.0.0.1" in str(caught.value)
     assert "<export link>" in caplog.text  # urllib3's request line, with the link masked
+
+
+def test_a_signed_link_is_masked_in_the_debug_log_by_its_host_whatever_its_path(
+        stubs: list[_StubHub], caplog: pytest.LogCaptureFixture) -> None:
+    files = _StubHub(_zip("a.json", "[]"))
+    hub_stub = _StubHub(b"", link=files.url + "/v2/files/p.zip?X-Amz-Signature=T0PSECRETSIG")
+    stubs += [files, hub_stub]
+    caplog.set_level(logging.DEBUG)
+    assert _client(hub_stub.url).export("p", stages=["Complete"]) == []
+    assert files.seen == [("/v2/files/p.zip", False)]
+    assert "T0PSECRETSIG" not in caplog.text and "/v2/files" not in caplog.text
+    assert "/v2/export?" in caplog.text  # the hub's own request line is still there to read
+
+
+def test_urls_and_request_lines_of_hosts_that_are_no_hub_are_masked_outside_a_download_too() -> None:
+    from ango_ontology.hub.client import _masked
+
+    hub = _client("http://127.0.0.1:7001")
+    try:
+        redirect = _masked(("/v2/project/p", "https://storage.example/v2/p.zip?sig=S3CRET"))
+        assert redirect == ("/v2/project/p", "<export link>")
+        line = ("http", "127.0.0.1", 7002, "GET", "/v2/p.zip?sig=S3CRET", "HTTP/1.1", 200, 3)
+        assert _masked(line)[4] == "<export link>"
+        assert _masked(("http", "127.0.0.1", 7001, "GET", "/v2/project/p", "HTTP/1.1", 200, 3))[4] == "/v2/project/p"
+        assert _masked(("http://LOCALHOST.example:80/x?s=1",)) == ("<export link>",)
+        assert _masked(("http://127.0.0.1:99999/x?s=1", 3)) == ("<export link>", 3)  # a port no URL can have
+    finally:
+        hub.close()

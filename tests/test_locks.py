@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from ango_ontology.errors import LockTimeout
+from ango_ontology.hub.base import hub_identity
 from ango_ontology.hub.client import HttpHub
 from ango_ontology.hub.local import LocalHub
-from ango_ontology.locks import LOCK_FOLDER, Holder, LockBook, LockSettings, lock_folder
+from ango_ontology.locks import LOCK_FOLDER, Holder, LockBook, LockSettings, lock_folder, project_locks
 
 # A child process that takes a lock and then either holds it (sleeps) or dies without releasing it.
 CHILD = """
@@ -127,3 +128,29 @@ def test_locks_that_cannot_be_kept_are_a_clear_hub_error(tmp_path: Path) -> None
     (tmp_path / "a-file").write_text("")
     with pytest.raises(HubError, match="cannot keep the run lock in"), _book(tmp_path / "a-file" / "x").hold("k", "P"):
         pass  # pragma: no cover - never reached
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("http://127.0.0.1:8765", "http://localhost:8765/"),
+    ("https://hub.example", "HTTPS://HUB.EXAMPLE:443"),
+    ("http://hub.example/api", "http://Hub.Example:80/api/"),
+])
+def test_two_spellings_of_one_hub_share_its_project_locks(tmp_path: Path, first: str, second: str) -> None:
+    hubs = [HttpHub(url, "k-0123456789abcdef", rate_limit=None) for url in (first, second)]
+    with project_locks(hubs[0], tmp_path, LockSettings(5)) as held:
+        held.add("p1", None)
+        with pytest.raises(LockTimeout), project_locks(hubs[1], tmp_path, LockSettings(0.05, poll=0.01)) as other:
+            other.add("p1", None)
+        with pytest.raises(LockTimeout), project_locks(hubs[1], tmp_path, LockSettings(0.05, poll=0.01)) as other:
+            held.add(None, "Shared")
+            other.add(None, "Shared")
+
+
+def test_hubs_that_differ_in_port_path_or_host_have_their_own_identity() -> None:
+    names = ["https://hub.example", "https://hub.example:8443", "https://hub.example/api", "https://other.example",
+             "http://hub.example"]
+    assert len({hub_identity(name) for name in names}) == len(names)
+    assert hub_identity("http://[::1]:9") == hub_identity("http://127.0.0.1:9") == hub_identity("http://localhost:9")
+    assert hub_identity("local:./x.db") == hub_identity(f"local:{Path('x.db').resolve()}")
+    assert hub_identity("https://[2001:DB8::1]:443/") == "https://[2001:db8::1]"
+    assert hub_identity("https://hub.example:99999") == "https://hub.example:99999"  # unreadable: as it is

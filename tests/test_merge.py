@@ -149,6 +149,23 @@ def test_pull_into_a_file_of_another_project_is_refused(tmp_path: Path, local_hu
     assert path.read_text() == FILE
 
 
+def test_pull_into_a_file_naming_another_project_by_name_is_refused_and_its_own_name_is_accepted(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    staging = local_hub.create_project("Staging")["_id"]
+    production = local_hub.create_project("Production")["_id"]
+    local_hub.create_label_set(production, _live())
+    path = tmp_path / "staging.yaml"
+    text = FILE.replace("project: p1", "project: {name: Staging}")
+    path.write_text(text)
+    hub = f"local:{local_hub.path}"
+    assert main(["pull", production, "--hub", hub, "--into", str(path)]) == 1
+    assert f"is the label set of project 'Staging', not of {production} ('Production')" in capsys.readouterr().err
+    assert path.read_text() == text
+    local_hub.create_label_set(staging, _live())
+    assert main(["pull", staging, "--hub", hub, "--into", str(path)]) == 0
+    assert "Pulled project" in capsys.readouterr().err
+
+
 def test_pull_into_without_drift_keeps_the_file_byte_for_byte_whatever_its_layout() -> None:
     text = FILE.replace("\n", "   \r\n")
     live = to_category_schema(resolve(load_text(text)))

@@ -149,6 +149,29 @@ def test_a_retried_write_that_had_landed_is_not_mistaken_for_another_writer(run:
     assert sum(run.is_write(r) for r in run.emulator.requests) == 2  # the retry met the 412
 
 
+def test_a_write_that_landed_unanswered_and_was_then_overwritten_keeps_its_backup_and_says_so(run: Run) -> None:
+    before = run.schema() if run.store.get_project(run.project).get("categorySchema") else None
+    writes: list[RecordedRequest] = []
+
+    def hook(request: RecordedRequest) -> None:
+        if not run.is_write(request):
+            return
+        writes.append(request)
+        if len(writes) == 1:  # the write lands, but its answer is lost
+            run.store.create_label_set(run.project, request.json()["categorySchema"])
+            run.emulator.faults.drop_next = 1
+        elif len(writes) == 2:  # someone edits in the web UI before the retry arrives
+            run.store.create_label_set(run.project, UI_EDIT)
+
+    run.emulator.on_request = hook
+    code, _, err = run.apply()
+    assert code == 1 and len(writes) == 2 and run.schema() == UI_EDIT
+    assert "may have happened and then been changed by another writer" in err
+    assert "nothing was written" not in err
+    (backup,) = run.backups_left()
+    assert str(backup) in err and json.loads(backup.read_text())["category_schema"] == before
+
+
 @pytest.mark.parametrize(("moment", "said"), [("before", "apply interrupted: nothing was written"),
                                               ("after", "apply interrupted: project {project} was written (the "
                                                         "label set before it is saved in ")])
@@ -242,3 +265,51 @@ def test_the_journal_says_what_each_write_left_in_its_project(local_hub: LocalHu
         f"project {empty['_id']} was written")
     assert "holds neither its old nor the planned label set" in \
         Write(empty["_id"], backup, before, "sha256:x").state(local_hub, Wording())
+
+
+# -- a project created, or a label set written, before a failure is always said -----------------------------
+
+def _by_name(run: Run) -> None:
+    run.file.write_text(ONTOLOGY.replace("{id: PROJECT}", "{name: Brand new}"))
+
+
+def _created(run: Run) -> str:
+    (created,) = [p["_id"] for p in run.store.list_projects() if p["name"] == "Brand new"]
+    return str(created)
+
+
+def test_a_refused_write_after_creating_the_project_names_it_with_its_id_and_the_line_to_pin_it(run: Run) -> None:
+    _by_name(run)
+
+    def refuse_next() -> None:
+        run.emulator.faults.fail_status, run.emulator.faults.fail_next = 400, 1
+
+    run.once(lambda r: r.method == "POST" and "categorySchema" in (r.json() or {}), refuse_next)
+    code, out, err = run.apply()
+    created = _created(run)
+    assert code == 1 and f"project 'Brand new' was created with id {created}" in err
+    assert f'project: {{id: {created}, name: "Brand new"}}' in err
+    assert f"failed: {created}" in out and "Brand new (new)" not in out + err
+
+
+def test_ctrl_c_after_creating_the_project_says_it_was_created(run: Run) -> None:
+    _by_name(run)
+    run.once(lambda r: r.method == "GET" and r.path.startswith("/v2/project/") and
+             any(q.method == "POST" and q.path == "/v2/project" for q in run.emulator.requests),
+             lambda: os.kill(os.getpid(), signal.SIGINT))
+    code, _, err = run.apply()
+    created = _created(run)
+    assert code == 130 and "nothing was written" not in err
+    assert f"apply interrupted: project 'Brand new' was created with id {created}" in err
+
+
+def test_a_batch_that_fails_after_a_verified_write_says_the_label_set_was_written_and_where_its_backup_is(
+        run: Run) -> None:
+    run.file.write_text(ONTOLOGY.replace("PROJECT", run.project) + "batches: [Week 1]\n")
+    run.once(lambda r: r.method == "POST" and r.path.startswith("/v2/batches/"),
+             lambda: setattr(run.emulator.faults, "fail_next", 10))
+    code, _, err = run.apply()
+    (backup,) = run.backups_left()
+    assert code == 1 and "POST /v2/batches/" in err
+    assert f"the label set of project {run.project} was written and verified" in err and str(backup) in err
+    assert [t["title"] for t in run.schema()["tools"]] == ["Vehicle"]

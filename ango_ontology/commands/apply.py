@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,6 +15,7 @@ from ..backups import Backup, BackupStore
 from ..characters import escape, escape_lines
 from ..errors import HubConfigError, Interrupted
 from ..hub import Hub
+from ..projects import pin_line
 from ..runs import ProjectRun
 from ..wire import from_category_schema
 from ..writing import Journal, Wording
@@ -103,8 +103,7 @@ def _report_apply(runs: Sequence[ProjectRun], reported: Sequence[ProjectRun] = (
 def pin_hint(run: ProjectRun, project_id: str) -> str:
     """The one-line change that pins a project created by name, so the file names it by id from now on."""
     ref = run.ref
-    described = f", description: {json.dumps(ref.description, ensure_ascii=False)}" if ref.description else ""
-    line = f"project: {{id: {project_id}, name: {json.dumps(ref.name, ensure_ascii=False)}{described}}}"
+    line = pin_line(ref, project_id)
     where = f" in {run.source}" + (f" (environment {run.environment})" if run.environment else "") \
         if run.source else ""
     return (f"  Created project {ref.name!r} with id {project_id}. Pin it{where}: replace its `project:` line "

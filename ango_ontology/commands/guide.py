@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import api
 from ..backups import atomic_write
+from . import options
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -16,6 +17,8 @@ _MARKDOWN_SUFFIXES = (".md", ".markdown")
 def cmd_guide(args: argparse.Namespace) -> int:
     """Write the guide to -o FILE (atomically; its suffix picks the format unless --format says) or to stdout."""
     fmt = args.format or ("markdown" if args.out and Path(args.out).suffix.lower() in _MARKDOWN_SUFFIXES else "html")
+    if args.out:
+        options.refuse_overwriting_inputs(args.out, [args.file])
     text = api.guide(args.file, fmt)
     if args.out:
         atomic_write(Path(args.out), text.encode("utf-8"))

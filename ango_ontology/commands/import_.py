@@ -10,10 +10,13 @@ from typing import Any
 from .. import api
 from ..backups import atomic_write
 from ..errors import InputError
+from . import options
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import; list on stderr what did not carry over exactly. --strict: then write nothing and exit 1."""
+    if args.out:
+        options.refuse_overwriting_inputs(args.out, [args.config])
     if args.out and Path(args.out).exists() and not args.force:
         raise InputError(f"{args.out} exists; import writes a new file (pass --force to replace it)")
     imported = api.import_config(args.source, args.config, tool=args.tool)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..backups import BackupStore
 from ..characters import escape
-from ..errors import ApplyError, ConfirmationRequired, Problem
+from ..errors import ApplyError, ConfirmationRequired, InputError, Problem
 from ..hub import Hub, open_hub
 from ..locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from ..plan import Plan
@@ -159,3 +159,19 @@ __all__ = ["EXIT_CHANGES", "EXIT_DESTRUCTIVE", "EXIT_OK", "Progress", "add_apply
            "add_color_flag", "add_detailed_exitcode", "add_env_flag", "add_format_flag", "add_hub_flags",
            "add_project_flag", "backup_store", "confirm", "counting_note", "detailed_code", "hub_from",
            "run_progress", "use_color"]
+
+
+def refuse_overwriting_inputs(out: str, inputs: Iterable[str], flag: str = "--out") -> None:
+    """InputError when the output file is one of the inputs (the same file by any name or link): writing it
+    would replace what the command reads."""
+    target = Path(out)
+    if not target.exists():
+        return
+    for name in inputs:
+        try:
+            same = target.samefile(name)
+        except OSError:
+            continue
+        if same:
+            raise InputError(f"{flag} {out} is {'the same file as ' if name != out else ''}{name}, which this "
+                             "command reads: writing it would replace it; write the output to another file")

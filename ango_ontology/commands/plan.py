@@ -103,6 +103,8 @@ def report_errors(runs: Sequence[ProjectRun]) -> bool:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan the files against each target project; exit codes as documented (see --detailed-exitcode)."""
+    if args.out:
+        _check_out(args.out, args.files)
     with closing(options.hub_from(args)) as hub:
         options.counting_note(args.check_usage)
         runs = planned(hub, args, check_usage=args.check_usage)
@@ -112,6 +114,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         save(runs, args.out)
     return options.detailed_code(run.plan for run in runs if run.plan) if args.detailed_exitcode else 0
+
+
+def _check_out(out: str, files: Sequence[str]) -> None:
+    """`--out` may replace a plan file, never an input (a label set, a fragment) or any other file."""
+    options.refuse_overwriting_inputs(out, [*files, *api.files(files, fragments=True)])
+    if Path(out).exists() and not Path(out).is_dir() and api.read_plans(out) is None:
+        raise InputError(f"--out {out} exists and is not a plan file: plan replaces only a plan file it saved "
+                         "before; write the plan to another file")
 
 
 def save(runs: Sequence[ProjectRun], out: str) -> None:

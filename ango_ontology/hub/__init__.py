@@ -16,7 +16,6 @@ An HTTP hub allows itself `ANGO_RATE_LIMIT` requests a minute (default 100, Ango
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 
 from ango_ontology.errors import HubConfigError
 from ango_ontology.hub.base import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_LOCAL_PATH, Hub
+from ango_ontology.hub.calls import check_api_key
 from ango_ontology.hub.pacing import is_loopback
 from ango_ontology.model import JSON
 
@@ -45,7 +45,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["DEFAULT_HOST", "JSON", "HttpHub", "Hub", "LocalHub", "is_loopback", "open_hub", "shown"]
 
-_USERINFO = re.compile(r"^(?P<scheme>[^:/?#@]*://)?[^/?#]*@")
 _SPECS = "an https:// URL, local, local:PATH, or http://127.0.0.1:PORT for an emulator"
 
 
@@ -53,10 +52,8 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
     """The hub named by `spec` (or ANGO_HUB, or the default); HubConfigError when none is usable."""
     env = os.environ if environ is None else environ
     key = (env.get("ANGO_API_KEY") or "").strip() or None
-    if key is not None and not all(" " < char < "\x7f" for char in key):
-        # A header cannot carry it, and the HTTP library would quote it back in its error.
-        raise HubConfigError("ANGO_API_KEY holds a space, a control or a non-ASCII character (a copy-paste "
-                             "slip?): set it again to the key exactly as Ango Hub shows it")
+    if key is not None:
+        check_api_key(key)
     spec = (spec or env.get("ANGO_HUB") or "").strip() or None
     if spec is None:
         if key is None:
@@ -73,8 +70,16 @@ def open_hub(spec: str | None, *, insecure: bool = False, environ: Mapping[str, 
 
 
 def shown(spec: str) -> str:
-    """A hub as it may be shown: any user and password in it (up to its last `@` before the path) masked."""
-    return _USERINFO.sub(lambda match: f"{match['scheme'] or ''}***@", spec, count=1)
+    """A hub as it may be shown: its scheme and host only (`https://hub.example`), never a user, password,
+    path, query or fragment, whatever the spec holds; `(an unreadable URL)` when even those cannot be read."""
+    scheme, sep, _ = spec.partition("://")
+    if not sep or "@" in spec:
+        return f"{scheme.lower()}://…" if sep and scheme.isalpha() else "(an unreadable URL)"
+    try:
+        host = urlsplit(spec).hostname or ""
+    except ValueError:
+        host = ""
+    return f"{scheme.lower()}://{host}" if host and scheme.isalpha() else "(an unreadable URL)"
 
 
 def _rate_limit(env: Mapping[str, str]) -> int:
@@ -94,15 +99,19 @@ def _local_path(spec: str) -> Path:
 def _http_hub(spec: str, key: str | None, insecure: bool, rate_limit: int) -> HttpHub:
     from ango_ontology.hub.client import HttpHub
 
+    if "@" in spec:  # a user or password, or a host hidden behind one: nothing of it may be shown
+        raise HubConfigError(f"hub URL {shown(spec)} holds '@': it must carry no user, password, query or fragment "
+                             "(the API key comes from ANGO_API_KEY); give its scheme and host only, like https://HOST")
     try:
         url = urlsplit(spec)
         host = url.hostname or ""
         url.port  # noqa: B018 - reading it validates it
-    except ValueError as exc:
-        raise HubConfigError(f"hub {shown(spec)!r} is not a valid URL ({shown(str(exc))}); expected {_SPECS}") from None
+    except ValueError:
+        raise HubConfigError(f"hub {shown(spec)} is not a valid URL (its host or port cannot be read); "
+                             f"expected {_SPECS}") from None
     if url.scheme not in ("http", "https") or not host:
-        raise HubConfigError(f"unknown hub {shown(spec)!r}: expected {_SPECS}")
-    if url.username or url.password or url.query or url.fragment:
+        raise HubConfigError(f"unknown hub {shown(spec)}: expected {_SPECS}")
+    if url.query or url.fragment:
         raise HubConfigError(
             f"hub URL {url.scheme}://{host} must carry no user, password, query or fragment; "
             "the API key comes from ANGO_API_KEY"

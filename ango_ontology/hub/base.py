@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
+from ango_ontology.hub.pacing import is_loopback
 from ango_ontology.model import JSON
 from ango_ontology.wire import fingerprint
 
@@ -20,6 +22,27 @@ DEFAULT_LOCAL_PATH = Path(".ango-hub") / "hub.db"
 # refuses a deeper file and the local hub a deeper categorySchema, both at this one limit.
 MAX_DEPTH = 100
 _NESTED = ("classifications", "options", "treeOptions", "children")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def hub_identity(name: str) -> str:
+    """Which hub a name means, however it was spelled: scheme and host in lower case, a default port dropped,
+    every loopback address one (a server on this machine answers on all of them), no trailing slash. Run locks
+    and a saved plan's hub are keyed by it, so `https://HUB` and `https://hub:443` are one hub."""
+    if name.startswith("local:"):
+        return f"local:{Path(name[len('local:'):]).expanduser().resolve()}"
+    try:
+        url = urlsplit(name)
+        port = url.port
+    except ValueError:
+        return name  # not a URL the client would have accepted: compared as it is
+    scheme, host = url.scheme.lower(), (url.hostname or "").lower()
+    if is_loopback(host):
+        host = "loopback"
+    elif ":" in host:
+        host = f"[{host}]"
+    port_part = "" if port is None or port == _DEFAULT_PORTS.get(scheme) else f":{port}"
+    return f"{scheme}://{host}{port_part}{url.path.rstrip('/')}"
 
 
 @runtime_checkable

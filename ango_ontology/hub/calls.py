@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ango_ontology.errors import BadResponseError, HubError
+from ango_ontology.errors import BadResponseError, HubConfigError, HubError
 from ango_ontology.model import JSON
 
 
@@ -24,6 +24,14 @@ class Secret:
 
     def reveal(self) -> str:
         return self._value
+
+
+def check_api_key(key: str) -> None:
+    """HubConfigError, never quoting the key, when a header cannot carry it (the HTTP library would quote it
+    back in its error): a space, a control or a non-ASCII character."""
+    if not key or not all(" " < char < "\x7f" for char in key):
+        raise HubConfigError("ANGO_API_KEY holds a space, a control or a non-ASCII character (a copy-paste "
+                             "slip?), or nothing: set it again to the key exactly as Ango Hub shows it")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Failure:
     message: str
     retryable: bool
     retry_after: float | None = None
+    may_have_landed: bool = False  # the request may have been carried out although no answer came back
 
 
 def seg(value: str) -> str:

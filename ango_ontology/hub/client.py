@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -31,6 +32,7 @@ from ango_ontology.errors import (
     BlockedError,
     ConflictError,
     ForbiddenError,
+    HubConfigError,
     HubConnectionError,
     HubError,
     HubTimeoutError,
@@ -39,7 +41,16 @@ from ango_ontology.errors import (
     ServerError,
 )
 from ango_ontology.hub.base import DEFAULT_HOST
-from ango_ontology.hub.calls import Call, Failure, Secret, created_batch, dict_member, seg, stage_names
+from ango_ontology.hub.calls import (
+    Call,
+    Failure,
+    Secret,
+    check_api_key,
+    created_batch,
+    dict_member,
+    seg,
+    stage_names,
+)
 from ango_ontology.hub.export_zip import export_params, unpack
 from ango_ontology.hub.pacing import Clock, RateLimiter, RetryPolicy, Sleep, is_loopback, limiter, retry_after_seconds
 from ango_ontology.model import JSON
@@ -51,6 +62,14 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # 429 and 503 mean the server did not act, so even a create may be sent again; a 502/504 may hide a
 # request that was carried out, and repeating a create would then make a duplicate.
 NOT_APPLIED_STATUSES = frozenset({429, 503})
+# requests errors whose words quote a URL (a proxy's, with its password) or a header (the key): never shown.
+_QUOTING_ERRORS = (
+    requests.exceptions.InvalidURL,  # InvalidProxyURL too
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.ProxyError,
+    requests.exceptions.InvalidHeader,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +90,12 @@ class HttpHub:
         sleep: Sleep = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if "@" in base_url:
+            raise HubConfigError("a hub URL carries no user or password ('@'): give its scheme and host only; the "
+                                 "API key is given apart")
+        check_api_key(api_key)
         self.base_url = base_url.rstrip("/")
+        _register_hub(self.base_url)
         self._key = Secret(api_key)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -192,6 +216,7 @@ class HttpHub:
             raise BadResponseError("GET /v2/export: data.exportPath is not an http(s) URL")
         same_host = (url.scheme, url.hostname, port) == (own.scheme, own.hostname, own.port)
         call = Call("GET", link, absolute=True, with_key=same_host)
+        _EXPORTING.active = True
         try:
             response = self._send(call)
         except HubError:
@@ -199,6 +224,8 @@ class HttpHub:
         except Exception as exc:  # anything else would carry the link into a --debug traceback
             raise HubConnectionError(f"{call.label}: the download from {url.hostname} failed "
                                      f"({type(exc).__name__})") from None
+        finally:
+            _EXPORTING.active = False
         if response.status_code >= 400:
             error = ServerError if response.status_code >= 500 else HubError
             raise error(f"{call.label}: {url.hostname} answered {response.status_code} — the export link may "
@@ -226,16 +253,23 @@ class HttpHub:
 
     def _request(self, call: Call) -> JSON:
         """Send `call`, retrying what may be retried; return the envelope's `data`, or raise one HubError."""
-        return self._data(call, self._send(call))
+        response, uncertain = self._exchange(call)
+        return self._data(call, response, uncertain)
 
     def _send(self, call: Call) -> requests.Response:
         """Send `call`, retrying what may be retried; the final answer, or one HubError."""
+        return self._exchange(call)[0]
+
+    def _exchange(self, call: Call) -> tuple[requests.Response, bool]:
+        """The final answer to `call`, and whether an earlier attempt may have been carried out unanswered."""
         started = self._clock()
+        uncertain = False
         for attempt in range(1, self.retry.attempts + 1):
             response, failure = self._attempt(call)
             if response is not None:
-                return response
+                return response, uncertain
             assert failure is not None
+            uncertain = uncertain or failure.may_have_landed
             delay = self._retry_delay(failure, attempt, started)
             if delay is None:
                 self._give_up(call, failure, attempt)
@@ -275,6 +309,7 @@ class HttpHub:
             f"{_where(call, self.name)} answered {response.status_code}{self._server_says(response, call)}",
             call.idempotent or response.status_code in NOT_APPLIED_STATUSES,
             retry_after_seconds(response.headers.get("Retry-After")),
+            response.status_code not in NOT_APPLIED_STATUSES,
         )
 
     def _headers(self, call: Call) -> dict[str, str]:
@@ -310,12 +345,15 @@ class HttpHub:
         """Translate a requests exception; a create is retried only when it surely never left."""
         where = _where(call, self.name)
         # An export link may be signed: its path and query are as secret as a key, and the library's words
-        # quote them (re-encoded, so no search and replace could be sure to catch them): the type only.
-        detail = type(exc).__name__ if call.absolute else self._redact(f"{type(exc).__name__}: {exc}")
+        # quote them (re-encoded, so no search and replace could be sure to catch them): the type only. So for
+        # the errors whose words quote a URL or a header, a proxy's password and the key among them.
+        quoting = call.absolute or isinstance(exc, _QUOTING_ERRORS)
+        detail = type(exc).__name__ if quoting else self._redact(f"{type(exc).__name__}: {exc}")
         if isinstance(exc, requests.ConnectTimeout):
             return Failure(HubTimeoutError, f"connecting to {where} timed out ({detail})", True)
         if isinstance(exc, requests.Timeout):
-            return Failure(HubTimeoutError, f"{where} did not answer in time ({detail})", call.idempotent)
+            return Failure(HubTimeoutError, f"{where} did not answer in time ({detail})", call.idempotent,
+                           may_have_landed=True)
         if isinstance(exc, requests.exceptions.SSLError):
             return Failure(HubConnectionError, f"TLS with {where} failed ({detail}) — check the hub URL", False)
         if isinstance(exc, requests.ConnectionError) and _never_sent(exc):
@@ -324,13 +362,14 @@ class HttpHub:
             message = f"the connection to {where} dropped ({detail})"
             if not call.idempotent:
                 message += "; the request may have been carried out, check before running it again"
-            return Failure(HubConnectionError, message, call.idempotent)
+            return Failure(HubConnectionError, message, call.idempotent, may_have_landed=True)
         return Failure(HubConnectionError, f"request to {where} failed ({detail})", False)
 
-    def _data(self, call: Call, response: requests.Response) -> JSON:
-        """The `data` of a success envelope; any other answer raises the error it stands for."""
+    def _data(self, call: Call, response: requests.Response, uncertain: bool = False) -> JSON:
+        """The `data` of a success envelope; any other answer raises the error it stands for (`uncertain`: an
+        earlier attempt of the call may have been carried out unanswered)."""
         if response.status_code >= 400:
-            raise self._status_error(call, response)
+            raise self._status_error(call, response, uncertain)
         if response.is_redirect:
             target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
             raise BadResponseError(f"{call.label}: {self.name} redirected to {target}; the API key is not sent "
@@ -354,7 +393,7 @@ class HttpHub:
         data: JSON = body["data"]
         return data
 
-    def _status_error(self, call: Call, response: requests.Response) -> HubError:
+    def _status_error(self, call: Call, response: requests.Response, uncertain: bool = False) -> HubError:
         """The one error for a final 4xx/5xx answer, with a sentence saying what to do."""
         status = response.status_code
         says = self._server_says(response)
@@ -371,8 +410,11 @@ class HttpHub:
         if status == 404 or (status == 400 and "invalid project" in says.lower()):
             return NotFoundError(self._not_found(call, status, says))
         if status == 412:
+            earlier = (" by this attempt; an earlier attempt, whose answer was lost, may have written before that"
+                       if uncertain else "")
             return ConflictError(self._redact(f"{call.label}: {self.name} refused the write (412{says}) — the "
-                                              f"project changed since it was read; nothing was written"))
+                                              f"project changed since it was read; nothing was written{earlier}"),
+                                 earlier_attempt_may_have_landed=uncertain)
         if status == 451:
             return BlockedError(
                 self._redact(
@@ -422,21 +464,60 @@ def _where(call: Call, hub: str) -> str:
     return f"{link.scheme}://{link.hostname}"
 
 
+_HUBS: set[tuple[str, int]] = set()  # (host, port) of every hub a client was made for: their paths may be logged
+_EXPORTING = threading.local()  # `active` while this thread downloads an export file
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _hub_address(scheme: str, host: str | None, port: int | None) -> tuple[str, int]:
+    return (host or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme.lower(), 0)
+
+
+def _register_hub(base_url: str) -> None:
+    try:
+        url = urlsplit(base_url)
+        _HUBS.add(_hub_address(url.scheme, url.hostname, url.port))
+    except ValueError:
+        pass  # a URL no request can be sent to: nothing of it is logged
+
+
 class _NoExportLinks(logging.Filter):
     """Keeps export links out of urllib3's debug log, which writes request lines (and retries, redirects) with
-    their path and query: any path or URL that is not one of the hub's (`/v2/…`) is logged as `<export link>`."""
+    their path and query: a path or URL is shown only when it is a hub's (by host and port), and never while
+    this thread downloads an export (whose link may be signed, whatever its host or path)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_masked(arg) for arg in record.args)
+            record.args = _masked(record.args)
         return True
 
 
-def _masked(arg: object) -> object:
-    if not isinstance(arg, str):
+def _masked(args: tuple[object, ...]) -> tuple[object, ...]:
+    """A log record's arguments with every path or URL that may be an export link as `<export link>`.
+
+    A request line names its host (`scheme, host, port, method, path, …`), a URL its own; a path alone (a
+    retry's) is a hub's unless this thread is downloading an export."""
+    exporting = getattr(_EXPORTING, "active", False)
+    line_host: bool | None = None
+    if len(args) >= 5 and args[0] in _DEFAULT_PORTS and isinstance(args[1], str):
+        port = args[2] if isinstance(args[2], int) else None
+        line_host = _hub_address(str(args[0]), args[1], port) in _HUBS
+    return tuple(_masked_arg(arg, exporting, line_host) for arg in args)
+
+
+def _masked_arg(arg: object, exporting: bool, line_host: bool | None) -> object:
+    if not isinstance(arg, str) or not (arg.startswith("/") or "://" in arg):
         return arg
-    path = urlsplit(arg).path if "://" in arg else arg
-    return "<export link>" if path.startswith("/") and not path.startswith("/v2/") else arg
+    if exporting:
+        return "<export link>"
+    if "://" in arg:
+        try:
+            url = urlsplit(arg)
+            ours = _hub_address(url.scheme, url.hostname, url.port) in _HUBS
+        except ValueError:
+            ours = False
+        return arg if ours else "<export link>"
+    return arg if line_host is not False else "<export link>"
 
 
 logging.getLogger("urllib3.connectionpool").addFilter(_NoExportLinks())

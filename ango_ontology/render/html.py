@@ -26,6 +26,7 @@ from .wording import (
     join_path,
     notes,
     plural,
+    setup_lines,
     source_line,
     summary_line,
 )
@@ -68,7 +69,7 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
               f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
               f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n")
     out.write("".join(_header(plan, title)))
-    if not plan.is_empty:
+    if plan.changes:
         out.write("".join(_table(plan)))
         out.write("".join(_tree(plan)))
     out.write("</body>\n</html>\n")
@@ -79,6 +80,9 @@ def _header(plan: Plan, title: str) -> Iterator[str]:
     if source_line(plan):
         yield f"<p class=\"source\">{escape(source_line(plan))}</p>\n"
     yield f"<p class=\"summary\">{escape(summary_line(plan))}</p>\n"
+    setup = setup_lines(plan)
+    if setup:
+        yield "<ul class=\"setup\">" + "".join(f"<li>{escape(text)}</li>" for text in setup) + "</ul>\n"
     if plan.destructive:
         orphans = f" They would orphan {plural(plan.orphaned_annotations, 'annotation')}." \
             if plan.usage_checked else ""

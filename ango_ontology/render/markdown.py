@@ -8,7 +8,18 @@ from ..plan import Change, Plan
 from .groups import GROUP_AT, Group, grouped
 from .origins import by_origin, tag
 from .text import tree_lines
-from .wording import attribute_lines, heading, inert, join_path, nested_lines, notes, plural, source_line, summary_line
+from .wording import (
+    attribute_lines,
+    heading,
+    inert,
+    join_path,
+    nested_lines,
+    notes,
+    plural,
+    setup_lines,
+    source_line,
+    summary_line,
+)
 
 # GitHub refuses comments of 65,536 characters or more; stay clear of it with room for a wrapper.
 COMMENT_LIMIT = 65_000
@@ -21,7 +32,7 @@ FULL_PLAN_TIP = "run `ango-ontology plan --format json` for the complete plan"
 def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT_LIMIT) -> None:
     """Write the plan as Markdown to `out`, shortened to fewer than `limit` characters when needed."""
     head = _head(plan)
-    if plan.is_empty:
+    if not plan.changes:
         out.write(head)
         return
     rows = [_group_row(item) if isinstance(item, Group) else _row(item)
@@ -43,6 +54,8 @@ def _head(plan: Plan) -> str:
     if source_line(plan):
         lines += [_escape(source_line(plan)), ""]
     lines += [f"**{summary_line(plan)}**", ""]
+    if setup_lines(plan):
+        lines += [*(f"- {_escape(text)}" for text in setup_lines(plan)), ""]
     if plan.notes:
         lines += ["> [!NOTE]", *(f"> {_escape(note)}" for note in plan.notes), ""]
     if plan.since is not None and not plan.is_empty:

@@ -19,6 +19,7 @@ from .wording import (
     inert,
     nested_lines,
     notes,
+    setup_lines,
     source_line,
     summary_line,
 )
@@ -55,6 +56,11 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
     if plan.is_empty:
         out.write(_paint(summary_line(plan), "", color) + "\n")
         return
+    setup = setup_lines(plan)
+    if setup:
+        out.write("Project and batches:\n\n")
+        _write_lines((Line(0, MARKERS["create"], text, "create") for text in setup), out, color)
+        out.write("\n")
     if plan.since is not None:
         for heading_text, changes in by_origin(plan):
             out.write(_paint(heading_text, "heading" if changes[0].origin != "intent" else "summary", color) + "\n\n")

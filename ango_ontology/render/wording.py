@@ -25,12 +25,22 @@ def inert(text: str) -> str:
     return escape(text)
 
 
+def setup_lines(plan: Plan) -> list[str]:
+    """What apply creates besides the label set: `create project Fresh`, `create batch Week 1`."""
+    project = [f"create project {plan.project_name or '(unnamed)'}"] if plan.creates_project else []
+    return project + [f"create batch {batch}" for batch in plan.batches]
+
+
 def summary_line(plan: Plan) -> str:
-    """`Plan: 3 to create, 1 to rename, 2 to update, 1 to delete — 1 destructive` (zero counts left out)."""
+    """`Plan: create project Fresh, 2 batches to create, 3 to create, 1 to delete — 1 destructive` (zero counts
+    left out)."""
     if plan.is_empty:
         return NO_CHANGES
     counts = plan.counts
-    parts = [f"{counts[action]} to {action}" for action in ACTIONS if counts[action]]
+    batches = len(plan.batches)
+    parts = ([f"create project {plan.project_name or '(unnamed)'}"] if plan.creates_project else []) + \
+        ([f"{batches} batch{'es' if batches != 1 else ''} to create"] if batches else []) + \
+        [f"{counts[action]} to {action}" for action in ACTIONS if counts[action]]
     orphans = ""
     if plan.usage_checked:
         unknown = plan.unknown_impacts
