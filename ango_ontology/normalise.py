@@ -110,14 +110,29 @@ class Normaliser(Scalars):
             self.spend()
             field = aliases.get(key, key) if isinstance(key, str) else key
             if field in allowed:
-                self.at_key(raw, key, path + (field,))
-                self.comment(raw, key, path + (field,))
                 known.append((key, value, field))
             else:
                 self.at_key(raw, key, path + (f"<{key}>",))
                 hint = did_you_mean(str(key), list(allowed) + [a for a, f in aliases.items() if f in allowed])
                 self.note(path + (f"<{key}>",), f"unknown key '{key}'{hint}")
-        return known
+        return self.once(raw, path, known)
+
+    def once(self, raw: dict[Any, Any], path: DocPath, known: list[tuple[Any, Any, str]]) -> list[tuple[Any, Any, str]]:
+        """The known fields, each reached through one key: a field written twice (`id:` and `schemaId:`, two
+        spellings of one field) is an error, never a silent choice of one of them."""
+        first: dict[str, Any] = {}
+        out = []
+        for key, value, field in known:
+            if field in first:
+                self.at_key(raw, key, path + (f"<{key}>",))
+                self.note(path + (f"<{key}>",), f"'{key}' and '{first[field]}' are two spellings of one key; "
+                                                "keep one of them")
+                continue
+            first[field] = key
+            self.at_key(raw, key, path + (field,))
+            self.comment(raw, key, path + (field,))
+            out.append((key, value, field))
+        return out
 
     def items(self, value: Any, path: DocPath, convert: Callable[[Any, DocPath], Any]) -> list[Any]:
         if value is None:
@@ -208,9 +223,12 @@ class Normaliser(Scalars):
                 unknown.remove(candidates[0])
                 self.at_key(raw, shorthand, path + ("type",))
                 self.comment(raw, shorthand, path + ("title",))
-        for key, _, field in known:
-            self.at_key(raw, key, path + (field,))
-            self.comment(raw, key, path + (field,))
+        known = self.once(raw, path, known)
+        if shorthand is not None and "title" in fields:
+            title = next(key for key, _, field in known if field == "title")
+            self.at_key(raw, title, path + ("<title>",))
+            self.note(path + ("<title>",), f"the title is given twice, by {_shown(shorthand, raw[shorthand])} and "
+                                           f"by {_shown(title, raw[title])}; keep one of them")
         for key, _, _ in unknown:
             self.at_key(raw, key, path + (f"<{key}>",))
             hint = did_you_mean(str(key), list(allowed) + [a for a, f in ALIASES.items() if f in allowed])
@@ -316,6 +334,11 @@ class Normaliser(Scalars):
             self.fail(path, f"a tree node is a title or a mapping, not a {kind_of_value(raw)}")
             return {"title": ""}
         return {"title": self.text(raw, path)}
+
+def _shown(key: Any, value: Any) -> str:
+    """`key: value` as written, quoted as code (`polygon:` (empty) for an empty value)."""
+    return f"`{key}:` (empty)" if value is None else f"`{key}: {value}`"
+
 
 def _is_flattened_tree(options: Any, tree: Any) -> bool:
     """Whether a tree dropdown's options are its tree flattened (`A / B` paths and keys), as Ango stores them."""
