@@ -14,10 +14,10 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
 from .errors import OntologyInvalid, Problem
-from .loader import NumberText, RoundTripKeepingNumbers, syntax_problem
 from .model import SECTION_NAMES, SECTIONS, Classification, attributes
 from .normalise import ALIASES
 from .pull import label_set_yaml
+from .yaml_reader import DecimalText, NumberText, RoundTripKeepingNumbers, refuse_other_versions, syntax_problem
 
 # The sections keep the order they are written in: a file may lead with what matters most to it.
 TOP_ORDER = ("project", "projects", "batches", "<unknown>")
@@ -32,13 +32,18 @@ _SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
 
 class _Representer(RoundTripRepresenter):
-    """Writes a number back exactly as it was read (`+12`, `007`, `0x1F`): the loader reads them as text."""
+    """Writes a number back exactly as it was read (`+12`, `007`, `0x1F`, `1_0.5`, `1.5e400`, `.inf`): the loader
+    reads them as text."""
 
     def represent_number_text(self, data: NumberText) -> Any:
         return self.represent_scalar("tag:yaml.org,2002:int", data.text)
 
+    def represent_decimal_text(self, data: DecimalText) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:float", data.text)
+
 
 _Representer.add_representer(NumberText, _Representer.represent_number_text)
+_Representer.add_representer(DecimalText, _Representer.represent_decimal_text)
 
 
 def round_trip_yaml() -> YAML:
@@ -55,6 +60,7 @@ def format_text(text: str, filename: str = "<string>") -> str:
     """The canonical layout of an ontology file's text; raises OntologyInvalid when it is not YAML."""
     yaml = round_trip_yaml()
     try:
+        refuse_other_versions(text)  # the round-trip reader would honour `%YAML 1.1`; the loader reads 1.2
         doc = yaml.load(text)
     except (YAMLError, RecursionError) as error:
         raise OntologyInvalid([syntax_problem(error, text, filename)]) from None

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 
 from .normalise import DocPath, Normaliser, kind_of_value
+from .yaml_reader import syntax_problem
 
 MAX_DEPTH = 16
 INCLUDE = "include"
@@ -252,13 +253,9 @@ class Includes:
         self.normaliser.budget += 4 * len(text) + 1_000  # the fragment's own nodes, as the main file's are
         try:
             raw = self.parse(text)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            message = " ".join(str(part) for part in (error.context, error.problem) if part)
-            return _SyntaxError(f"YAML syntax error: {message}", where)
         except (YAMLError, RecursionError) as error:
-            return _SyntaxError(f"YAML error: {error}", (1, 1))
+            problem = syntax_problem(error, text, name)  # in our words, as the file's own
+            return _SyntaxError(problem.message, (problem.line or 1, problem.column or 1))
         if raw is None:
             return []
         if not isinstance(raw, list):

@@ -16,22 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.error import YAMLError
 
 from .environments import check_environments
 from .errors import InputError, OntologyInvalid, Problem
 from .includes import Files, Fragments, Includes
-from .messages import pydantic_sentence, unreadable_character, yaml_sentence
+from .messages import pydantic_sentence
 from .model import SECTIONS, Item, Ontology
 from .normalise import AliasBomb, DocPath, Normaliser
 from .positions import SWALLOWED
 from .python_file import run_definition
 from .validate import Finding, check, label
+from .yaml_reader import DecimalText, NumberText, RoundTripKeepingNumbers, reader, syntax_problem
 
-__all__ = ["Loaded", "load", "load_python", "load_text", "load_yaml", "max_bytes", "place", "read", "read_text"]
+__all__ = ["DecimalText", "Loaded", "NumberText", "RoundTripKeepingNumbers", "load", "load_python", "load_text", "load_yaml", "max_bytes", "place", "read", "read_text", "syntax_problem"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -109,72 +107,6 @@ def _breadcrumb(doc: dict[str, Any], path: DocPath) -> str:
     return " > ".join(parts)
 
 
-class NumberText(int):
-    """An integer that remembers how it was written, so `id: 0012345` stays "0012345", not "12345"."""
-
-    text: str
-
-
-class DecimalText(float):
-    """A float that remembers how it was written, so `value: 2.50` stays "2.50" where text is meant."""
-
-    text: str
-
-
-def _keep_text(value: Any, node: Any) -> Any:
-    kept = NumberText(value)
-    kept.text = node.value
-    return kept
-
-
-def _keep_float_text(value: Any, node: Any) -> Any:
-    kept = value if hasattr(value, "__dict__") else DecimalText(value)  # ruamel's ScalarFloat takes it as is
-    kept.text = node.value
-    return kept
-
-
-class _SafeKeepingNumbers(SafeConstructor):
-    def construct_yaml_int(self, node: Any) -> Any:
-        return _keep_text(super().construct_yaml_int(node), node)
-
-    def construct_yaml_float(self, node: Any) -> Any:
-        return _keep_float_text(super().construct_yaml_float(node), node)
-
-
-class RoundTripKeepingNumbers(RoundTripConstructor):
-    def construct_yaml_int(self, node: Any) -> Any:
-        return _keep_text(super().construct_yaml_int(node), node)
-
-    def construct_yaml_float(self, node: Any) -> Any:
-        return _keep_float_text(super().construct_yaml_float(node), node)
-
-
-for _constructor in (_SafeKeepingNumbers, RoundTripKeepingNumbers):
-    _constructor.add_constructor("tag:yaml.org,2002:int", _constructor.construct_yaml_int)
-    _constructor.add_constructor("tag:yaml.org,2002:float", _constructor.construct_yaml_float)
-
-
-def syntax_problem(error: Exception, text: str, filename: str) -> Problem:
-    """What YAML's parser refused, at its line and column, in our words."""
-    if isinstance(error, MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        sentence = yaml_sentence(str(error.context or ""), str(error.problem or ""), text, line, col)
-        return Problem(f"YAML syntax error: {sentence}", "", filename, line, col)
-    if isinstance(error, ReaderError):
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - text.rfind("\n", 0, error.position)
-        return Problem(f"YAML syntax error: {unreadable_character(error.character)}", "", filename, line, column)
-    return Problem("YAML syntax error: the file cannot be read as YAML (nested too deeply?)", "", filename, 1, 1)
-
-
-def _yaml(track: bool) -> YAML:
-    """The fast safe loader, or the round-trip one that knows where everything sits; numbers kept as written."""
-    yaml = YAML(typ="rt" if track else "safe", pure=False)
-    yaml.Constructor = RoundTripKeepingNumbers if track else _SafeKeepingNumbers
-    return yaml
-
-
 class _Parsed:
     """One pass over a YAML text: the normalised document, its findings and (when tracked) positions."""
 
@@ -183,12 +115,11 @@ class _Parsed:
         self.syntax: Problem | None = None
         self.normaliser = Normaliser(budget=4 * len(text) + 10_000, track=track)
         # `include:` fragments are spliced into the lists as the normaliser reads them (see includes.py).
-        self.includes = Includes(self.normaliser, filename, fragments or Files(filename), _yaml(track).load)
+        self.includes = Includes(self.normaliser, filename, fragments or Files(filename), reader(track))
         self.normaliser.expand = self.includes.expand
         self.doc: dict[str, Any] = {}
-        yaml = _yaml(track)
         try:
-            raw = yaml.load(text)
+            raw = reader(track)(text)
         except (YAMLError, RecursionError) as error:
             self.syntax = syntax_problem(error, text, filename)
             return
@@ -240,8 +171,18 @@ def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = 
     warnings = [problem for problem in problems if problem.warning]
     if len(warnings) != len(problems):
         raise OntologyInvalid([problem for problem in problems if not problem.warning], warnings)
+    if errors:
+        raise OntologyInvalid(_disagreement(findings, filename), warnings)
     _remember(ontology, filename, text)
     return Loaded(ontology, tuple(sorted(warnings, key=lambda p: (p.line, p.column))))
+
+
+def _disagreement(findings: list[Finding], filename: str) -> list[Problem]:
+    """The fast pass's errors when the slow pass found none: the two readers read the file differently, so
+    neither reading is taken (fail closed), and the user is told what the fast one found."""
+    return [Problem(f"{finding.message} (the two YAML readers of ango-ontology read this file differently: "
+                    "nothing is taken from it; this is a bug in ango-ontology, please report it)",
+                    finding.breadcrumb, filename) for finding in findings if not finding.warning]
 
 
 def load_text(text: str, filename: str = "<string>", *, fragments: Fragments | None = None) -> Ontology:

@@ -23,6 +23,8 @@ _YAML = (
      + " (a value that goes on after a ` #` comment must be quoted)"),
     ("expected <block end>", "this line does not fit the structure above it; " + _INDENT),
     ("found unexpected end of stream", "a quote opened here is never closed; close it on the same value"),
+    ("found unexpected ':'", "a `:` inside an unquoted item of a `[` list or `{` mapping; put the item in "
+     "quotes"),
     ("expected ',' or ']'", "a `[` list opened here is not closed with `]`, or an item in it holds "
      "`: ` or `#`: quote such items"),
     ("expected ',' or '}'", "a `{` mapping opened here is not closed with `}`, or a value in it "
@@ -43,6 +45,7 @@ _YAML = (
      "starts with `&` or `*`"),
 )
 _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
+_VERSION = re.compile(r"^a %YAML (\S+) directive$")
 _TAB = ("a tab character: YAML indents with spaces only (and a tab cannot start a value); replace the tab "
         "with spaces")
 
@@ -56,6 +59,11 @@ def yaml_sentence(context: str, problem: str, text: str, line: int, column: int)
     if "cannot start any token" in problem:
         ch = here[column - 1:column] or "this character"
         return f"'{ch}' cannot start unquoted text in YAML; put the text in quotes"
+    version = _VERSION.match(problem)
+    if version:
+        return (f"the file asks for YAML {version.group(1)} (`%YAML {version.group(1)}`), but ontology files are read "
+                "as YAML 1.2, which reads some values differently (`yes`, `on` and `off` are text there, only "
+                "true and false are booleans); remove the directive, and quote or correct such values")
     duplicate = _DUPLICATE_KEY.search(problem)
     if duplicate:
         return f"the key '{duplicate.group(1)}' appears twice in this mapping; keep one"

@@ -7,6 +7,8 @@ kept in `broken`: out of band, so no value a person writes can pass for it.
 
 from __future__ import annotations
 
+from collections.abc import Set
+from datetime import date, datetime
 from typing import Any
 
 from .positions import DocPath, Positions, swallowed, swallowed_message
@@ -14,6 +16,11 @@ from .positions import DocPath, Positions, swallowed, swallowed_message
 DROP = object()
 """Returned for a value that was refused: the field is left out (its problem is already reported)."""
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+# In this order: a boolean is an int, a timestamp a date, to Python.
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "boolean"), ((int, float), "number"), (str, "text"), (dict, "mapping"), (list, "list"),
+    (datetime, "timestamp"), (date, "date"), (bytes, "binary value"), (Set, "set"))
+_WRITTEN_AS_TEXT = date  # what a person most likely meant as text: quoting it makes it so
 
 
 class AliasBomb(Exception):
@@ -71,7 +78,8 @@ class Scalars:
             return getattr(value, "text", str(value))  # as written: 0012345 stays 0012345, 2.50 stays 2.50
         if isinstance(value, str):
             return value
-        self.fail(path, f"expected text here, not a {kind_of_value(value)}")
+        quote = "; put it in quotes if it is text" if isinstance(value, _WRITTEN_AS_TEXT) else ""
+        self.fail(path, f"expected text here, not a {kind_of_value(value)}{quote}")
         return ""
 
     def flag(self, key: Any, value: Any, path: DocPath) -> Any:
@@ -82,6 +90,8 @@ class Scalars:
         if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
             self.fail(path, f"{key}: {value!r} is text, not a boolean: this file is read as YAML 1.2, where "
                             f"only true and false are booleans; {fix}")
+        elif isinstance(value, str) and value.lower() in ("true", "false"):
+            self.fail(path, f"{key}: {value!r} is text, not a boolean (it is quoted or tagged); {fix}, unquoted")
         elif value is None:
             self.fail(path, f"{key} is empty; {fix}")
         else:
@@ -103,16 +113,14 @@ class Scalars:
         if value is None or isinstance(value, (str, bool)):
             return value
         # YAML dates, timestamps and binary have no JSON form: Ango could not store them.
-        self.note(path, f"{value!r} reads as a {type(value).__name__} in YAML, which has no JSON form; "
-                        "put it in quotes")
+        self.note(path, f"this reads as a {kind_of_value(value)} in YAML, which has no JSON form; put it in quotes")
         return str(value)
 
 
 
 def kind_of_value(value: Any) -> str:
-    """`mapping`, `list`, `text`, `number`, `boolean` or `null`: a YAML value's kind, in words."""
-    names = {dict: "mapping", list: "list", str: "text", int: "number", float: "number", bool: "boolean"}
-    for cls, name in names.items():
-        if isinstance(value, cls) and not (cls is int and isinstance(value, bool)):
-            return name
-    return "null" if value is None else type(value).__name__
+    """`mapping`, `list`, `text`, `number`, `boolean`, `null`, `timestamp`, `date`…: a YAML value's kind, in words
+    (the same whichever of the two YAML readers read it)."""
+    if value is None:
+        return "null"
+    return next((name for kinds, name in _KINDS if isinstance(value, kinds)), "value of a kind YAML alone has")

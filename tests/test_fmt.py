@@ -137,6 +137,25 @@ def test_fmt_writes_numbers_back_exactly_as_they_were_written() -> None:
     assert format_text(text) == text
 
 
+def test_fmt_writes_floats_back_exactly_as_they_were_written_and_again_the_second_time() -> None:
+    text = "classifications:\n  - radio: N\n    options: [.inf, -.inf, .NaN, 1_0.5, 1.5e400, 2.50, 1e3, B]\n"
+    assert format_text(text) == text
+    assert format_text(format_text(text)) == text
+    assert [o.value for o in load_text(text).classifications[0].options][:6] == \
+        [".inf", "-.inf", ".NaN", "1_0.5", "1.5e400", "2.50"]
+
+
+def test_fmt_refuses_a_yaml_directive_other_than_1_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text("%YAML 1.1\n---\nclassifications:\n  - radio: Light\n    options: [on, off]\n")
+    before = old.read_text()
+    code, _, err = _run(capsys, str(old))
+    assert code == 1 and f"{old}:1:1: YAML syntax error: the file asks for YAML 1.1" in err
+    assert old.read_text() == before  # `[on, off]` was not turned into `[true, false]`
+    text = "%YAML 1.2\n---\ntools:\n  - point: A\n"
+    assert format_text(text) == text
+
+
 def test_fmt_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"

@@ -10,7 +10,9 @@ import pytest
 from ango_ontology import Classification, Ontology, OntologyInvalid, Tool, load, load_text
 from ango_ontology.errors import InputError, Problem
 from ango_ontology.identity import resolve
+from ango_ontology import loader
 from ango_ontology.loader import load_python, read
+from ango_ontology.validate import Finding
 from ango_ontology.wire import from_category_schema
 
 DATA = Path(__file__).parent / "data"
@@ -348,3 +350,27 @@ def test_a_when_only_plan_can_settle_is_placed_at_its_line_when_it_names_nothing
             {"tool": "radio", "title": "Kind", "schemaId": "kind", "options": [{"value": "Car", "schemaId": "car"}]}]}))
     (problem,) = caught.value.problems
     assert (problem.file, problem.line, problem.column) == (str(path), 7, 9)
+
+
+def test_both_yaml_readers_read_a_str_tag_as_the_text_it_tags() -> None:
+    text = "tools:\n  - point: !!str 123\n    required: !!str true\n"
+    fast, slow = (loader._Parsed(text, "t.yaml", track=track).checked() for track in (False, True))
+    assert fast[0].tools[0].title == slow[0].tools[0].title == "123"
+    assert [f.message for f in fast[1]] == [f.message for f in slow[1]]  # `!!str true` is text on both
+    assert "required: 'true' is text, not a boolean" in fast[1][0].message
+
+
+def test_a_file_the_fast_reader_refuses_and_the_slow_one_accepts_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The two readers must agree; should they not, nothing of either reading is taken.
+    checked = loader._Parsed.checked
+
+    def slow_finds_nothing(self: loader._Parsed) -> tuple[Ontology, list[Finding]]:
+        ontology, findings = checked(self)
+        return (ontology, []) if self.normaliser.track else (ontology, findings)
+
+    monkeypatch.setattr(loader._Parsed, "checked", slow_finds_nothing)
+    with pytest.raises(OntologyInvalid) as caught:
+        load_text("tools:\n  - point: A\n    required: yes\n", "t.yaml")
+    (problem,) = caught.value.problems
+    assert "required: 'yes' is text" in problem.message and "read this file differently" in problem.message
