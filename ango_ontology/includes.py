@@ -150,6 +150,7 @@ class Includes:
         self.origins: dict[DocPath, str] = {}
         self.chains: dict[DocPath, tuple[str, ...]] = {}
         self.cache: dict[str, Any] = {}
+        self.texts: dict[str, str] = {}  # each fragment's text, by file
         self.located: dict[tuple[str, str], tuple[str, str]] = {}
         self.used: list[str] = []
         self.count = 0
@@ -250,6 +251,7 @@ class Includes:
             text = self.fragments.read(name)
         except IncludeError as error:
             return error
+        self.texts[name] = text
         self.normaliser.budget += 4 * len(text) + 1_000  # the fragment's own nodes, as the main file's are
         try:
             raw = self.parse(text)

@@ -117,6 +117,8 @@ class _Parsed:
         # `include:` fragments are spliced into the lists as the normaliser reads them (see includes.py).
         self.includes = Includes(self.normaliser, filename, fragments or Files(filename), reader(track))
         self.normaliser.expand = self.includes.expand
+        self.normaliser.lines = self._lines
+        self.lines = {filename: text.splitlines()}
         self.doc: dict[str, Any] = {}
         try:
             raw = reader(track)(text)
@@ -130,6 +132,13 @@ class _Parsed:
                                   "(a YAML alias bomb?); refusing to read it", "", filename, 1, 1)
         except RecursionError:
             self.syntax = Problem("the document is nested too deeply to read", "", filename, 1, 1)
+
+    def _lines(self, path: DocPath) -> list[str]:
+        """The lines of the file the value at `path` is read from (the main file's, or a fragment's)."""
+        name = self.includes.file_of(path)
+        if name not in self.lines:
+            self.lines[name] = self.includes.texts.get(name, "").splitlines()
+        return self.lines[name]
 
     def checked(self) -> tuple[Ontology, list[Finding]]:
         """The models and every finding: the normaliser's, pydantic's and the semantic checks'."""

@@ -2,7 +2,8 @@
 
 Only the slow pass (ruamel's round-trip loader) knows lines, columns and comments. YAML reads
 `color: #1F77B4` as an empty colour followed by a comment, and `- point: Car #1` as the title
-`Car`: both read fine and both lose what the person meant, so the comment is looked at too.
+`Car` — on the key's line or on the line where a value written below its key ends: all read fine
+and all lose what the person meant, so the comment is looked at too.
 """
 
 from __future__ import annotations
@@ -57,21 +58,42 @@ class Positions:
         return (1, 1)
 
 
-def swallowed(raw: Any, key: Any) -> str | None:
-    """The `#…` comment YAML made of the end of a key's value (or item) on its line, if it looks like text."""
+def swallowed(raw: Any, key: Any, lines: list[str], scalar: bool = True) -> str | None:
+    """The `#…` comment YAML made of the end of a key's value (or item), if it looks like text.
+
+    `lines` are the document's lines. A comment cut the value when it trails it on the line where the value
+    ends (`title:` and `Lane #2` on the next line), or, for a key with no value, when it is the next
+    thing below the key, indented as its value would be (`color:` and `#1F77B4` on the next line) — for a
+    key that takes a `scalar` (below a list's key, `#- radio: Old` is an item commented out).
+    """
     entry = raw.ca.items.get(key) if isinstance(raw, (CommentedMap, CommentedSeq)) else None
     token = (entry[2] if isinstance(raw, CommentedMap) else entry[0]) if entry else None
-    if token is None or not SWALLOWED.match(" " + token.value):
-        return None
-    line = raw.lc.key(key)[0] if isinstance(raw, CommentedMap) else raw.lc.item(key)[0]
-    return token.value.split("\n", 1)[0].rstrip() if token.start_mark.line == line else None
+    if token is not None and SWALLOWED.match(" " + token.value):
+        line, column = token.start_mark.line, token.start_mark.column
+        before = lines[line][:column] if line < len(lines) else ""
+        if before.strip():  # the comment trails text on its line: the end of this value
+            return token.value.split("\n", 1)[0].rstrip()
+    if scalar and isinstance(raw, CommentedMap) and raw.get(key) is None:
+        return _below_empty(lines, *raw.lc.key(key))
+    return None
+
+
+def _below_empty(lines: list[str], line: int, column: int) -> str | None:
+    """A comment glued to a word on the first line below an empty value, indented deeper than its key."""
+    for below in lines[line + 1:]:
+        if not below.strip():
+            continue
+        text = below.lstrip(" ")
+        deeper = len(below) - len(text) > column
+        return text.rstrip() if deeper and SWALLOWED.match(" " + text) else None
+    return None
 
 
 def swallowed_message(name: Any, value: Any, comment: str) -> str | None:
     """What to say when a comment swallowed (part of) a value; None when the value is not a scalar or empty."""
     if value is None:
         return (f"{name} holds nothing: `{comment}` after it is a YAML comment; if it is the value, quote it: "
-                f'{name}: "{comment}"')
+                f'{name}: "{comment}", and if it is a comment, put a space after the #')
     if isinstance(value, _SCALARS) and not isinstance(value, bool):
         return (f"`{comment}` after {str(value)!r} is a YAML comment, so the value is {str(value)!r}; if "
                 f'`{comment}` is part of it, quote the whole text ("{value} {comment}"), and if it is a '

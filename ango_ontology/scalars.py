@@ -7,7 +7,7 @@ kept in `broken`: out of band, so no value a person writes can pass for it.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,9 @@ from .positions import DocPath, Positions, swallowed, swallowed_message
 DROP = object()
 """Returned for a value that was refused: the field is left out (its problem is already reported)."""
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+# Keys whose value is a list or a mapping: a comment below an empty one is an item commented out.
+_COLLECTIONS = frozenset({"tools", "classifications", "relations", "options", "tree_options", "children", "examples",
+                          "projects", "batches", "environments", "extra"})
 # In this order: a boolean is an int, a timestamp a date, to Python.
 _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
     (bool, "boolean"), ((int, float), "number"), (str, "text"), (dict, "mapping"), (list, "list"),
@@ -36,6 +39,8 @@ class Scalars:
         self.findings: list[tuple[DocPath, str]] = []
         self.positions = Positions()
         self.broken: set[DocPath] = set()
+        # The lines of the document a path is read from (the file's, or an included fragment's).
+        self.lines: Callable[[DocPath], list[str]] = lambda _: []
 
     def spend(self) -> None:
         self.budget -= 1
@@ -65,7 +70,8 @@ class Scalars:
 
     def comment(self, raw: Any, key: Any, path: DocPath) -> None:
         """A comment glued to the end of a value on its line: YAML cut the value there (`color: #1F77B4`)."""
-        found = swallowed(raw, key) if self.track else None
+        scalar = not path or path[-1] not in _COLLECTIONS
+        found = swallowed(raw, key, self.lines(path), scalar) if self.track else None
         message = swallowed_message(key, raw[key], found) if found is not None else None
         if message is not None:
             self.fail(path, message)

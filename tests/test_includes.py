@@ -144,6 +144,19 @@ def test_a_fragment_must_hold_a_list_and_be_yaml(repo: Path) -> None:
     assert len(problems) == 2
 
 
+def test_a_fragment_speaks_of_its_syntax_and_of_a_value_cut_by_a_comment_in_our_words(repo: Path) -> None:
+    shared = repo / "ontology" / "shared"
+    (shared / "cut.yaml").write_text("- text: Plate\n  description:\n    #1 means the front plate\n")
+    (shared / "old.yaml").write_text("%YAML 1.1\n---\n- radio: Light\n  options: [on, off]\n")
+    (repo / "ontology" / "f.yaml").write_text("classifications:\n  - include: shared/cut.yaml\n"
+                                              "  - include: shared/old.yaml\n")
+    problems = _problems(repo / "ontology" / "f.yaml")
+    assert any(p.startswith(f"{shared / 'cut.yaml'}:2:3: classifications[Plate]: description holds nothing: "
+                            "`#1 means the front plate` after it is a YAML comment") for p in problems), problems
+    assert any(p.startswith(f"{shared / 'old.yaml'}:1:1: YAML syntax error: the file asks for YAML 1.1")
+               for p in problems), problems
+
+
 def test_a_fragment_included_twice_with_an_explicit_id_is_a_duplicate_id(repo: Path) -> None:
     (repo / "ontology" / "shared" / "occlusion.yaml").write_text("- radio: Occlusion\n  id: occ\n  options: [A]\n")
     (repo / "ontology" / "two.yaml").write_text(
