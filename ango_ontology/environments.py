@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .findings import Finding
 from .model import SECTION_NAMES, Environment, Ontology
-from .validate import Finding, check
+from .validate import check
 
 if TYPE_CHECKING:
     from .normalise import DocPath, Normaliser

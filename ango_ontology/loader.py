@@ -20,16 +20,18 @@ from ruamel.yaml.error import YAMLError
 
 from .environments import check_environments
 from .errors import InputError, OntologyInvalid, Problem
+from .findings import Finding, label
 from .includes import Files, Fragments, Includes
 from .messages import pydantic_sentence
 from .model import SECTIONS, Item, Ontology
 from .normalise import AliasBomb, DocPath, Normaliser
 from .positions import SWALLOWED
 from .python_file import run_definition
-from .validate import Finding, check, label
+from .validate import check
 from .yaml_reader import DecimalText, NumberText, RoundTripKeepingNumbers, reader, syntax_problem
 
-__all__ = ["DecimalText", "Loaded", "NumberText", "RoundTripKeepingNumbers", "load", "load_python", "load_text", "load_yaml", "max_bytes", "place", "read", "read_text", "syntax_problem"]
+__all__ = ["DecimalText", "Loaded", "NumberText", "RoundTripKeepingNumbers", "load", "load_python", "load_text",
+           "load_yaml", "max_bytes", "place", "read", "read_text", "syntax_problem"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 

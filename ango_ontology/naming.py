@@ -42,6 +42,24 @@ def id_problem(text: str) -> str | None:
     return hidden_problem(text, "the id")
 
 
+TREE_SEPARATOR = " / "
+
+
+def tree_title_problem(title: str) -> str | None:
+    """Why a tree node's title cannot be joined into a tree path (`Parent / Child`) unambiguously, or None.
+
+    Ango names a tree answer by its path, the titles joined with ` / `: a title holding it, or starting
+    with `/ ` or ending with ` /`, makes one path read as another (`A /` > `B` and `A` > `/ B` are both
+    `A / / B`).
+    """
+    if TREE_SEPARATOR in title:
+        return "a tree node title cannot contain ' / ' (Ango joins tree paths with it)"
+    if title.startswith("/ ") or title.endswith(" /"):
+        return ("a tree node title cannot start with '/ ' or end with ' /': Ango joins tree paths with ' / ', "
+                "so its path would read as another one")
+    return None
+
+
 class Named(NamedTuple):
     """One sibling as naming sees it: its place among them, what it is called and the title it was renamed from."""
 

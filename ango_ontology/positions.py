@@ -72,7 +72,7 @@ def swallowed(raw: Any, key: Any, lines: list[str], scalar: bool = True) -> str 
         line, column = token.start_mark.line, token.start_mark.column
         before = lines[line][:column] if line < len(lines) else ""
         if before.strip():  # the comment trails text on its line: the end of this value
-            return token.value.split("\n", 1)[0].rstrip()
+            return str(token.value).split("\n", 1)[0].rstrip()
     if scalar and isinstance(raw, CommentedMap) and raw.get(key) is None:
         return _below_empty(lines, *raw.lc.key(key))
     return None

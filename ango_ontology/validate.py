@@ -10,12 +10,13 @@ which is what `pull` writes for everything the hub already holds: Ango accepted 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from .characters import reads_as
+from .findings import Crumb, Finding, crumb_text
 from .hub.base import MAX_DEPTH
+from .links import link_problem
 from .model import (
     COLUMN_TYPES,
     OPTION_TYPES,
@@ -31,40 +32,22 @@ from .model import (
     TreeOption,
     wire_keys,
 )
-from .naming import Named, duplicate_message, duplicates, hidden_problem, id_problem, renames
+from .naming import (
+    TREE_SEPARATOR,
+    Named,
+    duplicate_message,
+    duplicates,
+    hidden_problem,
+    id_problem,
+    renames,
+    tree_title_problem,
+)
 from .normalise import DocPath, did_you_mean
 from .wire import flatten_tree
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 SHORTCUT_KEYS = frozenset([str(d) for d in range(10)] + [f"ctrl+{d}" for d in range(10)] + list("abcdefghijk"))
 _SECTIONS = {section.name: section for section in SECTIONS}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A problem found in the models: the path of fields and indices, a breadcrumb, a message, a severity."""
-
-    path: DocPath
-    breadcrumb: str
-    message: str
-    warning: bool = False
-
-
-def label(name: str, index: int) -> str:
-    """How a breadcrumb names an item: its title or value, or `#3` when it has none."""
-    return name if name.strip() else f"#{index + 1}"
-
-
-Crumb = str | tuple["Crumb", str, str, int]
-"""A breadcrumb, or what makes one (parent, list, name, index): written out only when a finding needs it."""
-
-
-def crumb_text(crumb: Crumb) -> str:
-    if isinstance(crumb, str):
-        return crumb
-    parent, among, name, index = crumb
-    return _join(crumb_text(parent), f"{among}[{label(name, index)}]")
 
 
 class _Checker:
@@ -211,6 +194,8 @@ class _Checker:
         if node.type == TREE_TYPE and not node.tree_options:
             self.shape(node, path, crumb, "a tree-dropdown needs a tree (`tree:`)")
         self.tree(node.tree_options, path + ("tree_options",), crumb)
+        if node.tree_options:
+            self.tree_paths(node, path, crumb)
         if node.regex is not None:
             self.regex(node, path, crumb)
         if node.rich_text and node.type != TEXT_TYPE:
@@ -281,9 +266,9 @@ class _Checker:
             own = self.crumb_of(crumb, "tree", item, index)
             if not item.title.strip():
                 self.shape(item, here + ("title",), own, "the tree node title is empty")
-            if " / " in item.title:
-                self.shape(item, here + ("title",), own, "a tree node title cannot contain ' / ' "
-                           "(Ango joins tree paths with it)")
+            problem = tree_title_problem(item.title)
+            if problem is not None:
+                self.shape(item, here + ("title",), own, problem)
             self.text(item, item.title, here + ("title",), own, "the title")
             self.text(item, item.value, here + ("value",), own, "the value")
             self.claim_id(item.id, here, own)
@@ -291,6 +276,15 @@ class _Checker:
             self.protection(item, here, own)
             self.extra_keys(item.extra, here, own, wire_keys(TreeOption))
             self.tree(item.children, here + ("children",), own)
+
+    def tree_paths(self, node: Classification, path: DocPath, crumb: Crumb) -> None:
+        """Two tree nodes with one path (`A / B`): whatever the titles, a `when:` could not tell them apart."""
+        seen: dict[str, tuple[DocPath, Crumb]] = {}
+        for flat, item, here, own in _tree_walk(node.tree_options, path + ("tree_options",), crumb, self):
+            first = seen.setdefault(flat, (here, own))
+            if first[0] != here and first[0][:-1] != here[:-1]:  # equal siblings are reported as duplicates
+                self.shape(item, here + ("title",), own, f"the tree path {flat!r} is also the path of another "
+                           f"tree node ({crumb_text(first[1])}); give one of them another title")
 
     def extra_keys(self, extra: dict[str, Any], path: DocPath, crumb: Crumb, modelled: Mapping[str, str]) -> None:
         for key in extra:
@@ -310,17 +304,14 @@ class _Checker:
                 seen[key] = item.title
 
 
-def link_problem(link: str) -> str:
-    """Why `link` cannot be an example link (a `javascript:` URL, spaces…), or an empty string."""
-    if not link.strip():
-        return "the example link is empty"
-    if any(ch.isspace() or not ch.isprintable() for ch in link):
-        return f"example link {link!r} holds spaces or control characters; encode them (%20)"
-    scheme = _SCHEME.match(link)
-    if scheme and scheme.group(1).lower() not in ("http", "https"):
-        return (f"example link {link!r}: only http(s) links and relative paths are allowed, "
-                f"not {scheme.group(1)}:")
-    return ""
+def _tree_walk(nodes: list[TreeOption], path: DocPath, crumb: Crumb, checker: _Checker,
+               prefix: str = "") -> Iterator[tuple[str, TreeOption, DocPath, Crumb]]:
+    """(flattened path, node, its path in the document, its crumb) for every tree node, depth first."""
+    for index, item in enumerate(nodes):
+        flat = f"{prefix}{TREE_SEPARATOR}{item.title}" if prefix else item.title
+        here, own = path + (index,), checker.crumb_of(crumb, "tree", item, index)
+        yield flat, item, here, own
+        yield from _tree_walk(item.children, here + ("children",), own, checker, flat)
 
 
 def _choices(parent: Node | None) -> list[tuple[str, str | None]]:
@@ -331,10 +322,6 @@ def _choices(parent: Node | None) -> list[tuple[str, str | None]]:
     if isinstance(parent, Classification) and parent.type in OPTION_TYPES:
         return [(o.value, o.id) for o in parent.options]
     return []
-
-
-def _join(crumb: str, part: str) -> str:
-    return f"{crumb} > {part}" if crumb else part
 
 
 def check(ontology: Ontology, broken: Collection[DocPath] = frozenset()) -> list[Finding]:

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ango_ontology import Classification, Ontology, OntologyInvalid, Tool, load, load_text
+from ango_ontology import Classification, Ontology, OntologyInvalid, Tool, load, load_text, loader
 from ango_ontology.errors import InputError, Problem
+from ango_ontology.findings import Finding
 from ango_ontology.identity import resolve
-from ango_ontology import loader
 from ango_ontology.loader import load_python, read
-from ango_ontology.validate import Finding
 from ango_ontology.wire import from_category_schema
 
 DATA = Path(__file__).parent / "data"

@@ -12,11 +12,12 @@ import hashlib
 import re
 from importlib import resources
 
+from ..links import link_target
 from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .flow import SECTIONS, Flow, anchor, flow_of, is_conditional
 from .shortcuts import shortcuts
 from .svg import draw
-from .text import html_paragraphs, html_text, html_title, link_target, type_words
+from .text import html_paragraphs, html_text, html_title, type_words
 from .version import Version
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..links import link_target
 from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .flow import SECTIONS, Flow, flow_of, is_conditional
 from .shortcuts import shortcuts
-from .text import link_target, markdown_paragraphs, markdown_text, mermaid_text, type_words
+from .text import markdown_paragraphs, markdown_text, mermaid_text, type_words
 from .version import Version
 
 _HEADINGS = {"tools": "Tools", "classifications": "Classifications", "relations": "Relations"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
 
 from ..characters import reveal
 
@@ -78,11 +77,6 @@ def markdown_paragraphs(text: str) -> str:
 def mermaid_text(text: str) -> str:
     """Text for a quoted Mermaid label: letters, digits and plain punctuation as they are, the rest `#123;`."""
     return "".join(ch if _MERMAID_SAFE.fullmatch(ch) else f"#{ord(ch)};" for ch in visible(text))
-
-
-def link_target(link: str) -> str:
-    """An example link for `href` or a Markdown link: characters that could end it are percent-encoded."""
-    return quote(link, safe=":/?#[]@!$&*+,;=%~-._")
 
 
 def short(text: str, limit: int) -> str:
