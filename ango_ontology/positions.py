@@ -38,11 +38,9 @@ class Positions:
             self._mark(raw.lc.value if raw.get(key) is not None else raw.lc.key, key, path)
 
     def _mark(self, where: Any, key: Any, path: DocPath) -> None:
-        try:
-            line, col = where(key)
-        except KeyError:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
-            return
-        self.at[path] = (line + 1, col + 1)
+        found = _place(where, key)
+        if found is not None:  # a key brought in by a `<<:` merge has no place of its own: the mapping's is used
+            self.at[path] = (found[0] + 1, found[1] + 1)
 
     def item(self, raw: Any, index: int, path: DocPath) -> None:
         if isinstance(raw, CommentedSeq):
@@ -73,9 +71,18 @@ def swallowed(raw: Any, key: Any, lines: list[str], scalar: bool = True) -> str 
         before = lines[line][:column] if line < len(lines) else ""
         if before.strip():  # the comment trails text on its line: the end of this value
             return str(token.value).split("\n", 1)[0].rstrip()
-    if scalar and isinstance(raw, CommentedMap) and raw.get(key) is None:
-        return _below_empty(lines, *raw.lc.key(key))
-    return None
+    where = _place(raw.lc.key, key) if scalar and isinstance(raw, CommentedMap) and raw.get(key) is None else None
+    return _below_empty(lines, *where) if where is not None else None
+
+
+def _place(where: Any, key: Any) -> tuple[int, int] | None:
+    """(line, column) from ruamel's `lc.key` or `lc.value`; None for a key a `<<:` merge brought in (ruamel
+    knows no place for it: it raises KeyError, or gives None)."""
+    try:
+        found = where(key)
+    except KeyError:
+        return None
+    return (int(found[0]), int(found[1])) if found is not None else None
 
 
 def _below_empty(lines: list[str], line: int, column: int) -> str | None:
