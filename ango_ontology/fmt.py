@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
@@ -62,6 +63,7 @@ def format_text(text: str, filename: str = "<string>") -> str:
     try:
         refuse_other_versions(text)  # the round-trip reader would honour `%YAML 1.1`; the loader reads 1.2
         doc = yaml.load(text)
+        _refuse_comments_in_flow(text, filename)
     except (YAMLError, RecursionError) as error:
         raise OntologyInvalid([syntax_problem(error, text, filename)]) from None
     if isinstance(doc, CommentedMap):
@@ -71,6 +73,34 @@ def format_text(text: str, filename: str = "<string>") -> str:
     if isinstance(doc, CommentedSeq):  # a fragment: its list starts at the margin, like a section's items
         return "".join(line[2:] if line.startswith("  ") else line for line in out.getvalue().splitlines(True))
     return out.getvalue() if doc is not None else text
+
+
+def _refuse_comments_in_flow(text: str, filename: str) -> None:
+    """OntologyInvalid when a comment sits inside a `[…]` or `{…}` written over several lines: ruamel would drop
+    it when writing the collection again, and fmt loses nothing."""
+    if "#" not in text or not ("[" in text or "{" in text):
+        return
+    stack = [YAML(typ="safe", pure=False).compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (MappingNode, SequenceNode)):
+            children = [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else node.value
+            if node.flow_style and _commented(text, node, children):
+                line = node.start_mark.line + 1
+                raise OntologyInvalid([Problem(
+                    "fmt cannot keep a comment inside a `[…]` or `{…}` written over several lines (it would be "
+                    "lost); write the list as a block list (`- item` lines), or move the comment out of it",
+                    "", filename, line, node.start_mark.column + 1)])
+            stack.extend(children)
+
+
+def _commented(text: str, node: Node, children: list[Node]) -> bool:
+    """Whether a `#` sits between the brackets of a flow collection, outside its values (so: a comment)."""
+    bounds = [node.start_mark.index + 1]
+    for child in children:
+        bounds += [child.start_mark.index, child.end_mark.index]
+    bounds.append(node.end_mark.index - 1)
+    return any("#" in text[start:end] for start, end in zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def json_to_yaml(text: str, filename: str = "<string>") -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ango_ontology.cli import main
+from ango_ontology.errors import OntologyInvalid
 from ango_ontology.fmt import format_text
 from ango_ontology.loader import load_text
 
@@ -154,6 +155,23 @@ def test_fmt_refuses_a_yaml_directive_other_than_1_2(tmp_path: Path, capsys: pyt
     assert old.read_text() == before  # `[on, off]` was not turned into `[true, false]`
     text = "%YAML 1.2\n---\ntools:\n  - point: A\n"
     assert format_text(text) == text
+
+
+def test_fmt_refuses_a_comment_inside_a_flow_list_over_several_lines_rather_than_lose_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text("classifications:\n  - radio: Kind\n    options: [\n      Car,   # the common case\n"
+                    "      Truck,\n    ]\n")
+    before = path.read_text()
+    code, _, err = _run(capsys, str(path))
+    assert code == 1 and f"{path}:3:14: fmt cannot keep a comment inside a `[…]` or `{{…}}`" in err
+    assert path.read_text() == before
+    mapping = "tools:\n  - point: A\n    extra: {a: 1, # why\n            b: 2}\n"
+    with pytest.raises(OntologyInvalid, match="cannot keep a comment"):
+        format_text(mapping)
+    # A `#` inside a quoted value, or a comment after the list, is no comment inside it.
+    fine = 'classifications:\n  - radio: "Kind #1"\n    options: ["#a", {value: "b#", id: "#c"}]  # fine\n'
+    assert format_text(fine) == fine
 
 
 def test_fmt_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path,
