@@ -174,6 +174,17 @@ def test_fmt_refuses_a_comment_inside_a_flow_list_over_several_lines_rather_than
     assert format_text(fine) == fine
 
 
+def test_fmt_keeps_a_files_byte_order_mark_and_crlf_line_endings(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "windows.yaml"
+    path.write_bytes("\ufefftools:\r\n  - bounding-box: Car   # comment\r\n    required: true\r\n    id: car\r\n"
+                     .encode("utf-8"))
+    assert _run(capsys, str(path))[0] == 0
+    assert path.read_bytes() == ("\ufefftools:\r\n  - bounding-box: Car   # comment\r\n    id: car\r\n"
+                                 "    required: true\r\n").encode("utf-8")
+    assert _run(capsys, "--check", str(path)) == (0, "", "")  # canonical now, CRLF and all
+
+
 def test_fmt_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"

@@ -138,6 +138,23 @@ def test_pull_into_on_the_command_line_writes_the_file_back(tmp_path: Path, loca
     assert "(no changes)" in capsys.readouterr().err
 
 
+def test_pull_into_keeps_the_files_byte_order_mark_and_crlf_line_endings(tmp_path: Path, local_hub: LocalHub,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    hub = f"local:{local_hub.path}"
+    project = local_hub.create_project("Vehicles")["_id"]
+    live = _live()
+    _add_bus(live)
+    local_hub.create_label_set(project, live)
+    path = tmp_path / "labels.yaml"
+    text = FILE.replace("project: p1", f"project: {project}")
+    path.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    assert main(["pull", project, "--hub", hub, "--into", str(path)]) == 0
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.count(b"\n") == data.count(b"\r\n")
+    assert len(_changed_lines(text, data.decode("utf-8-sig").replace("\r\n", "\n"))) == 2
+    capsys.readouterr()
+
+
 def test_pull_into_a_file_of_another_project_is_refused(tmp_path: Path, local_hub: LocalHub,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     project = local_hub.create_project("Vehicles")["_id"]

@@ -12,7 +12,7 @@ from typing import Any
 from .. import api
 from ..backups import atomic_write
 from ..errors import InputError
-from .pull import read_text
+from ..textfile import TextFile, read_file
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
@@ -25,13 +25,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
              if not name.endswith(".py") or name in args.files]  # a folder's Python files are not fmt's
     changed = []
     for name in names:
-        text = _text(name)
+        read = _read(name)
+        text = read.text
         formatted = api.format_text(text, name)
         if formatted == text:
             continue
         changed.append(name)
-        if write:
-            atomic_write(Path(name), formatted.encode("utf-8"))
+        if write:  # written as it was read: its BOM and line endings kept
+            atomic_write(Path(name), read.encoded(formatted))
         if args.diff:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True),
                                                        formatted.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
@@ -41,16 +42,16 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if args.check and changed else 0
 
 
-def _text(name: str) -> str:
+def _read(name: str) -> TextFile:
     if name.endswith(".py"):
         raise InputError(f"{name}: fmt formats YAML files; format Python definitions with your Python formatter")
-    return read_text(name)
+    return read_file(name)
 
 
 def _to_yaml(files: list[str]) -> int:
     if len(files) != 1:
         raise InputError(f"fmt --to yaml lays out one file at a time (to standard output), not {len(files)}")
-    sys.stdout.write(api.json_to_yaml(_text(files[0]), files[0]))
+    sys.stdout.write(api.json_to_yaml(_read(files[0]).text, files[0]))
     return 0
 
 

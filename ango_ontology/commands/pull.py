@@ -10,13 +10,15 @@ from typing import Any
 
 from .. import api
 from ..backups import atomic_write
-from ..errors import InputError, OntologyInvalid
+from ..errors import OntologyInvalid
+from ..textfile import TextFile, read_file
 from . import options
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
     """Write the live label set of a project as YAML, to stdout or atomically to -o FILE."""
-    existing = read_text(args.into) if args.into else None
+    into = read_file(args.into) if args.into else None
+    existing = into.text if into is not None else None
     with closing(options.hub_from(args)) as hub, options.run_progress("Pulling").showing():
         if existing is not None:
             shown = options.steps(args.into, len(existing))
@@ -28,8 +30,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
             text = api.pull(hub, args.project)
     target = args.out or args.into
     if target:
-        if text != existing:
-            atomic_write(Path(target), text.encode("utf-8"))
+        if text != existing:  # written as the file it came from is: its BOM and line endings
+            atomic_write(Path(target), (into or TextFile(text)).encoded(text))
         what = "no changes" if text == existing else "written"
         sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
     else:
@@ -54,16 +56,6 @@ def _warn_if_invalid(text: str, name: str) -> None:
                          "new nodes; they are kept as they are, and `plan` accepts them:\n")
         for problem in warnings:
             sys.stderr.write(f"  {problem}\n")
-
-
-def read_text(name: str) -> str:
-    """A file's text (UTF-8, a BOM dropped); InputError when it cannot be read."""
-    try:
-        return Path(name).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{name}: cannot read it as UTF-8 text ({error})") from None
 
 
 def register(sub: Any) -> None:
