@@ -185,6 +185,25 @@ def test_fmt_keeps_a_files_byte_order_mark_and_crlf_line_endings(tmp_path: Path,
     assert _run(capsys, "--check", str(path)) == (0, "", "")  # canonical now, CRLF and all
 
 
+def test_fmt_of_several_files_checks_them_all_first_and_writes_none_when_one_fails(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {name: tmp_path / f"{name}.yaml" for name in "abcd"}
+    texts = {"a": "tools:\n  - id: a\n    point: A\n", "b": 'tools:\n  - point: "B\n',
+             "c": "tools:\n  - id: c\n    point: C\n", "d": "tools: [\n"}
+    for name, path in files.items():
+        path.write_text(texts[name])
+    code, out, err = _run(capsys, *map(str, files.values()))
+    assert code == 1 and out == ""
+    assert "fmt wrote nothing: 2 of 4 files cannot be formatted (2 problems)" in err
+    assert f"{files['b']}:3:1: YAML syntax error" in err and f"{files['d']}:2:1: YAML syntax error" in err
+    assert all(path.read_text() == texts[name] for name, path in files.items())
+    files["b"].unlink()
+    files["d"].unlink()
+    code, out, _ = _run(capsys, str(files["a"]), str(files["c"]))
+    assert (code, out) == (0, f"reformatted {files['a']}\nreformatted {files['c']}\n")
+    assert files["a"].read_text() == "tools:\n  - point: A\n    id: a\n"
+
+
 def test_fmt_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"
