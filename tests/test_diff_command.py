@@ -123,11 +123,11 @@ def test_dev_null_is_an_empty_label_set_for_git_diff_drivers(tmp_path: Path,
     assert "create tool P" in capsys.readouterr().out
 
 
-def _git_diff(repo: Path) -> subprocess.CompletedProcess[str]:
+def _git_diff(repo: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", "-c", "diff.ango-ontology.command=ango-ontology diff --git", "diff"], cwd=repo,
-                          capture_output=True, text=True, env=env, check=False)
+    return subprocess.run(["git", "-c", "diff.ango-ontology.command=ango-ontology diff --git", "diff", *argv],
+                          cwd=repo, capture_output=True, text=True, env=env, check=False)
 
 
 def test_as_git_diff_driver_a_valid_edit_shows_the_semantic_plan(repo: Path) -> None:
@@ -148,6 +148,36 @@ def test_as_git_diff_driver_a_half_edited_file_gets_a_plain_text_diff_with_a_not
     assert lines[0] == "ango-ontology diff ontology.yaml"
     assert lines[1].startswith("(a side does not load as a label set — ") and "plain text diff" in lines[1]
     assert "--- a/ontology.yaml" in lines and "+  - polygon: [unclosed" in lines
+    assert "ontology.yaml:8:1: YAML syntax error" in lines[1]  # the first problem, not their count
+
+
+def test_as_git_diff_driver_a_renamed_file_shows_its_plan_under_both_names(repo: Path) -> None:
+    # git passes nine arguments for a renamed or copied file: the seven, the new path and a rename header.
+    (repo / ".gitattributes").write_text("*.yaml diff=ango-ontology\n")
+    _git(repo, "mv", "ontology.yaml", "labels.yaml")
+    (repo / "labels.yaml").write_text(V3_DELETES.replace("Bus]", "Bus, Van]"))
+    _git(repo, "add", "-A")
+    done = _git_diff(repo, "--cached", "-M", "--", "ontology.yaml", "labels.yaml")
+    assert done.returncode == 0 and "external diff died" not in done.stderr, done.stderr
+    assert "ango-ontology diff ontology.yaml → labels.yaml" in done.stdout.splitlines()
+    assert "+ create option Van (after Bus)" in done.stdout
+
+
+def test_as_git_diff_driver_an_unmerged_file_is_said_never_a_failure(repo: Path) -> None:
+    # git passes one argument, the path, for a file with a merge conflict.
+    _git(repo, "checkout", "-q", "-b", "other", "HEAD~1")
+    (repo / "ontology.yaml").write_text(V3_DELETES.replace("Bus]", "Bus, Tram]"))
+    _git(repo, "commit", "-q", "-am", "tram")
+    _git(repo, "checkout", "-q", "main")
+    (repo / "ontology.yaml").write_text(V3_DELETES.replace("Bus]", "Bus, Van]"))
+    _git(repo, "commit", "-q", "-am", "van")
+    merged = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "merge", "-q",
+                             "other"], cwd=repo, capture_output=True, text=True, check=False)
+    assert merged.returncode != 0  # a conflict
+    (repo / ".gitattributes").write_text("*.yaml diff=ango-ontology\n")
+    done = _git_diff(repo, "--cached")  # the index holds the conflict's stages: git names the path alone
+    assert done.returncode == 0 and "external diff died" not in done.stderr, done.stderr
+    assert "ango-ontology diff ontology.yaml\n(unmerged: resolve the conflict, then diff again)" in done.stdout
 
 
 def test_the_shell_function_driver_also_falls_back_when_git_runs_it(

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from .. import api
 from ..backups import atomic_write
 from ..characters import escape, escape_lines
-from ..errors import InputError
+from ..errors import InputError, OntologyInvalid
 from ..hub import Hub
 from ..render import render
 from ..render import runs as many
@@ -142,7 +142,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     driven = args.git or "GIT_DIFF_PATH_TOTAL" in os.environ
     name, old, new = _diff_sides(args.specs, args.git)
     if args.git:
-        sys.stdout.write(f"ango-ontology diff {name}\n")
+        sys.stdout.write(f"ango-ontology diff {escape(name)}\n")
+        if not old:
+            sys.stdout.write("(unmerged: resolve the conflict, then diff again)\n")
+            return 0
     if not driven:
         pairs = api.diff_pairs(old, new)
         if pairs is not None:
@@ -171,18 +174,27 @@ def _diff_many(pairs: list[tuple[str, str | None, Any]], old: str, new: str, arg
 
 
 def _diff_sides(specs: list[str], git: bool) -> tuple[str, str, str]:
-    """(name, old, new): two specs, or git's seven arguments `path old-file old-hex old-mode new-file …`."""
-    if git and len(specs) == 7:
-        return specs[0], specs[1], specs[4]
+    """(name, old, new): two specs; or git's arguments — seven (`path old-file old-hex old-mode new-file new-hex
+    new-mode`), nine for a renamed or copied file (those, then `new-path` and the rename's header), or the path
+    alone for an unmerged one (old and new empty then)."""
+    if git and len(specs) in (7, 9):
+        name = specs[0] if len(specs) == 7 or specs[7] == specs[0] else f"{specs[0]} → {specs[7]}"
+        return name, specs[1], specs[4]
+    if git and len(specs) == 1:
+        return specs[0], "", ""
     if not git and len(specs) == 2:
         return specs[1], specs[0], specs[1]
-    wanted = "git's seven arguments (path old-file old-hex old-mode new-file new-hex new-mode)" if git else "OLD NEW"
+    wanted = ("git's seven arguments (path old-file old-hex old-mode new-file new-hex new-mode), nine for a renamed "
+              "file (new-path and its header after them), or an unmerged path alone") if git else "OLD NEW"
     raise InputError(f"diff takes {wanted}, not {len(specs)} argument(s)")
 
 
 def _first_line(error: BaseException) -> str:
+    """The first thing an error says: its first problem, for a file that does not load."""
+    if isinstance(error, OntologyInvalid) and error.problems:
+        return escape(str(error.problems[0]))
     lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+    return escape(lines[0]) if lines else type(error).__name__
 
 
 def text_diff(name: str, old: str, new: str) -> list[str]:
