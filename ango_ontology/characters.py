@@ -148,6 +148,14 @@ def _escaped(ch: str) -> str:
     return _SHORT_ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
+def spaced(text: str) -> str:
+    """A title as a plan names it: as it is, or double-quoted when spaces around it (or being empty) would not
+    show (`"Car "` beside `Car`)."""
+    if text and text == text.strip():
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def reads_as(text: str) -> str:
     """What a reader sees: NFC-normalised, trimmed, without invisible characters; equal for look-alikes."""
     if text.isascii() and text.isprintable() and text == text.strip():

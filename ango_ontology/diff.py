@@ -47,7 +47,18 @@ from .errors import Problem
 from .identity import resolve
 from .live import Live, as_live
 from .model import JSON, SECTIONS, Item, Kind, Ontology, Option
-from .plan import ACTION_RANK, DESTRUCTIVE_ACTIONS, Action, Change, ChangeKind, Move, Plan, SourceFile, ordered
+from .plan import (
+    ACTION_RANK,
+    DESTRUCTIVE_ACTIONS,
+    Action,
+    Change,
+    ChangeKind,
+    Move,
+    Plan,
+    Position,
+    SourceFile,
+    ordered,
+)
 from .provenance import is_as_read
 from .wire import to_category_schema
 
@@ -237,7 +248,8 @@ def fewest_moves(desired: list[Any], live: list[Any]) -> tuple[Move, ...]:
     common = [(index, item, live_at[node_key(item)]) for index, item in enumerate(desired)
               if node_key(item) in live_at]
     kept = _increasing(common)
-    return tuple(Move(title_of(item), item.id, origin + 1, index + 1, title_of(desired[index - 1]) if index else None)
+    return tuple(Move(title_of(item), item.id, origin + 1, index + 1, title_of(desired[index - 1]) if index else None,
+                      Position(origin + 1, title_of(live[origin - 1]) if origin else None))
                  for number, (index, item, origin) in enumerate(common) if number not in kept)
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
+from .characters import spaced
 from .errors import PlanFileInvalid
 from .model import JSON, Kind
 from .wire import fingerprint
@@ -82,8 +83,8 @@ class Position:
     after: str | None
 
     def describe(self) -> str:
-        """`first`, `after Truck`."""
-        return "first" if self.after is None else f"after {self.after}"
+        """`first`, `after Truck` (`after "Truck "`: a title with spaces around it is quoted)."""
+        return "first" if self.after is None else f"after {spaced(self.after)}"
 
     def to_json(self) -> JSON:
         return {"index": self.index, "after": self.after}
@@ -92,20 +93,27 @@ class Position:
 @dataclass(frozen=True)
 class Move:
     """One child moved within its list by a reorder: from its live 1-based position to its new one, which
-    comes after the sibling titled `after` (None: first)."""
+    comes after the sibling titled `after` (None: first). `was` is where it sat live (None in a plan saved
+    before moves said so): a move is told by its neighbours, since its number may not change (`D` in
+    `A B C D E` → `A B E D C` is still 4th, now after `E`)."""
 
     title: str
     id: str | None
     origin: int
     target: int
     after: str | None
+    was: Position | None = field(default=None, compare=False)
 
     def to_json(self) -> JSON:
-        return {"title": self.title, "id": self.id, "from": self.origin, "to": self.target, "after": self.after}
+        out: JSON = {"title": self.title, "id": self.id, "from": self.origin, "to": self.target, "after": self.after}
+        if self.was is not None:
+            out["was_after"] = self.was.after
+        return out
 
     @classmethod
     def from_json(cls, data: JSON) -> Move:
-        return cls(data["title"], data["id"], data["from"], data["to"], data["after"])
+        was = Position(data["from"], data["was_after"]) if "was_after" in data else None
+        return cls(data["title"], data["id"], data["from"], data["to"], data["after"], was)
 
 
 @dataclass(frozen=True)

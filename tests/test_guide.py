@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from golden_files import assert_golden
+from markdown_checks import HOSTILE, elements, gfm, markup_made
 
-from ango_ontology import load
+from ango_ontology import Classification, Ontology, Option, Tool, load
 from ango_ontology.guide import Version, guide_html, guide_markdown, version_of
 from ango_ontology.guide.flow import flows
 from ango_ontology.guide.text import markdown_text, mermaid_text, visible
@@ -76,7 +77,8 @@ def test_every_title_of_a_hostile_label_set_is_text_in_the_html_guide() -> None:
     ("<b>x</b>", r"\<b\>x\</b\>"),
     ("- item", r"\- item"),
     ("3. third", r"3\. third"),
-    ("@team $5$ ~~no~~", r"\@team \$5\$ \~\~no\~\~"),
+    # `\@team` alone still notifies the team on GitHub: a word joiner after the `@` stops it.
+    ("@team $5$ ~~no~~", "\\@\u2060team \\$5\\$ \\~\\~no\\~\\~"),
     ("[x](javascript:1)", r"\[x\](javascript:1)"),
     ("a\nb\u202ec", "a⟨U+000A⟩b⟨U+202E⟩c"),
 ])
@@ -156,3 +158,26 @@ def test_the_html_guide_allows_no_request_and_only_its_own_style_and_script() ->
     assert policy.group(1).startswith("default-src 'none'; style-src 'sha256-")
     assert "unsafe-inline" not in policy.group(1)
     assert len(re.findall(r"<script>", page)) == 1 and "<script src" not in page and "<link" not in page
+
+
+def _guide_of(texts: list[str]) -> str:
+    """The Markdown guide of a label set whose every title, type, shortcut, colour, regex, description and example
+    link is taken from `texts`."""
+    tools = [Tool(type=text, title=text, id=f"t{i}", shortcut_key=text, color=text, description=text,
+                  examples=[text], classifications=[
+                      Classification(type="text", title=text, id=f"q{i}", regex=text, shortcut_key=text)])
+             for i, text in enumerate(texts)]
+    radio = Classification(type="radio", title=texts[0], id="r", options=[
+        Option(value=text, id=f"o{i}") for i, text in enumerate(texts)])
+    return guide_markdown(Ontology(tools=tools, classifications=[radio]), VERSION)
+
+
+def test_nothing_in_a_label_set_becomes_markup_in_the_markdown_guide_as_github_reads_it() -> None:
+    hostile = [*HOSTILE, "bounding-box` <img src=x onerror=alert(1)> `", "`</kbd><script>alert(2)</script>"]
+    plain = [f"plain{i}" for i in range(len(hostile))]
+    text, benign = _guide_of(hostile), _guide_of(plain)
+    tags = elements(gfm(text))[0]
+    assert [tag for tag in tags if tag != "a"] == [tag for tag in elements(gfm(benign))[0] if tag != "a"]
+    assert tags.count("a") == elements(gfm(benign))[0].count("a")  # the contents and example links only
+    assert markup_made(text, set(tags)) == []
+    assert "<img" not in gfm(text) and "<script" not in gfm(text)

@@ -7,13 +7,14 @@ import re
 
 import pytest
 from golden_files import assert_golden
-from plan_scenarios import SCENARIOS, plan_for
+from plan_scenarios import SCENARIOS, applied, plan_for
 
 from ango_ontology import Ontology, Plan, Tool
 from ango_ontology.diff import make_plan
-from ango_ontology.plan import Change
+from ango_ontology.plan import Change, Move
 from ango_ontology.render import render, render_to_string, summary_line
 from ango_ontology.render import text as text_renderer
+from ango_ontology.render.wording import move_words
 from ango_ontology.wire import fingerprint
 
 
@@ -101,3 +102,21 @@ def test_text_shows_changes_to_the_label_set_and_keys_one_side_lacks() -> None:
 def test_markdown_names_a_change_to_the_label_set_at_the_top_level() -> None:
     output = render_to_string(_representation_plan(), "markdown")
     assert "| update | label-set | (top level) | owner: (absent) → \"qa\"; version: 1 → 2 |" in output
+
+
+def test_a_move_that_keeps_its_number_is_told_by_its_neighbours_never_as_a_no_op() -> None:
+    def tools(*titles: str) -> Ontology:
+        return Ontology(tools=[Tool(type="point", title=title) for title in titles])
+
+    plan = make_plan(tools("A", "B", "E", "D", "C"), applied(tools("A", "B", "C", "D", "E")))
+    output = render_to_string(plan, "text")
+    assert "move tool E: #5 → #3 (after B)" in output
+    assert "move tool D: after E, was after C (still #4)" in output
+    assert not re.search(r"#(\d+) → #\1\b", output)
+    (reorder,) = plan.changes
+    saved = Plan.from_json(plan.to_json()).changes[0].moves
+    assert saved == reorder.moves and [m.was for m in saved] == [m.was for m in reorder.moves]
+    # A plan saved before moves knew their old neighbour still says no no-op, and still matches.
+    legacy = [{key: value for key, value in move.to_json().items() if key != "was_after"} for move in reorder.moves]
+    old = [Move.from_json(data) for data in legacy]
+    assert old == list(reorder.moves) and move_words(old[1]) == "after E (still #4)"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..links import link_target
+from ..markdown_text import markdown_link
 from ..model import TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .flow import SECTIONS, Flow, flow_of, is_conditional
 from .shortcuts import shortcuts
-from .text import markdown_paragraphs, markdown_text, mermaid_text, type_words
+from .text import code_span, markdown_paragraphs, markdown_text, markdown_title, mermaid_text, type_words
 from .version import Version
 
 _HEADINGS = {"tools": "Tools", "classifications": "Classifications", "relations": "Relations"}
@@ -29,13 +29,13 @@ def render(ontology: Ontology, version: Version, title: str) -> str:
 
 
 def _node(node: Node) -> list[str]:
-    facts = [f"`{node.color}`"] if node.color and not isinstance(node, Classification) else []
-    facts.append(markdown_text(type_words(node.type)) + f" (`{node.type}`)")
+    facts = [code_span(node.color)] if node.color and not isinstance(node, Classification) else []
+    facts.append(markdown_text(type_words(node.type)) + f" ({code_span(node.type)})")
     if node.shortcut_key:
-        facts.append(f"shortcut `{node.shortcut_key}`")
+        facts.append(f"shortcut {code_span(node.shortcut_key)}")
     if node.required:
         facts.append("**required**")
-    lines = [f"### {markdown_text(node.title)}", "", " · ".join(facts), ""]
+    lines = [f"### {markdown_title(node.title)}", "", " · ".join(facts), ""]
     lines += _notes(node)
     if is_conditional(node):
         lines += mermaid(flow_of(node, "root"))
@@ -59,7 +59,7 @@ def _inline(item: Node | Option | TreeOption) -> str:
 
 
 def _links(item: Node | Option | TreeOption) -> str:
-    return ", ".join(f"[example {i}](<{link_target(link)}>)" for i, link in enumerate(item.examples, 1))
+    return ", ".join(markdown_link(f"example {i}", link) for i, link in enumerate(item.examples, 1))
 
 
 def _body(node: Node, pad: str) -> list[str]:
@@ -73,7 +73,7 @@ def _body(node: Node, pad: str) -> list[str]:
         lines += _tree(node.tree_options, "", node, by_answer, pad, answers)
     for option in node.options:
         answers.add(option.value)
-        lines.append(f"{pad}- {markdown_text(option.value)}{_inline(option)}")
+        lines.append(f"{pad}- {markdown_title(option.value)}{_inline(option)}")
         lines += [line for child in by_answer.get(option.value, []) for line in _question(child, node, pad + "  ")]
     leftover = [child for value, children in by_answer.items() if value not in answers for child in children]
     lines += [line for child in always + leftover for line in _question(child, node, pad)]
@@ -86,7 +86,7 @@ def _tree(items: list[TreeOption], prefix: str, owner: Classification, by_answer
     for item in items:
         path = f"{prefix} / {item.title}" if prefix else item.title
         answers.add(path)
-        lines.append(f"{pad}- {markdown_text(item.title)}{_inline(item)}")
+        lines.append(f"{pad}- {markdown_title(item.title)}{_inline(item)}")
         lines += [line for child in by_answer.get(path, []) for line in _question(child, owner, pad + "  ")]
         lines += _tree(item.children, path, owner, by_answer, pad + "  ", answers)
     return lines
@@ -97,13 +97,12 @@ def _question(node: Classification, parent: Node, pad: str) -> list[str]:
     if node.required:
         facts.append("**required**")
     if node.shortcut_key:
-        facts.append(f"shortcut `{node.shortcut_key}`")
+        facts.append(f"shortcut {code_span(node.shortcut_key)}")
     if node.when is not None:
-        facts.append(f"shown when _{markdown_text(parent.title)}_ is _{markdown_text(node.when)}_")
+        facts.append(f"shown when _{markdown_title(parent.title)}_ is _{markdown_title(node.when)}_")
     if node.regex:
-        facts.append(f"must match `{node.regex.replace('`', '')}`" if "`" not in node.regex
-                     else f"must match {markdown_text(node.regex)}")
-    lines = [f"{pad}- **{markdown_text(node.title)}** — {', '.join(facts)}{_inline(node)}"]
+        facts.append(f"must match {code_span(node.regex)}")
+    lines = [f"{pad}- **{markdown_title(node.title)}** — {', '.join(facts)}{_inline(node)}"]
     return lines + _body(node, pad + "  ")
 
 
@@ -126,6 +125,6 @@ def _shortcuts(ontology: Ontology) -> list[str]:
     if not rows:
         return ["## Keyboard shortcuts", "", "This label set gives no shortcut keys.", ""]
     lines = ["## Keyboard shortcuts", "", "| Key | Selects | Kind |", "| --- | --- | --- |"]
-    lines += [f"| `{row.key}` | {' › '.join(markdown_text(part) for part in row.path)} | "
+    lines += [f"| {code_span(row.key, table=True)} | {' › '.join(markdown_title(part) for part in row.path)} | "
               f"{markdown_text(type_words(row.type))} |" for row in rows]
     return [*lines, ""]

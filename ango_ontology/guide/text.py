@@ -10,12 +10,9 @@ from __future__ import annotations
 import html
 import re
 
-from ..characters import reveal
+from .. import markdown_text as markdown
+from ..characters import reveal, spaced
 
-# Inline Markdown (and GitHub's $math$, @mentions): escaped wherever they are.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$@!])")
-# What starts a block at the start of a line: a list item, a numbered item, a heading.
-_BLOCK_START = re.compile(r"^(\s*)([-+.=]|\d+(?=[.)]))")
 _MERMAID_SAFE = re.compile(r"[\w ,.;:?'/()%+=*-]", re.UNICODE)
 
 TYPE_WORDS = {
@@ -51,8 +48,9 @@ def html_text(text: str) -> str:
 
 
 def html_title(text: str) -> str:
-    """A title as HTML, isolated from the text around it (a right-to-left title keeps its own direction)."""
-    return f"<bdi>{html_text(text)}</bdi>"
+    """A title as HTML, isolated from the text around it (a right-to-left title keeps its own direction), quoted
+    when spaces around it would not show (`"Car "`)."""
+    return f"<bdi>{html_text(spaced(text))}</bdi>"
 
 
 def html_paragraphs(text: str) -> str:
@@ -62,10 +60,20 @@ def html_paragraphs(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text for Markdown: visible (so on one line), its markup characters backslash-escaped (a leading `-` too)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
-    return _BLOCK_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
-                                                     else "\\" + m.group(2)), escaped)
+    """Text for Markdown (the one escaping plans use too, `ango_ontology.markdown_text`), hidden code points shown
+    as the guide shows them (`⟨U+202E⟩`)."""
+    return markdown.markdown_text(text, _code)
+
+
+def markdown_title(title: str) -> str:
+    """A title (option value, tree node) for Markdown: quoted when spaces around it would not show (`"Car "`),
+    which also keeps `**Car **` from losing its bold."""
+    return markdown_text(spaced(title))
+
+
+def code_span(text: str, *, table: bool = False) -> str:
+    """Text as a Markdown code span no backtick in it can close, hidden code points shown as `⟨U+202E⟩`."""
+    return markdown.code_span(text, _code, table=table)
 
 
 def markdown_paragraphs(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from html import escape as html_escape
 from typing import TextIO
 
+from ..characters import spaced
 from ..plan import Change, Plan
 from .groups import GROUP_AT, Group, grouped
 from .labelset import Entry, label_set
@@ -24,6 +25,7 @@ from .wording import (
     headline,
     inert,
     join_path,
+    move_words,
     notes,
     plural,
     setup_lines,
@@ -125,7 +127,7 @@ def _row(change: Change) -> str:
 
 def _group_row(group: Group) -> str:
     first = group.first
-    items = [f"{c.title}: {_text(c)}" if _text(c) else c.title for c in group.changes]
+    items = [f"{spaced(c.title)}: {_text(c)}" if _text(c) else spaced(c.title) for c in group.changes]
     return _cells(f"<span class=\"flag\">{_flag(first)}</span>",
                   f"<span class=\"{first.action}\">{first.action}</span> ×{len(group.changes)}", first.kind,
                   escape(join_path(group.parent) or "(top level)"),
@@ -182,12 +184,12 @@ def _line(entry: Entry) -> str:
     marker = MARKERS.get(action, " ")
     kind_type = f" ({escape(entry.type)})" if entry.type else ""
     words = (f"<span class=\"line {action}\">{escape(marker)} <span class=\"kind\">{escape(entry.kind)}</span> "
-             f"{escape(entry.title)}{kind_type}</span>")
+             f"{escape(spaced(entry.title))}{kind_type}</span>")
     flags = [c for c in entry.changes if c.destructive]
     if flags:
         words += f" <span class=\"flag\">⚠{escape(''.join(sorted({c.impact_note for c in flags})))}</span>"
     details = [headline(change) for change in entry.changes if change.action != "delete" or not entry.deleted]
     details += [text for change in entry.changes for text in attribute_lines(change) + notes(change)]
     if entry.moved is not None:
-        details.append(f"moved: #{entry.moved.origin} → #{entry.moved.target}")
+        details.append(f"moved: {move_words(entry.moved)}")
     return words + "".join(f"<div class=\"detail\">{escape(text)}</div>" for text in details)

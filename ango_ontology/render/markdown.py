@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..characters import spaced
+from ..markdown_text import markdown_prose, markdown_text
 from ..plan import Change, Plan
 from .groups import GROUP_AT, Group, grouped
 from .origins import by_origin, tag
@@ -35,17 +37,38 @@ def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT
     if not plan.changes:
         out.write(head)
         return
-    rows = [_group_row(item) if isinstance(item, Group) else _row(item)
-            for section in (plan.destructive_changes(), [c for c in plan.changes if not c.destructive])
-            for item in grouped(section)]
-    details = _details(plan)
+    items = [item for section in (plan.destructive_changes(), [c for c in plan.changes if not c.destructive])
+             for item in grouped(section)]
     budget = limit - len(head) - len(_TABLE_HEAD) - _RESERVE
-    shown = _fit(rows, budget)
-    out.write(head + _TABLE_HEAD + "".join(rows[:shown]))
-    if shown < len(rows):
-        out.write(f"\n… and {len(rows) - shown} more changes not shown: {FULL_PLAN_TIP}.\n")
+    rows, shown = _rows(items, budget)
+    out.write(head + _TABLE_HEAD + "".join(rows))
+    if shown < len(plan.changes):
+        out.write(f"\n… and {len(plan.changes) - shown} more changes not shown: {FULL_PLAN_TIP}.\n")
         return
-    out.write(_details_block(details, budget - sum(map(len, rows))))
+    out.write(_details_block(_details(plan), budget - sum(map(len, rows))))
+
+
+def _rows(items: list[Change | Group], budget: int) -> tuple[list[str], int]:
+    """The table rows that fit in `budget` characters, and how many changes they show. A group too large to fit
+    whole shows as many of its changes as fit, a row each: a large group is never hidden whole."""
+    rows: list[str] = []
+    used = shown = 0
+    for item in items:
+        row = _group_row(item) if isinstance(item, Group) else _row(item)
+        if used + len(row) <= budget:
+            rows.append(row)
+            used += len(row)
+            shown += len(item.changes) if isinstance(item, Group) else 1
+            continue
+        for change in item.changes if isinstance(item, Group) else ():
+            row = _row(change)
+            if used + len(row) > budget:
+                break
+            rows.append(row)
+            used += len(row)
+            shown += 1
+        break
+    return rows, shown
 
 
 def _head(plan: Plan) -> str:
@@ -57,7 +80,7 @@ def _head(plan: Plan) -> str:
     if setup_lines(plan):
         lines += [*(f"- {_escape(text)}" for text in setup_lines(plan)), ""]
     if plan.notes:
-        lines += ["> [!NOTE]", *(f"> {_escape(note)}" for note in plan.notes), ""]
+        lines += ["> [!NOTE]", *(f"> {markdown_prose(note)}" for note in plan.notes), ""]
     if plan.since is not None and not plan.is_empty:
         groups = "; ".join(f"{len(changes)} {tag(changes[0])}" for _, changes in by_origin(plan))
         lines += [f"Since {_escape(plan.since)} — origin of each change: {groups} "
@@ -79,9 +102,9 @@ def _flag(change: Change) -> str:
 
 
 def _row(change: Change) -> str:
-    detail = _escape(_detail(change))
+    detail = _detail(change)
     if len(change.moves) >= GROUP_AT:  # a long list of moves folds away under its count
-        detail = _collapsed(plural(len(change.moves), "move"), attribute_lines(change))
+        detail = _collapsed(plural(len(change.moves), "move"), [_escape(line) for line in attribute_lines(change)])
     cells = [_escape(_flag(change)), _action(change, change.action), change.kind,
              _escape(join_path(change.path) or "(top level)"), detail]
     return "| " + " | ".join(cells) + " |\n"
@@ -90,7 +113,7 @@ def _row(change: Change) -> str:
 def _group_row(group: Group) -> str:
     """One row for a run of similar changes: the count, and each change folded away under it."""
     first = group.first
-    items = [f"{c.title}: {_detail(c)}" if _detail(c) else c.title for c in group.changes]
+    items = [_escape(spaced(c.title)) + (f": {_detail(c)}" if _detail(c) else "") for c in group.changes]
     cells = [_escape(_flag(first)), _action(first, f"{first.action} ×{len(group.changes)}"), first.kind,
              _escape(join_path(group.parent) or "(top level)"),
              _collapsed(plural(len(group.changes), first.kind), items)]
@@ -103,12 +126,12 @@ def _action(change: Change, said: str) -> str:
 
 
 def _collapsed(summary: str, items: list[str]) -> str:
-    """A `<details>` element on one line, so it fits in a table cell."""
-    return (f"<details><summary>{_escape(summary)}</summary>" + "<br>".join(_escape(item) for item in items)
-            + "</details>")
+    """A `<details>` element on one line, so it fits in a table cell (`items` already Markdown)."""
+    return f"<details><summary>{_escape(summary)}</summary>" + "<br>".join(items) + "</details>"
 
 
 def _detail(change: Change) -> str:
+    """The details cell as Markdown: values and titles as text, the toolkit's hints with their code spans."""
     node = change.after if change.action == "create" else change.before if change.action == "delete" else None
     parts = attribute_lines(change)
     if node is not None:
@@ -117,11 +140,13 @@ def _detail(change: Change) -> str:
         if change.action == "create" and change.position is not None:
             words.append(change.position.describe())
         parts.append(", ".join(words + ([f"{nested} nested"] if nested else [])))
-    return "; ".join(part for part in [*parts, change.impact_note.strip(" ()"), *notes(change)] if part)
+    shown = [_escape(part) for part in [*parts, change.impact_note.strip(" ()")] if part]
+    return "; ".join(shown + [markdown_prose(note, table=True) for note in notes(change)])
 
 
 def _escape(text: str) -> str:
-    return inert(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Text in a table cell, a heading or a note: the one Markdown escaping of plans and the guide."""
+    return markdown_text(text)
 
 
 def _details(plan: Plan) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..markdown_text import code_span, html_block_text, markdown_text
 from ..model import JSON
 from ..runs import ProjectRun
 from . import markdown
@@ -100,7 +101,7 @@ def _run_json(run: ProjectRun) -> JSON:
 def comment(runs: Sequence[ProjectRun], *, limit: int = COMMENT_LIMIT, title: str = "Ontology plan") -> str:
     """One pull-request comment for the whole run, shorter than `limit` characters."""
     tally = Tally.of(runs)
-    head = f"## {title}\n\n**{_escape(tally.sentence())}.**\n\n"
+    head = f"## {title}\n\n**{markdown_text(tally.sentence())}.**\n\n"
     shown = [run for run in runs if not run.ok or (run.plan is not None and not run.plan.is_empty)]
     budget = limit - len(head) - 400  # the closing notes
     while True:
@@ -143,8 +144,10 @@ def _flag(run: ProjectRun) -> str:
 
 def _row(run: ProjectRun) -> str:
     project = run.label + (f" ({run.ref.name})" if run.ref.name and run.target and run.target.project_id else "")
-    cells = [_flag(run), f"`{run.source}`" if run.source else "", run.environment or "", project, outcome(run)]
-    return "| " + " | ".join(_escape(cell) for cell in cells) + " |\n"
+    cells = [_flag(run), run.environment or "", project, outcome(run)]
+    flag, *rest = [markdown_text(cell) for cell in cells]
+    source = code_span(run.source, table=True) if run.source else ""
+    return "| " + " | ".join([flag, source, *rest]) + " |\n"
 
 
 def _sections(runs: Sequence[ProjectRun], budget: int) -> list[tuple[str, bool]]:
@@ -176,7 +179,7 @@ def _shares(sizes: list[int], budget: int) -> list[int]:
 
 def _section(run: ProjectRun, share: int | None) -> str:
     summary = f"{_flag(run)} {run.where}: {outcome(run)}"
-    head = f"<details>\n<summary>{_escape(summary)}</summary>\n\n"
+    head = f"<details>\n<summary>{html_block_text(summary)}</summary>\n\n"
     tail = "\n</details>\n\n"
     if share == 0:
         body = f"_Too large to show in this comment; {FULL_PLANS}._\n"
@@ -195,10 +198,6 @@ def _section(run: ProjectRun, share: int | None) -> str:
             markdown.render(run.plan, buffer, limit=room)
         body = buffer.getvalue()
     return head + body + tail
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 __all__ = ["COMMENT_LIMIT", "Tally", "comment", "document", "outcome", "rollup"]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..characters import spaced
 from ..plan import Change, Plan
 from .groups import Group, grouped
 from .origins import by_origin
@@ -104,7 +105,7 @@ def tree_lines(changes: list[Change]) -> Iterator[Line]:
         shared = _shared(opened, parents)
         for depth in range(shared, len(parents)):
             kind, title = parents[depth]
-            yield Line(depth, " ", f"{kind} {title}", "note")
+            yield Line(depth, " ", f"{kind} {spaced(title)}", "note")
         if isinstance(item, Group):
             yield from group_lines(item, len(parents))
             last = item.changes[-1]

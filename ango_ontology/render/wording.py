@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..characters import escape
-from ..plan import ACTIONS, Change, Plan, count_of
+from ..characters import reveal, spaced
+from ..plan import ACTIONS, Change, Move, Plan, count_of
 
 MARKERS = {"create": "+", "delete": "-", "rename": "~", "update": "~", "replace": "±", "move": ">",
            "reorder": "↕"}
@@ -19,10 +19,11 @@ PROTECTED_NOTE = "[protected: apply refuses this]"
 
 
 def inert(text: str) -> str:
-    """Text as every renderer shows it: control characters, line separators and bidi controls escaped
-    (`\\x1b`, `\\u202e`), whatever their source — a live title too — so no title can forge a line of a plan,
-    a terminal escape or the order of what follows it."""
-    return escape(text)
+    """Text as every renderer shows it: control characters, line separators, bidi controls and invisible
+    characters written as codes (`\\x1b`, `\\u202e`, `\\u200b`), whatever their source — a live title too — so
+    no title can forge a line of a plan, a terminal escape or the order of what follows it, and two titles that
+    differ are seen to differ."""
+    return reveal(text)
 
 
 def setup_lines(plan: Plan) -> list[str]:
@@ -89,7 +90,7 @@ def headline(change: Change, verb: bool = True) -> str:
     # A move to another `when` under the same parent stays where it is: only a new parent says where.
     placed = change.action == "create" or (change.action == "move" and "parent" in (change.after or {}))
     where = change.position.describe() if change.position and placed else None
-    what = f"{change.kind} {change.title}{_type_note(node, where)}{change.impact_note}"
+    what = f"{change.kind} {spaced(change.title)}{_type_note(node, where)}{change.impact_note}"
     return f"{change.action} {what}" if verb else what
 
 
@@ -105,9 +106,26 @@ def _type_note(node: dict[str, Any] | None, where: str | None = None) -> str:
 
 
 def move_lines(change: Change) -> list[str]:
-    """`move option Bus: #3 → #1`, one per child a reorder moves."""
-    return [f"move {change.kind} {move.title}: #{move.origin} → #{move.target} "
-            f"({'first' if move.after is None else 'after ' + move.after})" for move in change.moves]
+    """`move option Bus: #3 → #1 (first)`, one per child a reorder moves."""
+    return [f"move {change.kind} {spaced(move.title)}: {move_words(move)}" for move in change.moves]
+
+
+def move_words(move: Move) -> str:
+    """Where a child moves: `#5 → #3 (after B)`; when its number stays, what changed is its neighbour, so that
+    is what is said — `after E, was after C (still #4)` — never `#4 → #4`."""
+    now = _place(move.after)
+    if move.origin != move.target:
+        return f"#{move.origin} → #{move.target} ({now})"
+    if move.was is None:  # a plan saved before moves recorded their live neighbour
+        return f"{now} (still #{move.target})"
+    was = _place(move.was.after)
+    if was == now:  # two siblings of one title: the number is what tells them apart
+        was = f"{was}, another of that title"
+    return f"{now}, was {was} (still #{move.target})"
+
+
+def _place(after: str | None) -> str:
+    return "first" if after is None else f"after {spaced(after)}"
 
 
 def attribute_lines(change: Change) -> list[str]:
@@ -134,7 +152,7 @@ def value(item: Any, name: str = "") -> str:
 
 
 def join_path(path: Any) -> str:
-    return " › ".join(str(title) for title in path)
+    return " › ".join(spaced(str(title)) for title in path)
 
 
 def nested_lines(node: dict[str, Any]) -> list[tuple[int, str]]:
@@ -144,7 +162,7 @@ def nested_lines(node: dict[str, Any]) -> list[tuple[int, str]]:
     while stack:
         depth, kind, child = stack.pop()
         title = child.get("title", child.get("value", ""))
-        out.append((depth, f"{kind} {title}{_type_note(child)}"))
+        out.append((depth, f"{kind} {spaced(str(title))}{_type_note(child)}"))
         stack.extend((depth + 1, sub_kind, sub) for sub_kind, sub in reversed(_children(child)))
     return out
 
