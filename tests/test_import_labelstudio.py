@@ -157,3 +157,57 @@ def test_labels_on_an_image_take_the_shapes_beside_them(tmp_path: Path) -> None:
         ("Dog (outline)", "polygon"), ("Person", "ner")]
     assert imported.ontology.classifications[0].type == "multi-dropdown"
     assert imported.warnings == []
+
+
+# https://labelstud.io/tags/collapse: panels that fold parts of the labeling interface away.
+COLLAPSE = """<View>
+  <Image name="img" value="$image"/>
+  <RectangleLabels name="lbl" toName="img">
+    <Label value="Car" alias="vehicle_car" selected="true"/>
+  </RectangleLabels>
+  <Collapse>
+    <Panel value="Scene">
+      <Choices name="weather" toName="img" choice="single" required="true">
+        <Choice value="Sunny"/>
+        <Choice value="Rainy"/>
+      </Choices>
+    </Panel>
+  </Collapse>
+  <Taxonomy name="tax" toName="img">
+    <Choice value="Animal" alias="animal" hotkey="1" selected="true" background="red">
+      <Choice value="Cat" alias="felis"/>
+    </Choice>
+  </Taxonomy>
+  <Repeater on="$images">
+    <TextArea name="caption" toName="img"/>
+  </Repeater>
+</View>
+"""
+
+
+def test_questions_inside_collapse_panels_and_repeaters_are_imported(tmp_path: Path) -> None:
+    config = tmp_path / "config.xml"
+    config.write_text(COLLAPSE, encoding="utf-8")
+    imported = api.import_config("labelstudio", config)
+    weather = by_title(imported.ontology.classifications, "weather")
+    assert (weather.type, weather.required, [o.value for o in weather.options]) == ("radio", True, ["Sunny", "Rainy"])
+    assert by_title(imported.ontology.classifications, "caption").type == "text"
+    assert any(":19:3: <Repeater>: <Repeater> repeats its questions" in str(w) for w in imported.warnings)
+    assert "Everything in it was carried over" not in imported.text
+
+
+def test_every_attribute_a_label_or_an_answer_loses_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "config.xml"
+    config.write_text(COLLAPSE, encoding="utf-8")
+    said = {(w.line, w.message.split("=")[0]) for w in api.import_config("labelstudio", config).warnings}
+    assert {(4, "alias"), (4, "selected")} <= said  # a label's
+    assert {(15, "alias"), (15, "hotkey"), (15, "selected"), (15, "background"), (16, "alias")} <= said  # a tree's
+
+
+def test_a_config_nested_deeper_than_any_labeling_config_is_refused_as_read(tmp_path: Path) -> None:
+    depth = 1_000
+    config = tmp_path / "deep.xml"
+    config.write_text('<View><Text name="t" value="$t"/><Taxonomy name="tax" toName="t">'
+                      + '<Choice value="x">' * depth + "</Choice>" * depth + "</Taxonomy></View>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"deep\.xml:1:\d+: the XML nests elements more than 200 deep"):
+        api.import_config("labelstudio", config)

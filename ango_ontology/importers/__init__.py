@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError, OntologyInvalid, Problem
 from ..fmt import format_text
+from ..hub.base import MAX_DEPTH
 from ..identity import resolve
 from ..loader import load_text, max_bytes
 from ..model import TOOL_TYPES, Ontology
@@ -57,13 +58,17 @@ def import_file(source: str, path: str, *, tool: str = "bounding-box", now: date
         raise InputError(f"--tool {tool!r} is not a tool type; one of: {', '.join(TOOL_TYPES)}")
     notes = Notes(path)
     text = _read(path)
-    if source == "coco":
-        ontology = coco.read(text, notes, tool)
-    elif source == "ango-sdk":
-        ontology = ango_sdk.read(text, notes, path)
-    else:
-        ontology = SOURCES[source](text, notes)
-    return _finish(ontology, notes, source, path, now)
+    try:
+        if source == "coco":
+            ontology = coco.read(text, notes, tool)
+        elif source == "ango-sdk":
+            ontology = ango_sdk.read(text, notes, path)
+        else:
+            ontology = SOURCES[source](text, notes)
+        return _finish(ontology, notes, source, path, now)
+    except RecursionError:  # whatever the source, a structure nested beyond what can be walked is an input error
+        raise InputError(f"{path}: its {NAMES[source]} nests too deeply to import (a label set nests at most "
+                         f"{MAX_DEPTH} levels); nothing written") from None
 
 
 def _read(path: str) -> str:

@@ -27,13 +27,18 @@ OBJECTS = {"image", "text", "hypertext", "audio", "audioplus", "video", "paragra
            "list", "markdown", "channel"}
 QUESTIONS = ("choices", "taxonomy", "textarea", "number", "rating", "datetime")
 NUMBER = r"^-?[0-9]+([.][0-9]+)?$"
-# How things look, not what is labelled: left out by design (docs/import.md).
+# How things look, not what is labelled — left out by design (docs/import.md) — and what every mapping reads.
 PRESENTATION = {"name", "toname", "showinline", "style", "class", "opacity", "fillcolor", "strokecolor", "strokewidth",
                 "canrotate", "smart", "smartonly", "snap", "layout", "maxwidth", "minwidth", "placeholder", "rows",
                 "editable", "showsubmitbutton", "transcription", "skipduplicates", "size", "icon", "slider",
                 "granularity", "showfullpath", "pathseparator", "pointsize", "pointstyle", "zoom", "zoomcontrol",
                 "visiblewhen", "whentagname", "whenchoicevalue", "whenlabelvalue", "perregion", "required", "choice",
-                "value", "background", "hotkey", "hint", "maxrating", "selected", "alias", "id"}
+                "maxrating", "id"}
+# What a label or relation carries over (its text, colour, key and hint), and what an answer does.
+LABEL_MAPPED = frozenset({"value", "background", "hotkey", "hint"})
+ANSWER_MAPPED = frozenset({"value", "hint"})
+# Tags that only group others on the screen (https://labelstud.io/tags/view, /tags/collapse): read through.
+CONTAINERS = ("view", "collapse", "panel")
 _WARNED = {"leafsonly": "annotators may pick any node of the tree, not only leaves",
            "apiurl": "the tree is loaded from a URL: only the nodes written in the config are imported",
            "maxusages": "Ango does not limit how often an answer or label is used",
@@ -84,8 +89,12 @@ class _Reader:
     def walk(self, element: Element, view: Element | None) -> None:
         for child in element.children:
             name = child.name
-            if name == "view":
+            if name in CONTAINERS:
                 self.walk(child, child if "visiblewhen" in child.attrs else view)
+            elif name == "repeater":
+                self.notes.warn(place(child), "<Repeater> repeats its questions for each item of the task's data; "
+                                              "Ango has no such repetition: they are imported once")
+                self.walk(child, view)
             elif name == "header":
                 self.header = child.attrs.get("value") or child.text.strip() or None
             elif name in OBJECTS:
@@ -98,17 +107,35 @@ class _Reader:
                 self.questions.append(_Question(child, view, self.header))
             elif name == "relations":
                 self.relations.append(child)
-            elif name not in ("style", "filter", "collapse", "panel"):
+            elif name not in ("style", "filter"):
                 self.notes.warn(place(child), f"<{child.tag}> has no Ango equivalent: left out")
-            if name not in ("header", "view"):
+            if name not in ("header", *CONTAINERS):
                 self.header = None  # a header describes the question right after it, nothing further
 
-    def attributes(self, element: Element, used: set[str] = PRESENTATION) -> None:
+    def attributes(self, element: Element, mapped: frozenset[str] = frozenset()) -> None:
+        """Note each attribute that is neither presentation nor carried over by the element's mapping (`mapped`)."""
         for name, value in element.attrs.items():
             if name in _WARNED:
                 self.notes.warn(place(element), f"{name}={value!r} not kept: {_WARNED[name]}")
-            elif name not in used:
+            elif name not in PRESENTATION and name not in mapped:
                 self.notes.warn(place(element), f"attribute {name}={value!r} has no Ango equivalent: left out")
+
+    def answer_attributes(self, choice: Element) -> None:
+        """An answer's attributes (of a `<Choices>` or a `<Taxonomy>`): its value and hint are carried over."""
+        extras = [name for name in ("hotkey", "background", "alias", "selected") if name in choice.attrs]
+        for name in extras:
+            self.notes.warn(place(choice), f"{name}={choice.attrs[name]!r} of an answer not kept: Ango answers have "
+                                           "no shortcut, colour, alias or default")
+        self.attributes(choice, ANSWER_MAPPED | frozenset(extras))
+
+    def label_attributes(self, label: Element) -> None:
+        """A label's (or relation's) attributes: text, colour, key and hint are carried over; not an alias or a
+        label selected from the start."""
+        for name, why in (("alias", "Ango exports a label by its title"), ("selected", "no Ango label is chosen "
+                                                                                   "before the annotator picks one")):
+            if name in label.attrs:
+                self.notes.warn(place(label), f"{name}={label.attrs[name]!r} of a label not kept: {why}")
+        self.attributes(label, LABEL_MAPPED | {"alias", "selected"})
 
     # --- tools ---------------------------------------------------------------------------------------------
 
@@ -164,7 +191,7 @@ class _Reader:
         return out
 
     def tool(self, label: Element, tool_type: str, shape: Element | None, titles: Titles) -> Tool:
-        self.attributes(label)
+        self.label_attributes(label)
         value = label.attrs.get("value")
         title = titles.take(f"{value} ({shape.attrs.get('name') or shape.tag})" if shape is not None and value
                             else value, place(label))
@@ -180,7 +207,7 @@ class _Reader:
                 if child.name != "relation":
                     self.notes.warn(place(child), f"<{child.tag}> inside <{tag.tag}> is not a relation: left out")
                     continue
-                self.attributes(child)
+                self.label_attributes(child)
                 title = titles.take(child.attrs.get("value"), place(child))
                 out.append(Relation(type="one-to-one", title=title,
                                     color=color(child.attrs.get("background"), place(child), self.notes),
@@ -240,7 +267,7 @@ class _Reader:
     def classification(self, question: _Question, titles: Titles, when: str | None,
                        seen: set[int]) -> Classification:
         element = question.element
-        self.attributes(element)
+        self.attributes(element, frozenset({"value"}) if element.name == "textarea" else frozenset())  # said below
         title = titles.take(element.attrs.get("name"), place(element))
         node = Classification(type="text", title=title, when=when, required=element.attrs.get("required") == "true",
                               description=question.header)
@@ -278,11 +305,7 @@ class _Reader:
             if child.name != "choice":
                 self.notes.warn(place(child), f"<{child.tag}> inside <{element.tag}> is not a choice: left out")
                 continue
-            self.attributes(child)
-            for name in ("hotkey", "background", "alias", "selected"):
-                if name in child.attrs:
-                    self.notes.warn(place(child), f"{name}={child.attrs[name]!r} of an answer not kept: Ango answers "
-                                                  "have no shortcut, colour, alias or default")
+            self.answer_attributes(child)
             value = child.attrs.get("value")
             pairs.append((value, place(child)))
             if child.attrs.get("hint") and value:
@@ -308,7 +331,7 @@ class _Reader:
             if child.name != "choice":
                 self.notes.warn(place(child), f"<{child.tag}> inside <{element.tag}> is not a choice: left out")
                 continue
-            self.attributes(child)
+            self.answer_attributes(child)
             title = tree_title(child.attrs.get("value"), place(child), titles)
             out.append(TreeOption(title=title, children=self._tree(child), description=child.attrs.get("hint")))
         return out

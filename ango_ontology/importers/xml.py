@@ -37,8 +37,17 @@ class Element:
         return out
 
 
+# Deeper than any labeling config is (a Taxonomy of that depth could not be stored either): refused as read,
+# before anything walks the tree recursively.
+MAX_DEPTH = 200
+
+
 class _Refused(Exception):
     """The document declares a DTD or an entity."""
+
+
+class _TooDeep(Exception):
+    """The document nests elements deeper than MAX_DEPTH."""
 
 
 def parse(text: str, source: str) -> Element:
@@ -52,6 +61,8 @@ def parse(text: str, source: str) -> Element:
         raise _Refused
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise _TooDeep
         element = Element(tag, {key.lower(): value for key, value in attrs.items()},
                           parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
         (stack[-1].children if stack else roots).append(element)
@@ -72,6 +83,10 @@ def parse(text: str, source: str) -> Element:
     parser.CharacterDataHandler = text_of
     try:
         parser.Parse(text, True)
+    except _TooDeep:
+        raise InputError(f"{source}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: the XML nests "
+                         f"elements more than {MAX_DEPTH} deep, which no labeling config does; refusing to read "
+                         "it") from None
     except _Refused:
         raise InputError(f"{source}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: the XML declares "
                          "a DOCTYPE or entities, which a label configuration never needs; refusing to read it "
