@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from .characters import describe, escape
+from .errors import InputError
 from .identity import resolve_live
 from .model import JSON, OPTION_TYPES, SECTION_NAMES, TREE_TYPE, Classification, Node, Ontology, Option, TreeOption
 from .model import attributes as plain_attributes
@@ -16,10 +18,15 @@ SCHEMA_URL = "https://ango-ontology.dev/schemas/ontology.schema.json"
 # Text safe to write unquoted in block and flow context, under both YAML 1.1 and 1.2 resolvers.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .\-/()']*")
 _RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def scalar(value: Any) -> str:
-    """One YAML scalar: plain when that reads back as the same text, else double-quoted."""
+    """One YAML scalar: plain when that reads back as the same text, else double-quoted.
+
+    InputError for text no file can hold — half of a surrogate pair, which Ango may store (its API takes
+    JSON `\\ud800`) but YAML cannot read back, even escaped: the file would not load.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -27,6 +34,11 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     text = str(value)
+    half = _SURROGATE.search(text)
+    if half is not None:
+        raise InputError(f"'{escape(text)}' holds {describe(half.group())} (half of a surrogate pair), which no YAML "
+                         "file can hold, so nothing was written; correct the text where it comes from (in Ango's web "
+                         "UI for a live project), then try again")
     if _PLAIN.fullmatch(text) and not text.endswith(" ") and text.lower() not in _RESERVED:
         return text
     return _quoted(text)

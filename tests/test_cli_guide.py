@@ -44,3 +44,16 @@ def test_the_guide_never_replaces_the_label_set_it_reads(tmp_path: Path, capsys:
     assert main(["guide", str(path), "-o", str(tmp_path / "." / "labels.yaml")]) == 1
     assert "which this command reads" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_guide_of_titles_holding_half_a_surrogate_pair_shows_them_as_codes(
+        suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    definition = tmp_path / "halves.py"
+    definition.write_text("from ango_ontology import Ontology, Tool\nontology = Ontology(tools=[Tool(type='point', "
+                          "title='Car\\ud800', id='car', description='d\\udc00')])\n", encoding="utf-8")
+    out = tmp_path / f"guide{suffix}"
+    assert main(["guide", str(definition), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")  # UTF-8 that reads back: no half of a pair in it
+    assert "Car⟨U+D800⟩" in text and "d⟨U+DC00⟩" in text
+    capsys.readouterr()

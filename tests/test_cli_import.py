@@ -103,3 +103,14 @@ def test_an_import_that_runs_out_of_stack_is_a_clean_error_for_every_source(
     assert main(["import", "--from", source, str(config), "-o", str(tmp_path / "out.yaml")]) == 1
     err = capsys.readouterr().err
     assert "nests too deeply to import" in err and "bug" not in err
+
+
+def test_a_source_title_no_yaml_file_can_hold_is_a_clean_error(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "labelbox.json"
+    source.write_text('{"tools": [{"tool": "rectangle", "name": "Car\\ud800"}], "classifications": []}',
+                      encoding="utf-8")
+    assert main(["import", "--from", "labelbox", str(source), "-o", str(tmp_path / "out.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "U+D800 (half of a surrogate pair)" in err and "bug" not in err
+    assert not (tmp_path / "out.yaml").exists()

@@ -12,6 +12,7 @@ import pytest
 from ango_ontology.api import load_text_with_warnings, pull
 from ango_ontology.cli import main
 from ango_ontology.diff import make_plan
+from ango_ontology.errors import InputError
 from ango_ontology.fmt import format_text
 from ango_ontology.hub import Hub
 from ango_ontology.hub.local import LocalHub
@@ -295,3 +296,17 @@ def test_pull_warns_of_each_node_of_a_type_it_does_not_know_and_keeps_it(local_h
     assert "- likert: Visibility" in text
     # under a type it does not know, a condition is written as the hub holds it, not as a `when:`
     assert 'parent_option_id: "6501a9e4c3d2b1a0f0e1d203"' in text and "when:" not in text
+
+
+def test_a_live_title_holding_half_a_surrogate_pair_is_refused_and_nothing_written(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    # Ango stores what its JSON API takes (`"\ud800"`); no YAML file can hold it, escaped or not.
+    project = local_hub.create_project("Halves")["_id"]
+    local_hub.create_label_set(project, {"tools": [
+        {"tool": "bounding-box", "title": "Car\ud800", "schemaId": "car", "color": "#112233"}]})
+    out = tmp_path / "pulled.yaml"
+    code, stdout, err = _run(capsys, "pull", project, "--hub", f"local:{local_hub.path}", "-o", str(out))
+    assert code == 1 and not out.exists() and stdout == ""
+    assert "'Car\\ud800' holds U+D800 (half of a surrogate pair), which no YAML file can hold" in err
+    with pytest.raises(InputError, match="half of a surrogate pair"):
+        scalar("\udc00 alone")
