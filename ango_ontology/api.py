@@ -311,12 +311,16 @@ def pull(hub: Hub, project_id: str) -> str:
 
 
 def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
-              step: Callable[[str], None] | None = None) -> str:
+              step: Callable[[str], None] | None = None, *, base: Ontology | None = None, base_label: str = "",
+              said: list[str] | None = None) -> str:
     """An existing file's text with the project's live changes merged in: only the lines of what changed
     change (comments and layout kept). `step` hears what is under way, for a progress display.
 
-    InputError when the file names other projects than this one, or when the live changes fall in a part
-    other label sets share (an `include:` fragment, or the file's own nodes when it has environments).
+    What the live project lacks is kept when the file added it, removed when the web UI deleted it: decided
+    by `base` (the label set as last applied, `base_label` naming that version) when given, else by the
+    file's explicit ids; each item kept or removed is said in `said`. InputError when the file names other
+    projects than this one, when the live changes fall in a part other label sets share (an `include:`
+    fragment, or the file's own nodes when it has environments), or when the merged file would not load.
     """
     if step is not None:
         step("reading the file")
@@ -326,10 +330,14 @@ def pull_into(hub: Hub, project_id: str, text: str, filename: str = "<string>",
     project = hub.get_project(project_id)
     _check_own_file(mine, project_id, project.get("name"), filename)
     from .merge_parts import merge_parts, uses_parts  # only pull --into needs it
+    from .pull_into import check_merged
 
-    if uses_parts(mine, text):
-        return merge_parts(text, mine, project, project_id, filename, step)
-    return merge_into(text, project, filename, step, mine)
+    kept = {"base": base, "base_label": base_label, "said": said}
+    merged = merge_parts(text, mine, project, project_id, filename, step, **kept) if uses_parts(mine, text) \
+        else merge_into(text, project, filename, step, mine, base=base, base_label=base_label, said=said)
+    if merged != text:
+        check_merged(merged, project, filename)
+    return merged
 
 
 def _check_own_file(mine: Ontology, project_id: str, name: object, filename: str) -> None:

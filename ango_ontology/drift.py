@@ -112,17 +112,7 @@ class Attributor:
 
     def base_of(self, run: ProjectRun) -> tuple[Base | None, str]:
         """The base of one run: `--base`, else the commit of the project's latest backup; or why there is none."""
-        if self.revision is not None:
-            return Base(self.revision, self.revision), ""
-        project = run.target.project_id if run.target else None
-        backups = self.store.list(project) if self.store is not None and project else []
-        if not backups:
-            return None, "no base: no backup of this project records the commit last applied (pass --base REV)"
-        commit = backups[-1].git_commit
-        if not commit or commit.endswith("+dirty"):
-            why = "was made from uncommitted changes" if commit else "recorded no git commit (a rollback?)"
-            return None, f"no base: the last apply {why}; pass --base REV"
-        return Base(commit, f"commit {commit[:12]} (the last apply)"), ""
+        return base_of(self.revision, self.store, run.target.project_id if run.target else None)
 
     def load(self, revision: str, source: str) -> Ontology:
         with self.lock:
@@ -137,6 +127,37 @@ class Attributor:
         if isinstance(found, AngoOntologyError):
             raise found
         return found
+
+
+def base_of(revision: str | None, store: BackupStore | None, project: str | None) -> tuple[Base | None, str]:
+    """Where the label set last applied to `project` is read from: `revision` (`--base`), else the commit of the
+    project's latest backup; or why there is none."""
+    if revision is not None:
+        return Base(revision, revision), ""
+    backups = store.list(project) if store is not None and project else []
+    if not backups:
+        return None, "no base: no backup of this project records the commit last applied (pass --base REV)"
+    commit = backups[-1].git_commit
+    if not commit or commit.endswith("+dirty"):
+        why = "was made from uncommitted changes" if commit else "recorded no git commit (a rollback?)"
+        return None, f"no base: the last apply {why}; pass --base REV"
+    return Base(commit, f"commit {commit[:12]} (the last apply)"), ""
+
+
+def last_applied(source: str, project: str, revision: str | None,
+                 store: BackupStore | None) -> tuple[Ontology | None, str]:
+    """The label set `source` held when it was last applied to `project`, and how to say that version (`commit
+    1a2b3c4d5e6f (the last apply)`); (None, why) when it is not known. AngoOntologyError when `revision` was
+    asked for and cannot be read."""
+    base, why = base_of(revision, store, project)
+    if base is None:
+        return None, why
+    try:
+        return _at_revision(base.revision, source), base.label
+    except AngoOntologyError:
+        if revision is not None:
+            raise
+        return None, f"no base: the file at {base.label} cannot be read"
 
 
 class NoBase(AngoOntologyError):
@@ -159,4 +180,4 @@ def _noted(run: ProjectRun, note: str) -> ProjectRun:
     return replace(run, plan=replace(run.plan, notes=(*run.plan.notes, note)))
 
 
-__all__ = ["Attributor", "Base", "attribute", "drifted", "key", "origin_of", "origins"]
+__all__ = ["Attributor", "Base", "attribute", "base_of", "drifted", "key", "last_applied", "origin_of", "origins"]

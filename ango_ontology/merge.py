@@ -26,6 +26,7 @@ from .model import Node as LabelNode
 from .model import attributes as plain_attributes
 from .normalise import ALIASES
 from .pull import attributes, live_ontology, node_lines, option_flow, scalar, tree_lines
+from .pull_into import Local
 from .wire import flatten_tree
 from .yaml_edits import Editor, Items, Patch, compose, end_of, entries, is_flow, start_of
 
@@ -38,11 +39,14 @@ _TREE_FIELDS = frozenset(TreeOption.model_fields) | {"key", "schemaId"}
 
 
 def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "<string>",
-               step: Step | None = None, mine: Ontology | None = None) -> str:
+               step: Step | None = None, mine: Ontology | None = None, *, base: Ontology | None = None,
+               base_label: str = "", said: list[str] | None = None) -> str:
     """The file's text with the live label set's differences merged in; the rest kept byte for byte.
 
     `mine` is the file's label set when the caller loaded it already; `step` is told what is under way
-    (`reading the file`, …), for a progress display on large files.
+    (`reading the file`, …), for a progress display on large files. What the live project lacks is kept when
+    the file added it and removed when the web UI deleted it (`pull_into.Local`: by `base`, the label set as
+    last applied, when known); each is said in `said`.
     """
     say = step or (lambda _: None)
     live = live_ontology(project_json_or_schema)
@@ -54,26 +58,30 @@ def merge_into(text: str, project_json_or_schema: JSON | None, filename: str = "
         raise InputError(f"{filename}: not a mapping")
     say("editing the lines that changed")
     patch = Patch(text)
-    merger = _Merger(patch, filename)
+    merger = _Merger(patch, filename, Local.of(mine, resolved, live, base, base_label))
     for section in SECTION_NAMES:
         merger.nodes(root, section, resolved.section(section), live.section(section), [], top=True)
     merger.finish()
     merger.refuse_shared(root)
+    if said is not None:
+        said += merger.local.said
     return patch.result()
 
 
 class _Merger(Editor):
     """Brings each list and node of the file to the live label set, with the edits of `Editor`."""
 
-    def __init__(self, patch: Patch, filename: str) -> None:
+    def __init__(self, patch: Patch, filename: str, local: Local) -> None:
         super().__init__(patch, filename)
         self.appended: list[str] = []
+        self.local = local
 
     # --- lists ----------------------------------------------------------------------------------------
 
     def sync(self, seq: SequenceNode, mine: Sequence[Any], live: Sequence[Any], merge: Callable[[int, Any], None],
              render: Callable[[Any, str], tuple[list[str], str]]) -> None:
-        """Bring one list to the live one: merge kept items, delete, insert and move the fewest."""
+        """Bring one list to the live one (the file's own items kept in it, `Local.target`): merge kept items,
+        delete, insert and move the fewest."""
         items = Items(self.patch, seq)
         by_id = {item.id: item for item in live}
         for index, item in enumerate(mine):
@@ -135,6 +143,7 @@ class _Merger(Editor):
             elif live:
                 self.new_list(parent, field, field, lines, "", NODE_ORDER, _shorthand(parent))
             return
+        live = self.local.target(mine, list(live))
         if not live:
             self.remove(parent, field)
             return
@@ -181,6 +190,7 @@ class _Merger(Editor):
             title = self.find(raw, "title")
             value = title[1] if title is not None else next(v for k, _, v in entries(raw) if k == first)
             self.patch.replace(start_of(value), end_of(value), scalar(live.title))
+            self.remove(raw, "renamed_from")  # the live title is written: the rename the file asked for is moot
         self.attributes(raw, mine, live, choices, first)
         own: Choices = [(o.value, o.id) for o in live.options]
         was_tree = isinstance(mine, Classification) and mine.type == TREE_TYPE
@@ -232,6 +242,7 @@ class _Merger(Editor):
                 self.new_list(raw, "options", "options", [f"- {option_flow(o)}" for o in live],
                               "[" + ", ".join(option_flow(o) for o in live) + "]", NODE_ORDER, first)
             return
+        live = self.local.target(mine, list(live))
         if not live:
             self.remove(raw, "options")
             return
@@ -243,6 +254,7 @@ class _Merger(Editor):
                 return
             if isinstance(node, MappingNode):
                 self.set(node, "value", "value", scalar(twin.value), ("value", "id", "<unknown>"))
+                self.remove(node, "renamed_from")
             else:
                 self.patch.replace(start_of(node), end_of(node), scalar(twin.value))
 
@@ -268,6 +280,7 @@ class _Merger(Editor):
             self.new_list(raw, field, "tree" if field == "tree_options" else "children", lines, flow, order, first)
 
     def tree(self, seq: SequenceNode, mine: list[TreeOption], live: list[TreeOption]) -> None:
+        live = self.local.target(mine, live)
         short = all(_tree_form(node)[0] != "full" for node in seq.value)
 
         def merge(index: int, twin: TreeOption) -> None:
@@ -286,6 +299,8 @@ class _Merger(Editor):
         form, title, children = _tree_form(node)
         if mine.title != live.title:
             self.patch.replace(start_of(title), end_of(title), scalar(live.title))
+            if form == "full" and isinstance(node, MappingNode):
+                self.remove(node, "renamed_from")
         if form == "full" and isinstance(node, MappingNode):
             for name, value in (("value", live.value), ("extra", live.extra or None)):
                 if getattr(mine, name) != getattr(live, name) and (name != "extra" or mine.extra or live.extra):

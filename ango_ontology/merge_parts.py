@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -67,13 +68,14 @@ def uses_parts(ontology: Ontology, text: str) -> bool:
 
 
 def merge_parts(text: str, ontology: Ontology, project_json: JSON | None, project_id: str, filename: str,
-                step: Step | None = None) -> str:
-    """The file's text with the project's live changes merged in; InputError when they fall in a shared part."""
+                step: Step | None = None, **kept: Any) -> str:
+    """The file's text with the project's live changes merged in; InputError when they fall in a shared part.
+    `kept`: what `merge_into` is told about the file's own items (`base`, `base_label`, `said`)."""
     if ontology.environments:
         return _environments(text, ontology, project_json, project_id, filename)
     flattening = _Flattening(Files(filename))
     flat = _flatten(flattening, text, filename, (os.path.realpath(filename),))
-    merged = merge_into(flat, project_json, filename, step, load_text(flat, filename))
+    merged = merge_into(flat, project_json, filename, step, load_text(flat, filename), **kept)
     return _fold(flattening, merged, filename)
 
 

@@ -477,3 +477,124 @@ def test_pull_into_a_new_section_comes_after_what_the_last_list_adds_at_the_end_
     merged = merge_into(text, {"categorySchema": live})
     assert merged == text + "  - text: Remark\n    id: remark\n\ntools:\n  - point: Sign\n    id: sign\n"
     assert make_plan(load_text(merged), live).is_empty
+
+
+# --- what the live project lacks: added in the file, or deleted in the web UI ------------------------------------
+
+LOCAL = """\
+project: p1
+tools:
+  - bounding-box: Car
+  - polygon: Lamp   # new, apply pending review
+    description: street lamps, poles included
+  - point: Sign
+    id: sign
+classifications:
+  - radio: Weather
+    options: [Sunny, Rainy, Foggy]
+"""
+
+
+def _applied(text: str) -> dict[str, Any]:
+    return to_category_schema(resolve(load_text(text)))
+
+
+def test_without_a_base_an_item_without_an_id_is_kept_and_one_with_an_id_removed_and_both_are_said() -> None:
+    live = _applied(LOCAL.replace("  - polygon: Lamp   # new, apply pending review\n"
+                                  "    description: street lamps, poles included\n", "").replace(", Foggy", ""))
+    live["tools"] = [tool for tool in live["tools"] if tool["title"] != "Sign"]  # deleted in the web UI
+    said: list[str] = []
+    merged = merge_into(LOCAL, {"categorySchema": live}, said=said)
+    assert _changed_lines(LOCAL, merged) == ["-  - point: Sign", "-    id: sign", "-    options: [Sunny, Rainy, Foggy]",
+                                             "+    options: [Sunny, Rainy]"]
+    assert said[:2] == ["kept tool Lamp: not in the live project (no `id:` in the file: added there)",
+                        "removed tool Sign: deleted in the web UI (`id: sign` in the file: it came from the hub)"]
+    assert said[2].startswith("removed option Foggy: deleted in the web UI (with no last applied version to tell")
+    assert len(said) == 3
+
+
+def test_with_the_last_applied_version_what_was_applied_and_is_gone_live_is_removed_and_the_rest_kept(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the repository around the working folder, as for plan --base
+    hub = f"local:{local_hub.path}"
+    project = local_hub.create_project("Streets")["_id"]
+    applied = LOCAL.replace("project: p1", f"project: {project}").replace(
+        "  - polygon: Lamp   # new, apply pending review\n    description: street lamps, poles included\n",
+        "  - point: Pole\n")
+    path = tmp_path / "labels.yaml"
+    path.write_text(applied)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "labels.yaml")
+    _git(tmp_path, "commit", "-qm", "applied")
+    live = _applied(applied)
+    live["tools"] = [tool for tool in live["tools"] if tool["title"] != "Pole"]  # deleted in the web UI
+    local_hub.create_label_set(project, live)
+    text = applied.replace("  - point: Pole\n", "  - point: Pole\n  - polygon: Lamp   # new\n")  # added since
+    path.write_text(text)
+    assert main(["pull", project, "--hub", hub, "--into", str(path), "--base", "HEAD"]) == 0
+    assert _changed_lines(text, path.read_text()) == ["-  - point: Pole"]  # without a base, kept (no `id:`)
+    err = capsys.readouterr().err
+    assert "removed tool Pole: deleted in the web UI (in HEAD)" in err
+    assert "kept tool Lamp: not in the live project (not in HEAD)" in err
+    assert main(["pull", project, "--hub", hub, "--base", "HEAD"]) == 1
+    assert "--base tells pull --into what was last applied" in capsys.readouterr().err
+
+
+def test_a_kept_item_of_a_flow_list_keeps_its_place_among_the_live_ones() -> None:
+    live = _applied(LOCAL.replace(", Foggy", "").replace("Sunny, Rainy", "Sunny, Rainy, Snowy"))
+    base = load_text(LOCAL.replace(", Foggy", ""))
+    merged = merge_into(LOCAL, {"categorySchema": live}, base=base, base_label="the base")
+    assert "    options: [Sunny, Rainy, Foggy, Snowy]\n" in merged
+
+
+def test_the_live_title_written_over_a_pending_rename_drops_its_renamed_from() -> None:
+    text = ("project: p1\ntools:\n  - bounding-box: Auto\n    renamed_from: Car\nclassifications:\n"
+            "  - radio: Weather\n    id: weather\n    options:\n      - {value: Rain, id: rainy, renamed_from: Rainy}\n"
+            "  - tree-dropdown: Product\n    id: product\n    tree:\n      - title: Fruit\n        id: fruit\n"
+            "        renamedFrom: Fruits\n")
+    live = _applied(text.replace("Auto", "Car").replace("{value: Rain,", "{value: Rainy,")
+                    .replace("title: Fruit\n", "title: Fruits\n").replace("    renamed_from: Car\n", "")
+                    .replace(", renamed_from: Rainy", "").replace("        renamedFrom: Fruits\n", ""))
+    merged = merge_into(text, {"categorySchema": live})
+    assert "renamed_from" not in merged and "renamedFrom" not in merged
+    assert "  - bounding-box: Car\n" in merged and "{value: Rainy, id: rainy}" in merged
+    assert "      - title: Fruits\n        id: fruit\n" in merged
+    load_text(merged)  # it loads: `renamed_from: Car` beside the title Car did not
+
+
+def test_a_merge_that_would_not_load_is_refused_and_the_file_left_unchanged(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("Vehicles")["_id"]
+    text = f"project: {project}\ntools:\n  - bounding-box: Car\n  - bounding-box: Truck\n"
+    live = _applied(text)
+    live["tools"][1]["title"] = "Car"  # Ango lets two tools have one title
+    local_hub.create_label_set(project, live)
+    path = tmp_path / "labels.yaml"
+    path.write_text(text)
+    assert main(["pull", project, "--hub", f"local:{local_hub.path}", "--into", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "merging the live label set into it gives a file that does not load, so it was left unchanged" in err
+    assert "duplicate title 'Car'" in err and "The live label set loads on its own" in err
+    assert path.read_text() == text
+
+
+def test_the_last_apply_s_backup_names_the_version_to_tell_by(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    hub, backups = f"local:{local_hub.path}", str(tmp_path / "backups")
+    path = tmp_path / "labels.yaml"
+    path.write_text("project: {name: Streets}\ntools:\n  - bounding-box: Car\n  - point: Pole\n")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "labels.yaml")
+    _git(tmp_path, "commit", "-qm", "applied")
+    assert main(["apply", str(path), "--hub", hub, "--auto-approve", "--backup-dir", backups]) == 0
+    (project,) = [p["_id"] for p in local_hub.list_projects()]
+    live = local_hub.get_project(project)["categorySchema"]
+    live["tools"] = [tool for tool in live["tools"] if tool["title"] != "Pole"]  # deleted in the web UI
+    local_hub.create_label_set(project, live)
+    path.write_text(path.read_text() + "  - polygon: Lamp\n")  # added since, not applied
+    capsys.readouterr()
+    assert main(["pull", project, "--hub", hub, "--into", str(path), "--backup-dir", backups]) == 0
+    assert path.read_text() == "project: {name: Streets}\ntools:\n  - bounding-box: Car\n  - polygon: Lamp\n"
+    err = capsys.readouterr().err
+    assert "removed tool Pole: deleted in the web UI (in commit " in err and "(the last apply))" in err
