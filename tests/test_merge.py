@@ -514,7 +514,8 @@ def test_without_a_base_an_item_without_an_id_is_kept_and_one_with_an_id_removed
 
 
 def test_with_the_last_applied_version_what_was_applied_and_is_gone_live_is_removed_and_the_rest_kept(
-        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the repository around the working folder, as for plan --base
     hub = f"local:{local_hub.path}"
     project = local_hub.create_project("Streets")["_id"]
@@ -579,7 +580,8 @@ def test_a_merge_that_would_not_load_is_refused_and_the_file_left_unchanged(
 
 
 def test_the_last_apply_s_backup_names_the_version_to_tell_by(
-        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     hub, backups = f"local:{local_hub.path}", str(tmp_path / "backups")
     path = tmp_path / "labels.yaml"
