@@ -30,7 +30,8 @@ _REFERENCE = re.compile(r"(\\@)(?=[A-Za-z0-9_])")
 def markdown_text(text: str, code: Callable[[str], str] | None = None) -> str:
     """Text for Markdown, on one line: hidden code points shown (as `code` writes them, `\\u200b` by default),
     markup characters backslash-escaped (a leading `-` or `#` too), autolinks and mentions broken."""
-    escaped = _SPECIAL.sub(r"\\\1", reveal(text, code))
+    shown = reveal(text, code)
+    escaped = _SPECIAL.sub(lambda m: m.group() if _intraword(shown, m.start()) else "\\" + m.group(), shown)
     escaped = _AUTOLINK.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else "\\:", escaped)
     escaped = _REFERENCE.sub(lambda m: m.group(1) + WORD_JOINER, escaped)
     return _BLOCK_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
@@ -42,6 +43,11 @@ def html_block_text(text: str) -> str:
     hidden code points shown, HTML-escaped, mentions broken."""
     shown = html.escape(reveal(text), quote=False)
     return re.sub(r"@(?=[A-Za-z0-9_])", "@" + WORD_JOINER, shown)
+
+
+def _intraword(text: str, at: int) -> bool:
+    """An `_` between two letters or digits (`shortcut_key`): never emphasis, so left as it is."""
+    return text[at] == "_" and 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
 
 
 def code_span(text: str, code: Callable[[str], str] | None = None, *, table: bool = False) -> str:

@@ -106,7 +106,7 @@ class Move:
 
     def to_json(self) -> JSON:
         out: JSON = {"title": self.title, "id": self.id, "from": self.origin, "to": self.target, "after": self.after}
-        if self.was is not None:
+        if self.was is not None and self.origin == self.target:  # its number says nothing: its neighbour does
             out["was_after"] = self.was.after
         return out
 
