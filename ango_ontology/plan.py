@@ -92,10 +92,8 @@ class Position:
 
 @dataclass(frozen=True)
 class Move:
-    """One child moved within its list by a reorder: from its live 1-based position to its new one, which
-    comes after the sibling titled `after` (None: first). `was` is where it sat live (None in a plan saved
-    before moves said so): a move is told by its neighbours, since its number may not change (`D` in
-    `A B C D E` → `A B E D C` is still 4th, now after `E`)."""
+    """One child moved within its list by a reorder: from its live 1-based position to its new one, after the
+    sibling titled `after` (None: first); `was` is where it sat live, told when its number stays the same."""
 
     title: str
     id: str | None
@@ -106,9 +104,7 @@ class Move:
 
     def to_json(self) -> JSON:
         out: JSON = {"title": self.title, "id": self.id, "from": self.origin, "to": self.target, "after": self.after}
-        if self.was is not None and self.origin == self.target:  # its number says nothing: its neighbour does
-            out["was_after"] = self.was.after
-        return out
+        return out | ({"was_after": self.was.after} if self.was is not None and self.origin == self.target else {})
 
     @classmethod
     def from_json(cls, data: JSON) -> Move:
