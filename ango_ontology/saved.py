@@ -25,15 +25,24 @@ def read_plan(path: str | os.PathLike[str]) -> Plan | None:
     if name.endswith(".py"):
         return None
     try:
-        with open(name, "rb") as handle:
-            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
-                return None
-        text = Path(name).read_text("utf-8")
+        text = _object_text(name)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
+    return None if text is None else _parse_plan(name, text)
+
+
+def _object_text(name: str) -> str | None:
+    """The text of the file `name` when it holds a JSON object, as a plan does; None when it does not or cannot
+    be read as UTF-8 text (loading it as an ontology then says what is wrong). A missing file raises."""
+    try:
+        with open(name, "rb") as handle:
+            if not handle.read(256).lstrip().startswith(b"{"):
+                return None
+        return Path(name).read_text("utf-8")
+    except FileNotFoundError:
+        raise
     except (OSError, UnicodeDecodeError):
-        return None  # not a plan; loading it as an ontology says what is wrong
-    return _parse_plan(name, text)
+        return None
 
 
 def _parse_plan(name: str, text: str) -> Plan | None:
@@ -61,15 +70,10 @@ def read_plans(path: str | os.PathLike[str]) -> list[SavedPlan] | None:
     if name.endswith(".py") or Path(name).is_dir():
         return None
     try:
-        with open(name, "rb") as handle:
-            if not handle.read(256).lstrip().startswith(b"{"):  # a plan is a JSON object
-                return None
-        text = Path(name).read_text("utf-8")
+        text = _object_text(name)
     except FileNotFoundError:
         return None  # a glob, or a missing file: expanding the paths says which
-    except (OSError, UnicodeDecodeError):
-        return None
-    return _parse_saved(name, text)
+    return None if text is None else _parse_saved(name, text)
 
 
 def _parse_saved(name: str, text: str) -> list[SavedPlan] | None:
