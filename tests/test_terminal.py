@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import pty
 import subprocess
 import sys
 import threading
@@ -14,7 +16,7 @@ import pytest
 
 from ango_ontology.activity import listening, report, size
 from ango_ontology.cli import main
-from ango_ontology.commands.terminal import Progress, use_color
+from ango_ontology.commands.terminal import Progress, _width, use_color
 from ango_ontology.hub.local import LocalHub
 from ango_ontology.model import ProjectRef
 from ango_ontology.runs import ProjectRun
@@ -115,6 +117,23 @@ def test_a_long_status_is_cut_to_the_terminal_width(monkeypatch: pytest.MonkeyPa
     assert screen.getvalue().endswith("…") and len(screen.getvalue().split("\x1b[2K")[-1]) == 29
 
 
+def test_a_terminal_that_reports_no_columns_is_taken_as_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    leader, follower = pty.openpty()  # a pty nobody has sized yet (script(1), docker -t): 0 columns
+    try:
+        assert os.get_terminal_size(follower).columns == 0
+        with open(follower, "w", closefd=False) as terminal:
+            monkeypatch.setattr(sys, "stderr", terminal)
+            monkeypatch.setenv("COLUMNS", "100")
+            screen = _Tty()
+            Progress("Planned", screen, live=True).count(1, 3)
+            assert screen.getvalue() == "\r\x1b[2KPlanned 1/3 projects…"
+            monkeypatch.delenv("COLUMNS")
+            assert _width() >= 20  # standard output's terminal, else 80; never 0
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
 def test_a_broken_stderr_does_not_stop_the_work() -> None:
     stream = _Tty()
     progress = Progress("Planned", stream, live=True)
@@ -139,3 +158,30 @@ def test_help_is_fast_enough_to_import_nothing_heavy() -> None:
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_file_names_are_escaped_on_every_line_a_run_prints(tmp_path: Path, local_hub: LocalHub,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ontology"
+    folder.mkdir()
+    (folder / "e\x1b[31mvil.yaml").write_text("project: {name: N1}\ntools:\n  - point: P\n")
+    (folder / "b.yaml").write_text("project: {name: N2}\ntools:\n  - point: P\n")
+    hub = f"local:{local_hub.path}"
+    assert main(["plan", str(folder), "--hub", hub]) == 0
+    shown = capsys.readouterr()
+    assert "Planned 2/2: " in shown.err and "Summary:" in shown.out  # the progress lines and the roll-up
+    assert "\x1b" not in shown.out + shown.err
+    assert shown.err.count("e\\x1b[31mvil.yaml") == 1
+    assert shown.out.count("e\\x1b[31mvil.yaml") == 3  # its heading, its `File:` line, the roll-up
+    (folder / "e\x1b[31mvil.yaml").write_text("project: {name: N1}\ntools:\n    - point: P\n")
+    assert main(["fmt", "--check", str(folder)]) == 1
+    shown = capsys.readouterr()
+    assert "would reformat" in shown.out and "\x1b" not in shown.out + shown.err
+
+
+def test_a_status_line_escapes_what_it_is_doing() -> None:
+    screen = _Tty()
+    progress = Progress("Planned", screen, live=True)
+    progress.start(2)
+    progress.activity("reading e\x1b[31mvil.yaml")
+    assert screen.getvalue().endswith("reading e\\x1b[31mvil.yaml") and screen.getvalue().count("\x1b") == 1

@@ -89,7 +89,7 @@ def _report_apply(runs: Sequence[ProjectRun], reported: Sequence[ProjectRun] = (
             notes.append(f"created batches {', '.join(outcome.batches_created)}")
         if outcome.backup is not None:
             notes.append(f"backup {outcome.backup}")
-        sys.stdout.write(f"Project {outcome.project_id}: {'; '.join(notes) or 'no changes'}.\n")
+        sys.stdout.write(escape(f"Project {outcome.project_id}: {'; '.join(notes) or 'no changes'}.") + "\n")
         if outcome.created_project:
             sys.stdout.write(pin_hint(run, outcome.project_id))
     ok = [run for run in runs if run.ok]
@@ -117,13 +117,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     project = _project(args, store)
     backups = store.list(project)
     if not backups:
-        sys.stdout.write(f"No backups of project {project} in {store.folder(project)}.\n")
+        sys.stdout.write(escape(f"No backups of project {project} in {store.folder(project)}.") + "\n")
         return 0
     for backup in backups:
         nodes = sum(from_category_schema(backup.category_schema).counts().values())
         commit = (backup.git_commit or "-")[:12]
-        sys.stdout.write(f"{backup.name}  {backup.created_at}  by {backup.applied_by}  git {commit}  "
-                         f"{nodes} nodes  {_what_followed(backup)}\n")
+        sys.stdout.write(escape(f"{backup.name}  {backup.created_at}  by {backup.applied_by}  git {commit}  "
+                                f"{nodes} nodes  {_what_followed(backup)}") + "\n")
     return 0
 
 
@@ -157,7 +157,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     with closing(options.hub_from(args)) as hub, _reporting_interrupts("rollback", hub, journal):
         planned = api.plan_rollback(hub, project, backups=store, to=args.to)
         backup = planned.backup
-        sys.stdout.write(f"Rolling project {project} back to backup {backup.name} ({backup.created_at}).\n")
+        sys.stdout.write(escape(f"Rolling project {project} back to backup {backup.name} ({backup.created_at}).")
+                         + "\n")
         show_runs([planned.run], args, sys.stdout)
         if planned.plan.is_empty:
             sys.stdout.write("The project already holds that label set.\n")
@@ -166,8 +167,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         options.confirm(f"Roll project {project} back?", args)
         outcome = api.rollback(hub, planned, backups=store, allow_destructive=args.allow_destructive,
                                lock_timeout=args.lock_timeout, notify=options.notice, journal=journal)
-    sys.stdout.write(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
-                     f"before the rollback is saved in {outcome.backup}.\n")
+    sys.stdout.write(escape(f"Project {outcome.project_id}: rolled back to {backup.name}, verified; the state "
+                            f"before the rollback is saved in {outcome.backup}.") + "\n")
     return 0
 
 

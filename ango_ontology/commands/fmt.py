@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import api
 from ..backups import atomic_write
+from ..characters import escape
 from ..errors import InputError, OntologyInvalid
 from ..plan import count_of
 from ..textfile import TextFile, read_file
@@ -32,11 +33,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     for name, (read, formatted) in changed.items():
         if args.diff:
             sys.stdout.writelines(difflib.unified_diff(read.text.splitlines(keepends=True),
-                                                       formatted.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+                                                       formatted.splitlines(keepends=True), f"a/{escape(name)}",
+                                                       f"b/{escape(name)}"))
             continue
         if write:  # written as it was read: its BOM and line endings kept
             atomic_write(Path(name), read.encoded(formatted))
-        sys.stdout.write(f"{'reformatted' if write else 'would reformat'} {name}\n")
+        sys.stdout.write(f"{'reformatted' if write else 'would reformat'} {escape(name)}\n")
         sys.stdout.flush()
     return 1 if args.check and changed else 0
 

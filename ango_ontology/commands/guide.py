@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import api
 from ..backups import atomic_write
+from ..characters import escape
 from . import options
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -22,7 +23,7 @@ def cmd_guide(args: argparse.Namespace) -> int:
     text = api.guide(args.file, fmt)
     if args.out:
         atomic_write(Path(args.out), text.encode("utf-8"))
-        sys.stderr.write(f"Wrote the annotator guide of {args.file} to {args.out} ({fmt}).\n")
+        sys.stderr.write(escape(f"Wrote the annotator guide of {args.file} to {args.out} ({fmt}).") + "\n")
     else:
         sys.stdout.write(text)
     return 0

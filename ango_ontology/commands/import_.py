@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import api
 from ..backups import atomic_write
+from ..characters import escape, escape_lines
 from ..errors import InputError
 from . import options
 
@@ -22,14 +23,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     imported = api.import_config(args.source, args.config, tool=args.tool)
     count = len(imported.warnings)
     for warning in imported.warnings:
-        sys.stderr.write(f"Warning: {warning}\n")
+        sys.stderr.write(f"Warning: {escape_lines(str(warning))}\n")
     if count and args.strict:
         sys.stderr.write(f"{count} element(s) did not carry over exactly; nothing written (--strict).\n")
         return 1
     if args.out:
         atomic_write(Path(args.out), imported.text.encode("utf-8"))
         what = f"; {count} element(s) did not carry over exactly (listed above and atop the file)" if count else ""
-        sys.stderr.write(f"Imported {args.config} into {args.out}{what}.\n")
+        sys.stderr.write(escape(f"Imported {args.config} into {args.out}{what}.") + "\n")
     else:
         sys.stdout.write(imported.text)
     return 0

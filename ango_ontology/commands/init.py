@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
+from ..characters import escape
 from ..errors import InputError
 from . import options
 
@@ -29,7 +30,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     scaffold.run(steps)
     for step in steps:
         note = f" ({step.note})" if step.note else ""
-        sys.stdout.write(f"{_SAID[step.action]:>9}  {os.path.relpath(step.path)}{note}\n")
+        sys.stdout.write(escape(f"{_SAID[step.action]:>9}  {os.path.relpath(step.path)}{note}") + "\n")
     sys.stdout.write("Next: set ANGO_API_KEY and run `ango-ontology plan ontology/`; in GitHub, add the secret "
                      "ANGO_API_KEY and replace the YOUR-ORG placeholders in .github/workflows and "
                      ".pre-commit-config.yaml with where you keep ango-ontology.\n")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..backups import BackupStore
-from ..characters import escape
+from ..characters import escape, escape_lines
 from ..errors import ApplyError, ConfirmationRequired, InputError, Problem
 from ..hub import Hub, open_hub
 from ..locks import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
@@ -97,7 +97,7 @@ def duration(text: str) -> float:
 
 def notice(message: str) -> None:
     """A note about the run (a lock waited for or broken) on standard error, where it does not mix with plans."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(escape_lines(message) + "\n")
     sys.stderr.flush()
 
 
@@ -125,7 +125,7 @@ def steps(label: str, size: int) -> Callable[[str], None] | None:
         return None
 
     def show(step: str) -> None:
-        sys.stderr.write(f"\r\x1b[K{label}: {step}…")
+        sys.stderr.write(f"\r\x1b[K{escape(label)}: {escape(step)}…")
         sys.stderr.flush()
 
     return show

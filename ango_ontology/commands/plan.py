@@ -130,7 +130,7 @@ def save(runs: Sequence[ProjectRun], out: str) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     atomic_write(Path(out), text.encode("utf-8"))
     what = "the plan" if len(runs) == 1 else f"the plans of {len(runs)} projects"
-    sys.stderr.write(f"Saved {what} to {out}; apply with `ango-ontology apply {out}`.\n")
+    sys.stderr.write(escape(f"Saved {what} to {out}; apply with `ango-ontology apply {out}`.") + "\n")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -199,7 +199,7 @@ def _first_line(error: BaseException) -> str:
 
 def text_diff(name: str, old: str, new: str) -> list[str]:
     """A unified diff of two files' text (an unreadable or missing side counts as empty)."""
-    return list(difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}"))
+    return list(difflib.unified_diff(_lines(old), _lines(new), f"a/{escape(name)}", f"b/{escape(name)}"))
 
 
 def _lines(path: str) -> list[str]:

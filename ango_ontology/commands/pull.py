@@ -43,7 +43,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         if text != existing:  # written as the file it came from is: its BOM and line endings
             atomic_write(Path(target), (into or TextFile(text)).encoded(text))
         what = "no changes" if text == existing else "written"
-        sys.stderr.write(f"Pulled project {args.project} into {target} ({what}).\n")
+        sys.stderr.write(escape(f"Pulled project {args.project} into {target} ({what}).") + "\n")
     else:
         sys.stdout.write(text)
     _warn_if_invalid(text, target or "the pulled file")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from ..activity import listening
+from ..characters import escape
 from ..render.runs import outcome
 from ..runs import ProjectRun
 
@@ -81,7 +83,7 @@ class Progress:
                 self._draw()
             else:
                 said = outcome(run) if run.ok else "failed (the error follows at the end)"
-                self._write(f"{self.verb} {self.finished}/{self.total}: {run.where}: {said}\n")
+                self._write(escape(f"{self.verb} {self.finished}/{self.total}: {run.where}: {said}") + "\n")
 
     def count(self, finished: int, total: int) -> None:
         """`Applied 3/12 projects…` on the status line (the per-project lines come with the result)."""
@@ -105,7 +107,7 @@ class Progress:
 
     def _draw(self) -> None:
         count = f"{self.verb} {self.finished}/{self.total} projects" if self.total > 1 else self.verb
-        text = f"{count} · {self.doing}" if self.doing else f"{count}…"
+        text = escape(f"{count} · {self.doing}" if self.doing else f"{count}…")  # a file name can hold anything
         width = _width() - 1
         self._write("\r\x1b[2K" + (text if len(text) <= width else text[: max(width - 1, 0)] + "…"))
         self.drawn = True
@@ -128,10 +130,13 @@ class Progress:
 
 
 def _width() -> int:
+    """The columns of standard error's terminal. A pty that reports 0 (not sized yet: `script`, `docker -t`
+    before a resize) does not know: then COLUMNS, standard output's terminal, else 80 (as `shutil` asks)."""
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        return 80
+        columns = 0
+    return columns if columns > 0 else shutil.get_terminal_size().columns
 
 
 __all__ = ["COLOR_CHOICES", "Progress", "add_color_flag", "use_color"]

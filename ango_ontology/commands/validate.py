@@ -56,10 +56,11 @@ def _fragment(name: str) -> list[api.Validation]:
     """A fragment named on its own: checked as part of each label set in its repository that includes it."""
     users = includers(name)
     if not users:
-        sys.stdout.write(f"{name}: a fragment no label set in {repository_root(name)} includes (not checked)\n")
+        sys.stdout.write(escape(f"{name}: a fragment no label set in {repository_root(name)} includes (not checked)")
+                         + "\n")
         return []
     results = [api.validate(user) for user in users]
-    sys.stdout.write(f"{name}: a fragment, checked as part of {', '.join(users)}\n")
+    sys.stdout.write(escape(f"{name}: a fragment, checked as part of {', '.join(users)}") + "\n")
     return results
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..characters import escape
 from ..markdown_text import code_span, html_block_text, markdown_text
 from ..model import JSON
 from ..runs import ProjectRun
@@ -77,7 +78,7 @@ def rollup(runs: Sequence[ProjectRun], out: TextIO) -> None:
     """The closing roll-up of a text run: one line per project, then the tally."""
     out.write("Summary:\n")
     for run in runs:
-        out.write(f"  {run.where}: {outcome(run)}\n")
+        out.write(escape(f"  {run.where}: {outcome(run)}") + "\n")
     out.write(f"{Tally.of(runs).sentence()}.\n")
 
 

@@ -47,7 +47,7 @@ def render(plan: Plan, out: TextIO, *, color: bool = False) -> None:
     if title:
         out.write(_paint(title, "summary", color) + "\n")
     if source:
-        out.write(source + "\n")
+        out.write(inert(source) + "\n")
     if title or source:
         out.write("\n")
     for note in plan.notes:
