@@ -105,7 +105,20 @@ def jobs_of_sources(sources: Sequence[Source], *, projects: Sequence[str] = (),
     unknown = [name for name in projects if not any(name in (job.ref.id, job.ref.name) for job in jobs)]
     if unknown:
         raise InputError(f"no file targets project {', '.join(unknown)}")
+    _check_environments(sources, environments)
     return claimed_once(jobs)
+
+
+def _check_environments(sources: Sequence[Source], environments: Sequence[str]) -> None:
+    """InputError for an `--env` that no file defines: a typo would otherwise plan nothing and exit 0."""
+    defined = {name: None for source in sources if source.ontology is not None for name in source.ontology.environments}
+    unknown = [name for name in environments if name not in defined]
+    if not unknown:
+        return
+    has = f"they define {', '.join(defined)}" if defined else "none of them defines environments"
+    unread = [source.file for source in sources if source.ontology is None]
+    skipped = f" (not counting {', '.join(unread)}, which did not load)" if unread else ""
+    raise InputError(f"--env {', '.join(unknown)}: no file defines it; {has}{skipped}")
 
 
 def claimed_once(jobs: Sequence[Job]) -> list[Job]:

@@ -109,6 +109,21 @@ def test_project_and_env_flags_narrow_a_folder_run(folder: tuple[Path, list[list
     assert code == 1 and "no file targets project nowhere" in err
 
 
+@pytest.mark.parametrize("command", [["plan", "--detailed-exitcode"], ["apply", "--auto-approve"], ["drift"]])
+def test_an_env_no_file_defines_is_an_error_not_an_empty_run(tmp_path: Path, local_hub: LocalHub,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              command: list[str]) -> None:
+    (tmp_path / "a.yaml").write_text("tools:\n  - point: P\nenvironments:\n  production:\n    project: {name: Prod}\n")
+    (tmp_path / "b.yaml").write_text("project: {name: Plain}\ntools:\n  - point: P\n")
+    hub = ["--hub", f"local:{local_hub.path}", "--backup-dir", str(tmp_path / "b")]
+    code, out, err = _run(capsys, command[0], str(tmp_path), "--env", "prodution", *command[1:], *hub)
+    assert code == 1 and out == ""
+    assert "--env prodution: no file defines it; they define production" in err
+    code, _, err = _run(capsys, command[0], str(tmp_path), "--env", "production", "--env", "qa", *command[1:], *hub)
+    assert code == 1 and "--env qa: no file defines it" in err
+    assert local_hub.list_projects() == []  # nothing was created
+
+
 def test_a_project_two_files_target_is_refused_for_both(tmp_path: Path, local_hub: LocalHub,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     project = local_hub.create_project("Shared", "")["_id"]
