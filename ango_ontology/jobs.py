@@ -35,6 +35,7 @@ class Job:
     source: str | None = None
     environment: str | None = None
     error: AngoOntologyError | None = None  # known before planning: the job fails with it
+    listed: int | None = None  # the project's index in its `projects:` list (None: `project:`, or none)
 
     def failed(self) -> ProjectRun:
         assert self.error is not None
@@ -72,14 +73,21 @@ def jobs_of(ontology: Ontology, *, source: str | None = None, projects: Sequence
     """
     views = envs.choose(ontology, environments)
     if not ontology.environments:
-        return [Job(ontology, ref, source) for ref in choose_refs(ontology, list(projects))]
-    jobs = [Job(view.ontology, ref, source, view.name) for view in views for ref in view.ontology.own_targets()
+        return [Job(ontology, ref, source, listed=_listed(ontology, ref))
+                for ref in choose_refs(ontology, list(projects))]
+    jobs = [Job(view.ontology, ref, source, view.name, listed=_listed(view.ontology, ref))
+            for view in views for ref in view.ontology.own_targets()
             if not projects or ref.id in projects or ref.name in projects]
     missing = [name for name in projects if not any(name in (job.ref.id, job.ref.name) for job in jobs)]
     if missing:
         raise InputError(f"project {', '.join(missing)} is in no environment of {source or 'this file'}; "
                          "with environments, --project picks among their projects")
     return jobs
+
+
+def _listed(ontology: Ontology, ref: ProjectRef) -> int | None:
+    """Where a label set's `projects:` list names `ref` (the very object), if it does."""
+    return next((index for index, item in enumerate(ontology.projects) if item is ref), None)
 
 
 def jobs_of_sources(sources: Sequence[Source], *, projects: Sequence[str] = (),
@@ -161,7 +169,8 @@ def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False, done:
         try:
             run = job.failed() if job.error is not None else _placed(replace(
                 plan_one(hub, job.ontology, job.ref, check_usage=check_usage, source=described(job.source)),
-                source=job.source, environment=job.environment, batches=tuple(job.ontology.batches)))
+                source=job.source, environment=job.environment, batches=tuple(job.ontology.batches),
+                listed=job.listed))
             if attribute is not None and run.ok:
                 run = attribute(run, job.ontology)
         except Exception as error:  # a bug in one project must not hide the others' results

@@ -89,10 +89,11 @@ def missing_batches(hub: Hub, project_id: str | None, names: list[str]) -> tuple
     return tuple(name for name in dict.fromkeys(names) if name not in existing)
 
 
-def pin_line(ref: ProjectRef, project_id: str) -> str:
-    """The `project:` line that names a project created by name by its id from now on."""
+def pin_line(ref: ProjectRef, project_id: str, *, listed: bool = False) -> str:
+    """The `project:` line (`listed`: the `projects:` item) that names a project created by name by its id."""
     described = f", description: {json.dumps(ref.description, ensure_ascii=False)}" if ref.description else ""
-    return f"project: {{id: {project_id}, name: {json.dumps(ref.name, ensure_ascii=False)}{described}}}"
+    mapping = f"{{id: {project_id}, name: {json.dumps(ref.name, ensure_ascii=False)}{described}}}"
+    return f"- {mapping}" if listed else f"project: {mapping}"
 
 
 def ensure_batches(hub: Hub, project_id: str, names: list[str]) -> list[str]:

@@ -38,6 +38,7 @@ class ProjectRun:
     environment: str | None = None  # its environment, when the file has `environments:`
     batches: tuple[str, ...] = ()  # the batches its label set asks for
     saved: bool = False  # its plan was read from a plan file (checked again when applied)
+    listed: int | None = None  # its index in the file's `projects:` list (None: `project:`, or none)
 
     @property
     def label(self) -> str:

@@ -94,7 +94,8 @@ class Creation:
 
     def state(self) -> str:
         return (f"project {self.ref.name!r} was created with id {self.project_id} (pin it in its file: "
-                f"`{pin_line(self.ref, self.project_id)}`, or a later apply creates it again)")
+                f"`{pin_line(self.ref, self.project_id)}`, or in a `projects:` list the item "
+                f"`{pin_line(self.ref, self.project_id, listed=True)}`; else a later apply creates it again)")
 
 
 class Journal:

@@ -604,6 +604,22 @@ def test_a_project_created_by_name_prints_its_id_and_the_line_that_pins_it(cli: 
     assert cli("plan", pinned, "--detailed-exitcode")[0] == 0
 
 
+def test_a_project_created_from_a_projects_list_is_pinned_by_replacing_its_item(cli: Cli,
+                                                                                local_hub: LocalHub) -> None:
+    path = cli.write("o.yaml", "tools:\n  - point: P\nprojects:\n  - {name: PinA}\n  - {name: PinB}\n")
+    code, out, _ = cli("apply", path, "--auto-approve")
+    ids = {p["name"]: p["_id"] for p in local_hub.list_projects()}
+    assert code == 0 and "`project:` line" not in out
+    assert (f"Created project 'PinB' with id {ids['PinB']}. Pin it in {path}: replace item 2 of its `projects:` "
+            f'list (the one named "PinB") with\n      - {{id: {ids["PinB"]}, name: "PinB"}}\n') in out
+    pinned = cli.write("o.yaml", f'tools:\n  - point: P\nprojects:\n  - {{id: {ids["PinA"]}, name: "PinA"}}\n'
+                                 f'  - {{id: {ids["PinB"]}, name: "PinB"}}\n')
+    assert cli("plan", pinned, "--detailed-exitcode")[0] == 0
+    env = cli.write("e.yaml", "tools:\n  - point: P\nenvironments:\n  qa:\n    projects: [{name: PinC}]\n")
+    code, out, _ = cli("apply", env, "--auto-approve")
+    assert code == 0 and f"Pin it in {env} (environment qa): replace item 1 of its `projects:` list" in out
+
+
 def test_history_and_rollback_take_the_projects_name_and_a_prefix(cli: Cli, local_hub: LocalHub) -> None:
     project = local_hub.create_project("Named", "")["_id"]
     path = cli.write("o.yaml", f"project: {{id: {project}, name: Named}}\ntools:\n  - point: A\n")

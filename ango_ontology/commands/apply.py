@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -103,12 +104,14 @@ def _report_apply(runs: Sequence[ProjectRun], reported: Sequence[ProjectRun] = (
 def pin_hint(run: ProjectRun, project_id: str) -> str:
     """The one-line change that pins a project created by name, so the file names it by id from now on."""
     ref = run.ref
-    line = pin_line(ref, project_id)
-    where = f" in {run.source}" + (f" (environment {run.environment})" if run.environment else "") \
-        if run.source else ""
-    return (f"  Created project {ref.name!r} with id {project_id}. Pin it{where}: replace its `project:` line "
-            f"with\n      {line}\n  so the file names it by id (a renamed project is then never created "
-            "again).\n")
+    line = pin_line(ref, project_id, listed=run.listed is not None)
+    env = f" (environment {run.environment})" if run.environment else ""
+    where = f" in {run.source}{env}" if run.source else env
+    what = "its `project:` line" if run.listed is None else \
+        f"item {run.listed + 1} of its `projects:` list (the one named {json.dumps(ref.name, ensure_ascii=False)})"
+    return escape_lines(f"  Created project {ref.name!r} with id {project_id}. Pin it{where}: replace {what} "
+                        f"with\n      {line}\n  so the file names it by id (a renamed project is then never "
+                        "created again).") + "\n"
 
 
 def cmd_history(args: argparse.Namespace) -> int:
