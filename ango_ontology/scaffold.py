@@ -53,7 +53,7 @@ def plan(root: Path, *, pulled: Mapping[str, str] | None = None, force: bool = F
     if not files and not _has_label_sets(folder):
         files["labels.yaml"] = template("labels.yaml")
     steps = [_file(folder / name, with_schema_line(text), force) for name, text in files.items()]
-    steps.append(_file(folder / SCHEMA_FILE, editor_schema(), force=True))
+    steps.append(_file(folder / SCHEMA_FILE, editor_schema(), force, "an edited schema, or an older version's"))
     steps.append(_gitignore(root / ".gitignore"))
     steps.append(_file(root / ".github" / "workflows" / "ontology.yml", template("ontology.yml"), force))
     steps.append(_file(root / ".github" / "workflows" / "ontology-drift.yml", template("ontology-drift.yml"), force))
@@ -88,14 +88,15 @@ def _has_label_sets(folder: Path) -> bool:
     return folder.is_dir() and any(p.suffix in SUFFIXES and not is_fragment(p) for p in folder.rglob("*"))
 
 
-def _file(path: Path, text: str, force: bool) -> Step:
+def _file(path: Path, text: str, force: bool, likely: str = "") -> Step:
     if not path.exists():
         return Step(path, "create", text)
     if path.read_text("utf-8", errors="replace") == text:
         return Step(path, "unchanged")
     if force:
         return Step(path, "replace", text, "it differed from what init writes")
-    return Step(path, "keep", note="it differs from what init would write; --force replaces it")
+    what = f" ({likely})" if likely else ""
+    return Step(path, "keep", note=f"it differs from what init would write{what}; --force replaces it")
 
 
 def _gitignore(path: Path) -> Step:

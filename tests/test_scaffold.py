@@ -56,6 +56,18 @@ def test_init_keeps_a_persons_files_and_says_so(tmp_path: Path, capsys: pytest.C
     assert any(line.startswith(" replaced") for line in lines)
 
 
+def test_init_keeps_an_edited_editor_schema_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _init(capsys, str(tmp_path))[0] == 0
+    schema = tmp_path / "ontology" / scaffold.SCHEMA_FILE
+    schema.write_text('{"my": "own schema, edited"}\n')
+    code, lines = _init(capsys, str(tmp_path))
+    assert code == 0 and schema.read_text() == '{"my": "own schema, edited"}\n'
+    assert any(line.startswith("     kept") and scaffold.SCHEMA_FILE in line and "--force replaces it" in line
+               for line in lines)
+    code, lines = _init(capsys, str(tmp_path), "--force")
+    assert code == 0 and schema.read_text().startswith("{\n") and "own schema" not in schema.read_text()
+
+
 def test_init_pulls_projects_into_the_ontology_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                       local_hub: LocalHub) -> None:
     project = local_hub.create_project("Street Scenes", "")["_id"]
