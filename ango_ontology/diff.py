@@ -163,6 +163,8 @@ class _Differ:
             before["parent"], after["parent"] = list(live_place.path[:-1]), list(place.path[:-1])
         if parent_option(desired) != parent_option(live):
             before["when"], after["when"] = when_of(live), when_of(desired)
+            if before["when"] == after["when"]:  # another option of the same value: only its id tells them apart
+                before["parent_option_id"], after["parent_option_id"] = parent_option(live), parent_option(desired)
         if before:
             self.add("move", desired.kind, place, desired.id, before, after, place.protected)
 

@@ -117,19 +117,22 @@ def attribute_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
             before[name], after[name] = have.get(name, default), want.get(name, default)
     for key, value in desired.extra.items():
         for path, old, new in json_changes(live.extra.get(key, ABSENT), value, f"extra.{key}"):
-            before[path], after[path] = old, new
+            if old is not ABSENT:  # a key one side lacks is missing from its mapping: shown `(absent)`
+                before[path] = old
+            if new is not ABSENT:
+                after[path] = new
     return before, after
 
 
 ABSENT: Any = object()
-"""A key one side does not have (shown as null, but never taken for an equal null)."""
+"""A key one side does not have (never taken for an equal null)."""
 
 
 def json_changes(old: Any, new: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
     """Where two JSON values differ, as (dotted path, before, after): nested objects are entered, so a
     changed leaf of a large Ango setting shows as that leaf, not as two whole blobs (lists are compared
-    whole unless they keep their length). A key only one side has is a change, even to or from null; so is a
-    value of another JSON type (`1`, `1.0` and `true` differ)."""
+    whole unless they keep their length). A key only one side has is a change, even to or from null (its
+    missing side is `ABSENT`); so is a value of another JSON type (`1`, `1.0` and `true` differ)."""
     if old is not ABSENT and new is not ABSENT and same_json(old, new):
         return
     if isinstance(old, dict) and isinstance(new, dict):
@@ -139,7 +142,7 @@ def json_changes(old: Any, new: Any, path: str) -> Iterator[tuple[str, Any, Any]
         for index, (left, right) in enumerate(zip(old, new, strict=True)):
             yield from json_changes(left, right, f"{path}[{index}]")
     else:
-        yield path, None if old is ABSENT else old, None if new is ABSENT else new
+        yield path, old, new
 
 
 # --- what is sent beyond the models -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ango_ontology.identity import resolve, resolve_live
 from ango_ontology.model import Classification, Ontology, Option, Relation, Tool, TreeOption
 from ango_ontology.plan import Change, Plan
 from ango_ontology.pull import live_ontology
+from ango_ontology.render import render_to_string
 from ango_ontology.wire import fingerprint, from_category_schema
 
 
@@ -462,7 +463,8 @@ def test_nested_extra_values_show_the_paths_that_changed() -> None:
                                                        "new": None}})])
     (change,) = diff(resolve(desired, live), live)
     assert change.action == "update"
-    assert change.before == {"extra.settings.size": 3, "extra.settings.hints[1]": "b", "extra.settings.new": None}
+    # `new` is absent live: missing from `before` (shown `(absent)`), never a null that looks like no change
+    assert change.before == {"extra.settings.size": 3, "extra.settings.hints[1]": "b"}
     assert change.after == {"extra.settings.size": 4, "extra.settings.hints[1]": "c", "extra.settings.new": None}
 
 
@@ -471,6 +473,25 @@ def test_an_extra_key_set_to_null_where_the_live_node_has_none_is_a_change() -> 
     desired = Ontology(tools=[Tool(type="point", title="P", id="p", color="#000000", extra={"hint": None})])
     (change,) = diff(resolve(desired, live), live)
     assert (change.action, change.after) == ("update", {"extra.hint": None})
+    assert change.before == {}  # absent live, not null: said `(absent) → null`, never `null → null`
+    plan = make_plan(desired, {"tools": [{"tool": "point", "title": "P", "schemaId": "p", "color": "#000000"}]})
+    assert "extra.hint: (absent) → null" in render_to_string(plan, "text")
+
+
+def test_a_move_to_another_option_of_the_same_value_shows_the_option_ids() -> None:
+    live = {"tools": [], "relations": [], "classifications": [{
+        "tool": "radio", "title": "Q", "schemaId": "q", "color": "#000000",
+        "options": [{"value": "Yes", "schemaId": "y1"}, {"value": "Yes", "schemaId": "y2"}],
+        "classifications": [{"tool": "text", "title": "Why", "schemaId": "w", "parentOptionId": "y1"}]}]}
+    desired = Ontology(classifications=[Classification(
+        type="radio", title="Q", id="q", options=[Option(value="Yes", id="y1"), Option(value="Yes", id="y2")],
+        classifications=[Classification(type="text", title="Why", id="w", parent_option_id="y2")])])
+    plan = make_plan(desired, live)
+    (change,) = plan.changes
+    assert (change.action, change.before, change.after) == (
+        "move", {"when": "Yes", "parent_option_id": "y1"}, {"when": "Yes", "parent_option_id": "y2"})
+    shown = render_to_string(plan, "text")
+    assert 'when: "Yes" (option id "y1") → "Yes" (option id "y2")' in shown and "parent_option_id" not in shown
 
 
 # --- a complete plan: what is sent beyond the models ----------------------------------------------------------
@@ -492,7 +513,7 @@ def test_plan_of_a_schema_read_from_the_wire_shows_every_key_type_and_null_it_se
     changes = {(c.kind, c.path): (c.action, c.before, c.after) for c in plan.changes}
     assert changes == {
         ("label-set", ()): ("update", {"version": 1}, {"version": 2, "owner": "qa"}),
-        ("classification", ("Car",)): ("update", {"wire.schemaId": 17, "wire.required": None, "extra.aiModel": None},
+        ("classification", ("Car",)): ("update", {"wire.schemaId": 17, "wire.required": None},
                                        {"wire.schemaId": "17", "extra.aiModel": None}),
         ("option", ("Car", "5")): ("update", {"wire.value": 5, "extra.hint": "h"}, {"wire.value": "5"}),
     }

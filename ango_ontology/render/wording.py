@@ -135,11 +135,19 @@ def attribute_lines(change: Change) -> list[str]:
     if change.moves:
         return move_lines(change)
     before, after = change.before or {}, change.after or {}
-    return [f"{name}: {_side(before, name)} → {_side(after, name)}" for name in sorted(before.keys() | after.keys())]
+    names = sorted(before.keys() | after.keys())
+    if change.action == "move" and "when" in names:  # the option's id is said with its value (`_side`)
+        names = [name for name in names if name != "parent_option_id"]
+    return [f"{name}: {_side(before, name)} → {_side(after, name)}" for name in names]
 
 
 def _side(values: dict[str, Any], name: str) -> str:
-    return value(values[name], name) if name in values else ABSENT
+    if name not in values:
+        return ABSENT
+    shown = value(values[name], name)
+    if name == "when" and "parent_option_id" in values:
+        shown += f" (option id {value(values['parent_option_id'])})"
+    return shown
 
 
 def value(item: Any, name: str = "") -> str:
