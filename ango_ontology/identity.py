@@ -112,6 +112,8 @@ class _Siblings:
         self.key = key
         self.claimed: set[int] = set()
         self.by_key: dict[str, list[Any]] = {}
+        # (node, its renamed_from, its path) of nodes matched by their own title: told once all are matched
+        self.stale: list[tuple[Item, str, TitlePath]] = []
         for item in live:
             if item.id is None or item.id not in explicit:
                 self.by_key.setdefault(getattr(item, key), []).append(item)
@@ -123,6 +125,10 @@ class _Siblings:
                 self.claimed.add(id(item))
                 return item
         return None
+
+    def unclaimed(self, wanted: str) -> Any:
+        """The first sibling of that title no desired node took; None if every one was taken."""
+        return next((item for item in self.by_key.get(wanted, ()) if id(item) not in self.claimed), None)
 
 
 class _Resolver:
@@ -165,7 +171,9 @@ class _Resolver:
 
     def nodes(self, desired: list[N], live: list[Any], path: TitlePath) -> list[N]:
         siblings = _Siblings(live, "title", self.explicit)
-        return [self.node(node, siblings, path) for node in desired]
+        out = [self.node(node, siblings, path) for node in desired]
+        self.tell_stale(siblings)
+        return out
 
     def node(self, node: N, siblings: _Siblings, path: TitlePath) -> N:
         own = path + (node.kind, node.title)
@@ -228,6 +236,7 @@ class _Resolver:
             own = path + ("option", option.value)
             match = self.match(option, option.value, siblings, own)
             out.append(self.continuing(evolve(option, self.adopted(option, match, own)), option, match))
+        self.tell_stale(siblings)
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: TitlePath) -> list[TreeOption]:
@@ -240,6 +249,7 @@ class _Resolver:
             value = item.value if item.value is not None else (match.value if match is not None else None)
             resolved = evolve(item, {**self.adopted(item, match, own), "children": children, "value": value})
             out.append(self.continuing(resolved, item, match))
+        self.tell_stale(siblings)
         return out
 
     def continuing(self, resolved: R, desired: Item, match: Any) -> R:
@@ -268,15 +278,30 @@ class _Resolver:
             found = siblings.take(wanted) if wanted is not None else None
             if found is not None:
                 if wanted == title and renamed_from is not None:
-                    self.found.append((item, "renamed_from", Problem(
-                        f"renamed_from: {renamed_from!r} is no longer needed here: {title!r} is live; remove it "
-                        "once the rename is applied to every project", breadcrumb(own))))
+                    siblings.stale.append((item, renamed_from, own))
                 return found
         if renamed_from is not None:  # like Terraform's `moved`: a new project or environment has neither
             self.found.append((item, "renamed_from", Problem(
                 f"renamed_from: ignored, neither {renamed_from!r} nor {title!r} is live here (a new project or "
                 "environment); remove it once the rename is applied to every project", breadcrumb(own))))
         return None
+
+    def tell_stale(self, siblings: _Siblings) -> None:
+        """A note for each node matched by its title that also names a `renamed_from`: no longer needed when the
+        old title is gone; ambiguous when a live node still has it that no desired node took (like Terraform's
+        "moved object still exists": nothing is renamed, and that node is deleted)."""
+        for item, renamed_from, own in siblings.stale:
+            title = own[-1]
+            old = siblings.unclaimed(renamed_from)
+            if old is None:
+                said = (f"renamed_from: {renamed_from!r} is no longer needed here: {title!r} is live; remove it "
+                        "once the rename is applied to every project")
+            else:
+                said = (f"renamed_from: ambiguous here: {renamed_from!r} and {title!r} are both live, so nothing is "
+                        f"renamed: {title!r} keeps its own id and the live {renamed_from!r} is deleted with its "
+                        f"annotations; if those are the ones to keep, delete the live {title!r} and write "
+                        f"`id: {old.id}` on this node, else remove renamed_from")
+            self.found.append((item, "renamed_from", Problem(said, breadcrumb(own))))
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,26 @@ def test_a_leftover_renamed_from_plans_clean_against_an_empty_project(
                              "here: 'Sky' is live; remove it once the rename is applied to every project"]
 
 
+def test_a_renamed_from_whose_old_and_new_titles_are_both_live_is_said_to_be_ambiguous(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    project = local_hub.create_project("Both", "")["_id"]
+    local_hub.create_label_set(project, {"tools": [{"tool": "bounding-box", "title": "Car", "schemaId": "car"},
+                                                   {"tool": "bounding-box", "title": "Automobile", "schemaId": "auto"}],
+                                         "classifications": [], "relations": []})
+    path = tmp_path / "o.yaml"
+    path.write_text(f"project: {project}\ntools:\n  - bounding-box: Automobile\n    renamed_from: Car\n")
+    code, out = _plan(path, f"local:{local_hub.path}", capsys)
+    assert code == 3 and "- delete tool Car (bounding-box)" in out and "no longer needed" not in out
+    assert (f"note: {path}:4:5: tools[Automobile]: renamed_from: ambiguous here: 'Car' and 'Automobile' are both "
+            "live, so nothing is renamed: 'Automobile' keeps its own id and the live 'Car' is deleted with its "
+            "annotations; if those are the ones to keep, delete the live 'Automobile' and write `id: car` on this "
+            "node, else remove renamed_from") in out
+    path.write_text(f"project: {project}\ntools:\n  - bounding-box: Car\n  - bounding-box: Automobile\n"
+                    "    renamed_from: Car\n")  # the file keeps both: nothing is deleted, and nothing renamed
+    code, out = _plan(path, f"local:{local_hub.path}", capsys)
+    assert code == 0 and "renamed_from: 'Car' is no longer needed here: 'Automobile' is live" in out
+
+
 def test_plan_out_never_replaces_an_input_or_a_file_that_is_not_a_plan(
         tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
     hub = f"local:{local_hub.path}"
