@@ -105,7 +105,7 @@ class Attributor:
         except NoBase as error:
             return _noted(run, f"no base: {error.message}")
         except AngoOntologyError as error:
-            return _noted(run, f"no base: the file at {base.label} does not load ({error.message.splitlines()[0]})")
+            return _noted(run, f"no base: the file at {base.label} does not load: {error.gist}")
         if run.environment is not None:  # an environment new since the base: all of it is the file's
             then = effective(then, run.environment) if run.environment in then.environments else Ontology()
         return replace(run, plan=attribute(run.plan, desired, then, run.live, base.label))
@@ -154,10 +154,10 @@ def last_applied(source: str, project: str, revision: str | None,
         return None, why
     try:
         return _at_revision(base.revision, source), base.label
-    except AngoOntologyError:
+    except AngoOntologyError as error:
         if revision is not None:
             raise
-        return None, f"no base: the file at {base.label} cannot be read"
+        return None, f"no base: the file at {base.label} cannot be read: {error.gist}"
 
 
 class NoBase(AngoOntologyError):

@@ -47,6 +47,12 @@ class AngoOntologyError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def gist(self) -> str:
+        """What the error says in one line, for a note about it: its first line."""
+        lines = self.message.strip().splitlines()
+        return lines[0] if lines else type(self).__name__
+
 
 class InternalError(AngoOntologyError):
     """A bug met while working on one project of several: kept with that project so the others finish.
@@ -120,6 +126,14 @@ class OntologyInvalid(InputError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found"
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+    @property
+    def gist(self) -> str:
+        """The first problem, `file:line:col: message`, and how many more there are."""
+        if not self.problems:
+            return super().gist
+        more = len(self.problems) - 1
+        return str(self.problems[0]) + (f" (and {more} more)" if more else "")
 
 
 class PlanFileInvalid(InputError):

@@ -196,3 +196,15 @@ def test_a_reorder_is_about_the_parent_and_an_environment_is_attributed_on_its_o
 def test_a_change_to_the_label_set_itself_has_its_own_key() -> None:
     change = Change("update", "label-set", (), (), None, {"version": 1}, {"version": 2})
     assert key(change) == ("label-set", "", None)
+
+
+def test_a_base_that_does_not_load_is_said_with_its_first_problem(repo: Repo) -> None:
+    good = repo.file.read_text()
+    repo.edit("  - polygon: Road\n", "  - polygon: Road\n    colour: red\n    shortcut: 99\n")
+    repo.git("commit", "-q", "-am", "broken")
+    repo.file.write_text(good)
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD")
+    note = next(line for line in out.splitlines() if line.startswith("note: no base"))
+    assert code == 0 and note.startswith("note: no base: the file at HEAD does not load: "
+                                         "HEAD:ontology/labels.yaml:8:5: tools[Road]: unknown key 'colour'")
+    assert note.endswith("(and 1 more)") and "problem found" not in note
