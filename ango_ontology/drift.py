@@ -43,19 +43,40 @@ def key(change: Change) -> Key:
     return (FAMILY.get(change.kind, change.kind), "", change.id)
 
 
+# Where a created or deleted node's summary lists its children, and the id family of each.
+_CHILD_FAMILIES = (("classifications", "node"), ("options", "option"), ("tree_options", "tree"), ("children", "tree"))
+
+
+def keys_of(change: Change) -> set[Key]:
+    """What a change touches: its node, and for a created or deleted subtree every node inside it (deleting a
+    tool whose option the web UI renamed is a conflict, and so is adding a question to a tool it deleted)."""
+    found = {key(change)}
+    node = change.after if change.action == "create" else change.before if change.action == "delete" else None
+    stack = [node] if node else []
+    while stack:
+        summary = stack.pop()
+        for name, family in _CHILD_FAMILIES:
+            for child in summary.get(name) or ():
+                found.add((family, "", child.get("id")))
+                stack.append(child)
+    return found
+
+
 def origins(desired: Ontology, base: Ontology, live: Live) -> tuple[set[Key], set[Key]]:
-    """The nodes the file changed since the base (intent), and those the live project changed (drift)."""
+    """The nodes the file changed since the base (intent), and those the live project changed (drift), each
+    with the nodes inside a subtree created or deleted."""
     mine = resolve(desired, live.ontology)
     then = resolve(base, live.ontology)
-    intent = {key(change) for change in diff(mine, then)}
-    drifted = {key(change) for change in diff(live.ontology, then)}
+    intent = {found for change in diff(mine, then) for found in keys_of(change)}
+    drifted = {found for change in diff(live.ontology, then) for found in keys_of(change)}
     return intent, drifted
 
 
 def origin_of(change: Change, intent: set[Key], drifted: set[Key]) -> Origin:
-    found = key(change)
-    if found in drifted:
-        return "conflict" if found in intent else "drift"
+    """Drift when the live project changed a node the change touches, a conflict when the file did too."""
+    touched = keys_of(change)
+    if not touched.isdisjoint(drifted):
+        return "conflict" if not touched.isdisjoint(intent) else "drift"
     return "intent"
 
 
@@ -180,4 +201,5 @@ def _noted(run: ProjectRun, note: str) -> ProjectRun:
     return replace(run, plan=replace(run.plan, notes=(*run.plan.notes, note)))
 
 
-__all__ = ["Attributor", "Base", "attribute", "base_of", "drifted", "key", "last_applied", "origin_of", "origins"]
+__all__ = ["Attributor", "Base", "attribute", "base_of", "drifted", "key", "keys_of", "last_applied", "origin_of",
+           "origins"]

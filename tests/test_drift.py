@@ -208,3 +208,22 @@ def test_a_base_that_does_not_load_is_said_with_its_first_problem(repo: Repo) ->
     assert code == 0 and note.startswith("note: no base: the file at HEAD does not load: "
                                          "HEAD:ontology/labels.yaml:8:5: tools[Road]: unknown key 'colour'")
     assert note.endswith("(and 1 more)") and "problem found" not in note
+
+
+def test_a_subtree_one_side_deletes_while_the_other_changes_inside_it_is_a_conflict(repo: Repo) -> None:
+    def web_ui(schema: Any) -> None:
+        schema["tools"][0]["classifications"][0]["options"][1]["value"] = "Lorry"  # inside Vehicle
+        del schema["tools"][1]  # Road
+
+    repo.web_ui(web_ui)
+    repo.file.write_text(LABELS.replace("PROJECT", repo.project).replace(
+        "  - bounding-box: Vehicle\n    classifications:\n      - radio: Kind\n        options: [Car, Truck]\n", "")
+        .replace("  - polygon: Road\n", "  - polygon: Road\n    classifications:\n      - text: Note\n"))
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD", "--format", "json")
+    changes = json.loads(out)["changes"]
+    assert code == 0 and {(c["action"], c["path"][-1], c["origin"]) for c in changes} == {
+        ("delete", "Vehicle", "conflict"), ("create", "Road", "conflict")}
+    repo.web_ui(lambda schema: schema["tools"].append({"tool": "point", "title": "Sign", "schemaId": "sign"}))
+    code, out, _ = repo.run("plan", "ontology/labels.yaml", "--base", "HEAD", "--format", "json")
+    origins = {(c["action"], c["path"][-1]): c["origin"] for c in json.loads(out)["changes"]}
+    assert origins[("delete", "Sign")] == "drift" and origins[("delete", "Vehicle")] == "conflict"
