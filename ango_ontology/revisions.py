@@ -57,11 +57,12 @@ class GitFiles:
 
     def read(self, name: str) -> str:
         path = name.split(":", 1)[1]
-        shown = _git("show", f"{self.rev}:{path}")
-        if shown.returncode != 0:
-            raise IncludeError(f"include: {path}: no such file at revision {self.rev}")
+        data, why = blob(self.rev, path)
+        if data is None:
+            raise IncludeError(f"include: {path} is {why}" if why else
+                               f"include: {path}: no such file at revision {self.rev}")
         try:
-            return shown.stdout.decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise IncludeError(f"include: {name} is not UTF-8 text (byte {error.start})") from None
 
@@ -93,11 +94,31 @@ def _load_python_text(data: bytes, name: str) -> Ontology:
         return load(target)
 
 
-def _git(*argv: str) -> subprocess.CompletedProcess[bytes]:
+def _git(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *argv], capture_output=True, check=False)
+        return subprocess.run(["git", *argv], input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
         raise InputError("reading REV:PATH needs git, which is not installed") from None
+
+
+def blob(rev: str, path: str) -> tuple[bytes | None, str]:
+    """The bytes of file `path` at `rev`, symbolic links followed as a checkout would read them but only inside
+    the repository (git's own `--follow-symlinks`: `git show` of a link gives its target's name, not the file);
+    else None and what is there instead (`a folder…`; "" for nothing)."""
+    shown = _git("cat-file", "--batch", "--follow-symlinks", stdin=f"{rev}:{path}\n".encode()).stdout
+    header, _, rest = shown.partition(b"\n")
+    fields = header.decode(errors="replace").split(" ")
+    if len(fields) == 3 and fields[1] == "blob" and fields[2].isdigit():
+        return rest[:int(fields[2])], ""
+    if len(fields) == 3 and fields[1] in ("tree", "commit"):
+        return None, f"a folder at revision {rev}, not a file"
+    if len(fields) == 2 and fields[1].isdigit():
+        target = rest[:int(fields[1])].decode(errors="replace")
+        why = {"symlink": f"a symbolic link to {target!r}, outside the repository (not followed)",
+               "dangling": f"a symbolic link to a file that does not exist at revision {rev}",
+               "loop": "a symbolic link that leads round in a loop"}.get(fields[0])
+        return None, why or ""
+    return None, ""
 
 
 def revision_problem(rev: str) -> str | None:
@@ -114,11 +135,11 @@ def git_show(rev: str, path: str) -> bytes:
     problem = revision_problem(rev)
     if problem is not None:
         raise InputError(f"{rev}:{path}: {problem}")
-    shown = _git("show", f"{rev}:{path}")
-    if shown.returncode != 0:
-        raise InputError(f"{rev}:{path}: there is no file {path!r} at revision {rev} "
-                         "(paths are from the repository root, or start with ./)")
-    return shown.stdout
+    data, why = blob(rev, path)
+    if data is None:
+        raise InputError(f"{rev}:{path} is {why}" if why else f"{rev}:{path}: there is no file {path!r} at "
+                         f"revision {rev} (paths are from the repository root, or start with ./)")
+    return data
 
 
 def folder_files(spec: str) -> list[str] | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ango_ontology import OntologyInvalid, load, load_text, resolve
+from ango_ontology.errors import InputError
 from ango_ontology.includes import repository_root
 from ango_ontology.revisions import load_spec
 
@@ -192,6 +193,32 @@ def test_includes_at_a_git_revision_are_read_from_that_revision(repo: Path) -> N
     with pytest.raises(OntologyInvalid) as caught:
         load_spec("HEAD:ontology/up.yaml")
     assert "is outside the repository" in str(caught.value)
+
+
+def test_a_symlinked_fragment_at_a_git_revision_is_followed_inside_the_repository_only(repo: Path,
+                                                                                       tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    shared = repo / "ontology" / "shared"
+    (shared / "occ.yaml").symlink_to("occlusion.yaml")
+    (repo / "ontology" / "linked.yaml").write_text(CARS.replace("shared/occlusion.yaml", "shared/occ.yaml"))
+    (repo / "ontology" / "main.yaml").symlink_to("linked.yaml")  # the label set itself a link
+    (shared / "out.yaml").symlink_to(os.path.relpath(tmp_path.parent / "elsewhere.yaml", shared))
+    (shared / "gone.yaml").symlink_to("nothing-here.yaml")
+    for name in ("out", "gone"):
+        (repo / "ontology" / f"{name}.yaml").write_text(CARS.replace("occlusion.yaml", f"{name}.yaml"))
+    subprocess.run([*git, "add", "."], check=True, cwd=repo)
+    subprocess.run([*git, "commit", "-q", "-m", "links"], check=True, cwd=repo)
+    for spec in ("HEAD:ontology/linked.yaml", "HEAD:ontology/main.yaml"):
+        assert load_spec(spec) == load(repo / "ontology" / "linked.yaml")
+    with pytest.raises(OntologyInvalid) as caught:
+        load_spec("HEAD:ontology/out.yaml")
+    assert "HEAD:ontology/out.yaml:5:9: tools[Car]: include: ontology/shared/out.yaml is a symbolic link to " in \
+        str(caught.value) and "outside the repository (not followed)" in str(caught.value)
+    with pytest.raises(OntologyInvalid, match=r"gone\.yaml is a symbolic link to a file that does not exist at "
+                                              r"revision HEAD"):
+        load_spec("HEAD:ontology/gone.yaml")
+    with pytest.raises(InputError, match=r"HEAD:ontology/shared/out\.yaml is a symbolic link to .*outside the repo"):
+        load_spec("HEAD:ontology/shared/out.yaml")
 
 
 def test_the_repository_is_the_folder_with_git_else_the_working_folder(tmp_path: Path,
