@@ -120,3 +120,16 @@ def test_the_ci_examples_are_the_files_init_writes_and_plan_a_folder_in_one_job(
     drift = YAML(typ="safe").load(scaffold.template("ontology-drift.yml"))
     assert drift["on"]["schedule"]
     assert 'ango-ontology drift "$ONTOLOGY" --base HEAD' in drift["jobs"]["drift"]["steps"][3]["run"]
+
+
+def test_merge_time_applies_queue_in_order_and_the_re_plan_has_the_commit_it_reads() -> None:
+    workflow = YAML(typ="safe").load(scaffold.template("ontology.yml"))
+    for name in ("apply", "apply-main"):
+        job = workflow["jobs"][name]
+        assert job["concurrency"] == {"group": "ontology-apply", "cancel-in-progress": False, "queue": "max"}
+    for job in workflow["jobs"].values():
+        runs = "\n".join(step.get("run", "") for step in job["steps"])
+        checkout = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/checkout"))
+        depth = checkout.get("with", {}).get("fetch-depth", 1)
+        for back in re.findall(r"HEAD~(\d+)", runs):  # a shallow clone has no HEAD~1: the re-plan had no base
+            assert depth == 0 or depth > int(back)
