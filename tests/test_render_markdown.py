@@ -63,6 +63,28 @@ def test_markdown_drops_table_rows_that_do_not_fit() -> None:
     assert "more changes not shown" in output and "<details>" not in output
 
 
+def _noted_plan(count: int) -> Plan:
+    """A new project whose every tool carries a leftover `renamed_from`: one note per tool."""
+    desired = Ontology(tools=[Tool(type="bounding-box", title=f"Tool {n} with a fairly long descriptive title",
+                                   renamed_from=f"Old tool {n} with a fairly long descriptive title")
+                              for n in range(count)])
+    plan = make_plan(desired, {"tools": [], "classifications": [], "relations": []}, project="p")
+    assert len(plan.notes) == count
+    return plan
+
+
+def test_notes_count_against_the_limit_and_leave_room_for_the_changes() -> None:
+    stream = io.StringIO()
+    markdown.render(_noted_plan(300), stream, limit=20_000)
+    output = stream.getvalue()
+    assert len(output) < 20_000
+    shown = output.count("renamed_from: ignored")
+    assert 0 < shown < 300 and f"> … and {300 - shown} more notes: " in output
+    assert output.count("| create |") > 20  # the table is not pushed out by the notes
+    everything = render_to_string(_noted_plan(3), "markdown")
+    assert everything.count("renamed_from: ignored") == 3 and "more notes" not in everything
+
+
 def test_markdown_empty_plan_says_no_changes() -> None:
     assert "**No changes.**" in render_to_string(plan_for("no_changes"), "markdown")
 

@@ -54,3 +54,16 @@ def test_the_roll_up_and_the_json_document_count_the_same() -> None:
     assert out.getvalue().splitlines()[-1] == "3 projects in 3 files: 1 with changes, 1 without, 1 failed."
     assert document(runs)["summary"] == Tally.of(runs).to_json() == {
         "files": 3, "projects": 3, "unchanged": 1, "changed": 1, "destructive": 0, "failed": 1}
+
+
+def test_one_plan_with_many_notes_is_shortened_alone_and_the_others_keep_their_sections() -> None:
+    noted = Ontology.model_validate({"tools": [
+        {"type": "bounding-box", "title": f"Tool {n} with a fairly long descriptive title",
+         "renamed_from": f"Old tool {n} with a fairly long descriptive title"} for n in range(300)]})
+    runs = [_run(0, noted)] + [_run(index, _big(3)) for index in range(1, 40)]
+    text = comment(runs)
+    assert len(text) < COMMENT_LIMIT
+    assert "Too large to show" not in text and text.count("| create |") > 117  # every small plan whole, and more
+    assert "more notes: " in text and "Some sections were shortened" in text
+    small = comment(runs[1:])
+    assert all(section in text for section in small.split("<details>")[2:])  # the same, word for word

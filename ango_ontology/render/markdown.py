@@ -32,8 +32,9 @@ FULL_PLAN_TIP = "run `ango-ontology plan --format json` for the complete plan"
 
 
 def render(plan: Plan, out: TextIO, *, color: bool = False, limit: int = COMMENT_LIMIT) -> None:
-    """Write the plan as Markdown to `out`, shortened to fewer than `limit` characters when needed."""
-    head = _head(plan)
+    """Write the plan as Markdown to `out`, shortened to fewer than `limit` characters when needed: the notes
+    (at most half of it while there are changes to show), then the table, then the tree."""
+    head = _head(plan, limit - len(_TABLE_HEAD) - _RESERVE)
     if not plan.changes:
         out.write(head)
         return
@@ -71,7 +72,25 @@ def _rows(items: list[Change | Group], budget: int) -> tuple[list[str], int]:
     return rows, shown
 
 
-def _head(plan: Plan) -> str:
+def _head(plan: Plan, room: int) -> str:
+    """Everything above the table; the notes take what `room` leaves (half of it when changes follow)."""
+    top, bottom = _head_top(plan), _head_bottom(plan)
+    if not plan.notes:
+        return top + bottom
+    left = room - len(top) - len(bottom)
+    return top + _notes(plan.notes, left // 2 if plan.changes else left) + bottom
+
+
+def _notes(said: tuple[str, ...], room: int) -> str:
+    """The plan's notes as one GitHub note: as many as fit in `room`, then how many more there are."""
+    lines = [f"> {markdown_prose(note)}\n" for note in said]
+    shown = _fit(lines, room - 200)
+    more = len(lines) - shown
+    cut = [f"> … and {more} more note{'s' if more != 1 else ''}: {FULL_PLAN_TIP}\n"] if more else []
+    return "> [!NOTE]\n" + "".join(lines[:shown] + cut) + "\n"
+
+
+def _head_top(plan: Plan) -> str:
     title = heading(plan) or "Plan"
     lines = [f"### {_escape(title)}", ""]
     if source_line(plan):
@@ -79,8 +98,11 @@ def _head(plan: Plan) -> str:
     lines += [f"**{summary_line(plan)}**", ""]
     if setup_lines(plan):
         lines += [*(f"- {_escape(text)}" for text in setup_lines(plan)), ""]
-    if plan.notes:
-        lines += ["> [!NOTE]", *(f"> {markdown_prose(note)}" for note in plan.notes), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _head_bottom(plan: Plan) -> str:
+    lines = []
     if plan.since is not None and not plan.is_empty:
         groups = "; ".join(f"{len(changes)} {tag(changes[0])}" for _, changes in by_origin(plan))
         lines += [f"Since {_escape(plan.since)} — origin of each change: {groups} "
@@ -94,7 +116,7 @@ def _head(plan: Plan) -> str:
     if protected:
         lines += ["> [!CAUTION]",
                   f"> {protected} of them touch nodes marked `protect: true`: `apply` refuses them.", ""]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _flag(change: Change) -> str:

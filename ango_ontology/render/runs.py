@@ -113,7 +113,7 @@ def comment(runs: Sequence[ProjectRun], *, limit: int = COMMENT_LIMIT, title: st
         text = head + table + "".join(body for body, _ in bodies) + tail
         if len(text) < limit or budget <= 0:
             return text
-        budget -= len(text) - limit + 1_000  # a renderer overran its share: ask less of every section
+        budget -= len(text) - limit + 1_000  # the one-line sections of many cut ones overran: ask less
 
 
 def _table(runs: Sequence[ProjectRun], budget: int) -> str:
@@ -152,30 +152,26 @@ def _row(run: ProjectRun) -> str:
 
 
 def _sections(runs: Sequence[ProjectRun], budget: int) -> list[tuple[str, bool]]:
-    """Each run's collapsed section, every one within a fair share of `budget`; (text, shortened)."""
+    """Each run's collapsed section within a fair share of `budget`; (text, shortened).
+
+    Water-filling, smallest first: a section that fits is shown whole, a larger one is shortened to the
+    share left for it, and what a section leaves unused (its own size, or a shortened plan that came out
+    shorter) goes to the larger ones after it. Only a section that overruns its share is cut to one line.
+    """
     full = [_section(run, None) for run in runs]
-    shares = _shares([len(text) for text in full], budget)
-    out = []
-    for run, text, share in zip(runs, full, shares, strict=True):
-        if len(text) <= share:
-            out.append((text, False))
-        elif share >= _MIN_SECTION:
-            out.append((_section(run, share), True))
-        else:
-            out.append((_section(run, 0), True))
+    out: list[tuple[str, bool]] = [("", False)] * len(runs)
+    left = max(budget, 0)
+    order = sorted(range(len(runs)), key=lambda i: len(full[i]))
+    for done, index in enumerate(order):
+        fair = left // (len(order) - done)
+        text, cut = full[index], False
+        if len(text) > fair:
+            text, cut = (_section(runs[index], fair) if fair >= _MIN_SECTION else ""), True
+            if not text or len(text) > fair:  # too small a share, or its renderer overran it
+                text = _section(runs[index], 0)
+        out[index] = (text, cut)
+        left -= len(text)
     return out
-
-
-def _shares(sizes: list[int], budget: int) -> list[int]:
-    """Water-filling: small sections get what they need, the rest share what is left equally."""
-    shares = [0] * len(sizes)
-    left, pending = max(budget, 0), sorted(range(len(sizes)), key=lambda i: sizes[i])
-    while pending:
-        fair = left // len(pending)
-        index = pending.pop(0)
-        shares[index] = min(sizes[index], fair)
-        left -= shares[index]
-    return shares
 
 
 def _section(run: ProjectRun, share: int | None) -> str:
