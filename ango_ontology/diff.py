@@ -21,6 +21,7 @@ outside a longest common subsequence of the two orders.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .diff_hints import hint_renames
@@ -333,6 +334,7 @@ def make_plan(desired: Ontology, live: Live | Ontology | JSON | None, *, project
     current = as_live(live)
     notes: list[Problem] = []
     resolved = resolve(desired, current.ontology, notes=notes, assign_colors=not is_as_read(desired))
+    said = (note if note.file or source is None else replace(note, file=source.file) for note in notes)
     return Plan.build(diff(resolved, current.ontology, exact=exact), to_category_schema(resolved),
                       current.fingerprint, project=project, project_name=project_name, hub=hub, source=source,
-                      base=base, live_schema=current.schema, notes=map(str, notes))
+                      base=base, live_schema=current.schema, notes=map(str, said))

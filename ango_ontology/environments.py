@@ -48,9 +48,13 @@ def views(ontology: Ontology) -> list[View]:
 
 def effective(ontology: Ontology, name: str) -> Ontology:
     """The label set of environment `name`: the file's batches and nodes, then the environment's own."""
+    from .loader import remember_view  # the loader checks environments: imported when one is made
+
     env = ontology.environments[name]
     lists = {field: [*getattr(ontology, field), *getattr(env, field)] for field in _LISTS}
-    return Ontology(project=env.project, projects=list(env.projects), **lists)
+    view = Ontology(project=env.project, projects=list(env.projects), **lists)
+    remember_view(view, ontology, name)  # a problem met when planning it is placed in the file
+    return view
 
 
 def choose(ontology: Ontology, names: Sequence[str]) -> list[View]:

@@ -167,10 +167,10 @@ def plan_jobs(hub: Hub, jobs: Sequence[Job], *, check_usage: bool = False, done:
     def work(job: Job) -> ProjectRun:
         nonlocal finished
         try:
-            run = job.failed() if job.error is not None else _placed(replace(
+            run = job.failed() if job.error is not None else replace(
                 plan_one(hub, job.ontology, job.ref, check_usage=check_usage, source=described(job.source)),
                 source=job.source, environment=job.environment, batches=tuple(job.ontology.batches),
-                listed=job.listed))
+                listed=job.listed)
             if attribute is not None and run.ok:
                 run = attribute(run, job.ontology)
         except Exception as error:  # a bug in one project must not hide the others' results
@@ -224,15 +224,6 @@ def once(runs: list[ProjectRun]) -> list[ProjectRun]:
             seen.add(key)
             out.append(run)
     return out
-
-
-def _placed(run: ProjectRun) -> ProjectRun:
-    """The plan's notes said of the file they are about."""
-    if run.plan is None or not run.plan.notes or run.source is None:
-        return run
-    source = run.source
-    notes = tuple(note if note.startswith(source) else f"{source}: {note}" for note in run.plan.notes)
-    return replace(run, plan=replace(run.plan, notes=notes))
 
 
 __all__ = ["Job", "Source", "claimed_once", "jobs_of", "jobs_of_sources", "load_sources", "plan_jobs"]

@@ -31,7 +31,7 @@ from .validate import check
 from .yaml_reader import DecimalText, NumberText, RoundTripKeepingNumbers, reader, syntax_problem
 
 __all__ = ["DecimalText", "Loaded", "NumberText", "RoundTripKeepingNumbers", "load", "load_python", "load_text",
-           "load_yaml", "max_bytes", "place", "read", "read_text", "syntax_problem"]
+           "load_yaml", "max_bytes", "place", "read", "read_text", "remember_view", "syntax_problem"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -173,7 +173,7 @@ def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = 
     # Only the slow pass sees comments: a `#` glued to a word may have cut a value short.
     suspect = SWALLOWED.search(text) is not None
     if not errors and not suspect and not (findings and locate_warnings):
-        _remember(ontology, filename, text)
+        _remember(ontology, filename, text, fragments)
         return Loaded(ontology, tuple(Problem(f.message, f.breadcrumb, filename, warning=True) for f in findings))
     slow = _Parsed(text, filename, track=True, fragments=fragments)
     if slow.syntax is not None:  # pragma: no cover - the fast pass read it
@@ -184,7 +184,7 @@ def read_text(text: str, filename: str = "<string>", *, locate_warnings: bool = 
         raise OntologyInvalid([problem for problem in problems if not problem.warning], warnings)
     if errors:
         raise OntologyInvalid(_disagreement(findings, filename), warnings)
-    _remember(ontology, filename, text)
+    _remember(ontology, filename, text, fragments)
     return Loaded(ontology, tuple(sorted(warnings, key=lambda p: (p.line, p.column))))
 
 
@@ -265,40 +265,61 @@ def load(path: str | os.PathLike[str]) -> Ontology:
 
 # --- problems met after loading ----------------------------------------------------------------------------
 
-# The file (and YAML text) each loaded label set came from, while it lives: a problem found later, at
-# plan time, is placed in the file by parsing that text again (the fast pass kept no positions).
-_SOURCES: dict[int, tuple[weakref.ref[Ontology], str, str | None]] = {}
+# The file (its YAML text, and where its fragments are read from) each loaded label set came from, while it
+# lives: a problem found later, at plan time, is placed in the file by parsing that text again (the fast pass
+# kept no positions). An environment's label set is a view of its file's: `_VIEWS` leads back to the file.
+_SOURCES: dict[int, tuple[weakref.ref[Ontology], str, str | None, Fragments | None]] = {}
+_VIEWS: dict[int, tuple[weakref.ref[Ontology], Ontology, str]] = {}
 
 
-def _remember(ontology: Ontology, filename: str, text: str | None) -> None:
+def _remember(ontology: Ontology, filename: str, text: str | None, fragments: Fragments | None = None) -> None:
     key = id(ontology)
-    _SOURCES[key] = (weakref.ref(ontology, lambda _: _SOURCES.pop(key, None)), filename, text)
+    _SOURCES[key] = (weakref.ref(ontology, lambda _: _SOURCES.pop(key, None)), filename, text, fragments)
+
+
+def remember_view(view: Ontology, ontology: Ontology, environment: str) -> None:
+    """`view` is environment `environment` of `ontology`, holding its very nodes: placed in its file."""
+    if id(ontology) in _SOURCES:
+        key = id(view)
+        _VIEWS[key] = (weakref.ref(view, lambda _: _VIEWS.pop(key, None)), ontology, environment)
 
 
 def place(ontology: Ontology, found: Iterable[tuple[Item, str, Problem]]) -> list[Problem]:
-    """Problems about items of a loaded label set (item, field, problem), placed at `file:line:col`.
+    """Problems about items of a loaded label set (item, field, problem), placed at `file:line:col` — in the
+    fragment that holds the item, or under `environments[NAME]` for a node an environment adds.
 
     A label set that was not loaded from a file keeps its problems as they are.
     """
     found = list(found)
+    view = _VIEWS.get(id(ontology))
+    if view is not None and view[0]() is ontology:
+        ontology = view[1]
     source = _SOURCES.get(id(ontology))
     if source is None or source[0]() is not ontology:
         return [problem for _, _, problem in found]
-    _, filename, text = source
+    _, filename, text, fragments = source
     if text is None:
         return [replace(problem, file=filename) for _, _, problem in found]
     paths = _item_paths(ontology)
-    positions = _Parsed(text, filename, track=True).normaliser.positions
-    return [replace(problem, file=filename, line=line, column=column)
-            for item, field, problem in found
-            for line, column in [positions.find(paths.get(id(item), ()) + (field,))]]
+    parsed = _Parsed(text, filename, track=True, fragments=fragments)
+    out = []
+    for item, field, problem in found:
+        path = paths.get(id(item), ()) + (field,)
+        line, column = parsed.normaliser.positions.find(path)
+        crumb = f"environments[{path[1]}] > {problem.breadcrumb}" if path[0] == "environments" else \
+            problem.breadcrumb
+        out.append(replace(problem, file=parsed.includes.file_of(path), line=line, column=column, breadcrumb=crumb))
+    return out
 
 
 def _item_paths(ontology: Ontology) -> dict[int, DocPath]:
-    """Every item of the label set (by identity) -> its path in the document."""
+    """Every item of the label set (by identity) -> its path in the document, environments' nodes included."""
     out: dict[int, DocPath] = {}
-    stack: list[tuple[DocPath, Any]] = [((section.name, index), node) for section in SECTIONS
-                                        for index, node in enumerate(ontology.section(section.name))]
+    stack: list[tuple[DocPath, Any]] = [(where + (section.name, index), node) for section in SECTIONS
+                                        for where, owner in [((), ontology), *(
+                                            (("environments", name), env) for name, env in
+                                            ontology.environments.items())]
+                                        for index, node in enumerate(getattr(owner, section.name))]
     while stack:
         path, item = stack.pop()
         out[id(item)] = path

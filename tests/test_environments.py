@@ -136,3 +136,20 @@ def test_diff_of_a_file_with_environments_is_one_plan_per_environment(tmp_path: 
 def test_an_environment_adding_nothing_can_still_break_a_rule_of_the_files_nodes() -> None:
     text = FILE.replace("    project: PROD\n", "    project: {name: ''}\n")
     assert any("a project needs an `id` or a `name`" in problem for problem in _problems(text))
+
+
+def test_a_plan_time_note_in_an_environment_is_placed_at_its_line_under_the_environment(
+        tmp_path: Path, local_hub: LocalHub, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "e.yaml"
+    path.write_text("tools:\n  - point: Car\n    renamed_from: Auto\nenvironments:\n  staging:\n"
+                    "    project: {name: Stg}\n    tools:\n      - point: Debug\n        renamed_from: Dbg\n"
+                    "    classifications:\n      - radio: Q\n        options: [A]\n"
+                    "        classifications:\n          - text: Why\n            when: Nope\n")
+    assert main(["plan", str(path), "--hub", f"local:{local_hub.path}"]) == 1
+    assert (f"{path}:15:13: environments[staging] > classifications[Q] > classifications[Why]: when: 'Nope' "
+            "names no option") in capsys.readouterr().err
+    path.write_text(path.read_text().replace("when: Nope", "when: A"))
+    assert main(["plan", str(path), "--hub", f"local:{local_hub.path}"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note: ")]
+    assert [note.split(": renamed_from")[0] for note in notes] == [
+        f"note: {path}:3:5: tools[Car]", f"note: {path}:9:9: environments[staging] > tools[Debug]"]

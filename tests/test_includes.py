@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from ango_ontology import OntologyInvalid, load, load_text, resolve
+from ango_ontology.diff import make_plan
 from ango_ontology.errors import InputError
 from ango_ontology.includes import repository_root
+from ango_ontology.plan import SourceFile
 from ango_ontology.revisions import load_spec
 
 OCCLUSION = "# shared by every vehicle\n- radio: Occlusion\n  options: [None, Partial, Heavy]\n"
@@ -219,6 +221,29 @@ def test_a_symlinked_fragment_at_a_git_revision_is_followed_inside_the_repositor
         load_spec("HEAD:ontology/gone.yaml")
     with pytest.raises(InputError, match=r"HEAD:ontology/shared/out\.yaml is a symbolic link to .*outside the repo"):
         load_spec("HEAD:ontology/shared/out.yaml")
+
+
+def test_a_plan_time_note_about_a_fragments_node_is_placed_in_the_fragment_once_per_include(repo: Path) -> None:
+    (repo / "ontology" / "shared" / "occ.yaml").write_text(
+        "- radio: Occ\n  options:\n    - None\n    - value: Partially\n      renamed_from: Partial\n")
+    (repo / "ontology" / "s.yaml").write_text(
+        "project: {name: S}\ntools:\n  - point: Car\n    classifications:\n      - include: shared/occ.yaml\n"
+        "  - point: Road\n    classifications:\n      - include: shared/occ.yaml\n")
+    empty = {"tools": [], "classifications": [], "relations": []}
+    for spec in ("ontology/s.yaml", "HEAD:ontology/s.yaml"):
+        if spec.startswith("HEAD:"):
+            git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+            subprocess.run([*git, "add", "."], check=True, cwd=repo)
+            subprocess.run([*git, "commit", "-q", "-m", "occ"], check=True, cwd=repo)
+        notes = make_plan(load_spec(spec), empty, source=SourceFile(spec)).notes
+        fragment = "HEAD:ontology/shared/occ.yaml" if spec.startswith("HEAD:") else "ontology/shared/occ.yaml"
+        assert [note.split(": renamed_from")[0] for note in notes] == [
+            f"{fragment}:5:7: tools[{tool}] > classifications[Occ] > options[Partially]" for tool in ("Car", "Road")]
+    (repo / "ontology" / "shared" / "occ.yaml").write_text(
+        "- radio: Occ\n  options: [None]\n  classifications:\n    - text: Why\n      when: Partial\n")
+    with pytest.raises(OntologyInvalid) as caught:
+        make_plan(load_spec("ontology/s.yaml"), empty)
+    assert [problem.location for problem in caught.value.problems] == ["ontology/shared/occ.yaml:5:7"] * 2
 
 
 def test_the_repository_is_the_folder_with_git_else_the_working_folder(tmp_path: Path,
