@@ -126,6 +126,13 @@ class _Siblings:
                 return item
         return None
 
+    def take_this(self, live: Any) -> bool:
+        """Claim the very sibling `live` when it is one of these and unclaimed; whether it was."""
+        if id(live) in self.claimed or not any(item is live for item in self.by_key.get(getattr(live, self.key), ())):
+            return False
+        self.claimed.add(id(live))
+        return True
+
     def unclaimed(self, wanted: str) -> Any:
         """The first sibling of that title no desired node took; None if every one was taken."""
         return next((item for item in self.by_key.get(wanted, ()) if id(item) not in self.claimed), None)
@@ -265,7 +272,8 @@ class _Resolver:
         return resolved
 
     def match(self, item: Item, title: str, siblings: _Siblings, own: TitlePath) -> Any:
-        """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
+        """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from, else the
+        sibling that holds the id its path derives (made from this file, renamed since in the web UI)."""
         if item.id is not None:
             found = self.live.by_id.get(item.id)
             if found is not None:
@@ -280,11 +288,26 @@ class _Resolver:
                 if wanted == title and renamed_from is not None:
                     siblings.stale.append((item, renamed_from, own))
                 return found
+        found = self.derived(item, siblings, own)
+        if found is not None:
+            return found
         if renamed_from is not None:  # like Terraform's `moved`: a new project or environment has neither
             self.found.append((item, "renamed_from", Problem(
                 f"renamed_from: ignored, neither {renamed_from!r} nor {title!r} is live here (a new project or "
                 "environment); remove it once the rename is applied to every project", breadcrumb(own))))
         return None
+
+    def derived(self, item: Item, siblings: _Siblings, own: TitlePath) -> Any:
+        """The unclaimed live sibling whose id is the one this node's path derives, if any: the node this file
+        made (without ids), renamed since in the web UI. It is this node, with all it holds and all inside it."""
+        if not siblings.by_key:  # nothing live here (a new project, a new subtree): no id to compute
+            return None
+        candidate = deterministic_id(own)
+        found = self.live.by_id.get(candidate)
+        if found is None or candidate in self.explicit or candidate in self.taken or \
+                FAMILY[found.kind] != FAMILY[item.kind] or not siblings.take_this(found):
+            return None
+        return found
 
     def tell_stale(self, siblings: _Siblings) -> None:
         """A note for each node matched by its title that also names a `renamed_from`: no longer needed when the

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ango_ontology import Classification, Ontology, OntologyInvalid, Option, Problem, Tool, TreeOption
+from ango_ontology.diff import make_plan
 from ango_ontology.identity import breadcrumb, deterministic_color, deterministic_id, resolve, resolve_live
 from ango_ontology.wire import from_category_schema, to_category_schema
 
@@ -214,3 +215,24 @@ def test_a_live_title_holding_the_separator_gets_an_id_of_its_own() -> None:
     assert forged.id != nested.id
     assert deterministic_color(("tool", f"A{SEP}classification{SEP}B")) != deterministic_color(
         ("tool", "A", "classification", "B"))
+
+
+def test_a_node_the_file_made_without_ids_and_the_web_ui_renamed_is_found_by_its_derived_id() -> None:
+    made = Ontology(tools=[Tool(type="polygon", title="Road", classifications=[Classification(
+        type="radio", title="Occ", options=[Option(value="Partial"), Option(value="None")])])])
+    live = to_category_schema(resolve(made))
+    live["tools"][0].update(title="Street", uiMeta={"x": 1}, color="#abcdef")  # a rename in the web UI
+    desired = Ontology(tools=[Tool(type="polygon", title="Road", classifications=[Classification(
+        type="radio", title="Occ", options=[Option(value="Partially", renamed_from="Partial"),
+                                            Option(value="None")])])])
+    notes: list[Problem] = []
+    plan = make_plan(desired, live)
+    resolve(desired, from_category_schema(live), notes=notes)
+    assert notes == []  # no "neither 'Partial' nor 'Partially' is live"
+    assert [(c.action, c.title, c.before, c.after) for c in plan.changes] == [
+        ("rename", "Road", {"title": "Street"}, {"title": "Road"}),
+        ("rename", "Partially", {"value": "Partial"}, {"value": "Partially"})]
+    sent = plan.desired_schema["tools"][0]
+    assert sent["uiMeta"] == {"x": 1} and sent["color"] == "#abcdef"
+    assert sent["classifications"][0]["options"][0]["schemaId"] == live["tools"][0]["classifications"][0][
+        "options"][0]["schemaId"]
