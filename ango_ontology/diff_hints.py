@@ -64,8 +64,11 @@ def _child_titles(item: Item) -> set[str]:
     return {title_of(child) for _, children in slots(item) for child in children}
 
 
-def rename_hint(old: Item, unlike: str | None = None) -> str:
-    """The fix; when the new title is `unlike` the old one, only on the condition that they are one thing."""
+def rename_hint(old: Item, unlike: str | None = None, new: Item | None = None) -> str:
+    """The fix; when the new title is `unlike` the old one, only on the condition that they are one thing. For
+    a node of the same title under another id, only the id: `renamed_from` naming its own title means nothing."""
+    if new is not None and title_of(new) == title_of(old):
+        return f"the same title under another id — add `id: {old.id}` to keep the existing annotations"
     key = "renamed_from"
     condition = f" if '{title_of(old)}' and '{unlike}' are the same thing," if unlike is not None else ""
     return (f"looks like a rename —{condition} add `id: {old.id}` (or `{key}: {title_of(old)}`) "
@@ -73,7 +76,7 @@ def rename_hint(old: Item, unlike: str | None = None) -> str:
 
 
 def _mark(changes: list[Change], created: Entry, deleted: Entry, unlike: str | None) -> None:
-    hint = rename_hint(deleted[1], unlike)
+    hint = rename_hint(deleted[1], unlike, created[1])
     changes[created[0]] = dataclasses.replace(changes[created[0]], hint=hint)
     protected = changes[deleted[0]].protected or created[2].protected
     changes[deleted[0]] = dataclasses.replace(changes[deleted[0]], hint=hint, protected=protected)

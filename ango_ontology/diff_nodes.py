@@ -160,18 +160,26 @@ def raw_of(item: Item | Ontology) -> JSON | None:
 
 
 def same_source(desired: Item | Ontology, live: Item | Ontology) -> bool:
-    """Whether a node continues the very dict the live one was read from, or one that is the same JSON."""
+    """Whether a node continues the very dict the live one was read from, or one that is the same JSON (and
+    writes nothing over it that the live node does not stand for)."""
     mine, theirs = raw_of(desired), raw_of(live)
     if mine is theirs:
-        return True
+        return not overwritten(desired, live)
     return mine is not None and theirs is not None and canonical_json(mine) == canonical_json(theirs)
+
+
+def overwritten(desired: Item | Ontology, live: Item | Ontology) -> bool:
+    """Whether `desired` is written over its dict as other than its live twin stands for it: a value the dict
+    does not hold although the models agree (an id the hub stores none of; see `provenance.written_over`)."""
+    read, twin = read_from(desired), read_from(live)
+    return read is not None and twin is not None and read[1] is not twin[1] and read[1] != twin[1]
 
 
 def wire_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
     """What a node sends and the hub holds differently although no modelled value explains it, as
     (before, after): `wire.<key>` for a key the toolkit models, `extra.<key>` for one it does not; a key
     absent on one side is missing from that side's mapping."""
-    if raw_of(desired) is raw_of(live):
+    if raw_of(desired) is raw_of(live) and not overwritten(desired, live):
         return {}, {}
     sent, held = written_head(desired), written_head(live)
     known = {**wire_keys(type(live)), **wire_keys(type(desired))}

@@ -27,7 +27,7 @@ from .model import (
     Option,
     TreeOption,
 )
-from .provenance import borrow, evolve, forget_read, is_as_read
+from .provenance import borrow, evolve, forget_read, is_as_read, read_from, written_over
 from .wire import Choices
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c8e-9a0b-1d2e3f405162")
@@ -205,7 +205,7 @@ class _Resolver:
         children = self.nodes(node.classifications, live_node.classifications if live_node else [], own)
         update["classifications"] = [self.link(child, parent, written)
                                      for child, written in zip(children, node.classifications, strict=True)]
-        return self.continuing(evolve(node, update), node, match)
+        return self.continuing(evolve(node, update), node, match, own)
 
     def link(self, child: Classification, parent: _Parent, written: Classification) -> Classification:
         """Turn `when: <option value>` into the option's resolved id (`parentOptionId`), and back.
@@ -242,7 +242,7 @@ class _Resolver:
         for option in desired:
             own = path + ("option", option.value)
             match = self.match(option, option.value, siblings, own)
-            out.append(self.continuing(evolve(option, self.adopted(option, match, own)), option, match))
+            out.append(self.continuing(evolve(option, self.adopted(option, match, own)), option, match, own))
         self.tell_stale(siblings)
         return out
 
@@ -255,18 +255,24 @@ class _Resolver:
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
             resolved = evolve(item, {**self.adopted(item, match, own), "children": children, "value": value})
-            out.append(self.continuing(resolved, item, match))
+            out.append(self.continuing(resolved, item, match, own))
         self.tell_stale(siblings)
         return out
 
-    def continuing(self, resolved: R, desired: Item, match: Any) -> R:
+    def continuing(self, resolved: R, desired: Item, match: Any, own: TitlePath) -> R:
         """A node from a file continues its live match: it is written as changes over the dict the match was
         read from. A node read from a categorySchema (a saved plan's, a backup's) keeps its own dict, unless
         it is new to the live project: then it is written whole, as any new node, so that a saved plan holding
-        anything else (a number for an id, a null) is not what planning it again makes."""
+        anything else (a number for an id, a null) is not what planning it again makes.
+
+        A live node stored without an id has the one its live path derives: where this node's path derives
+        another (it, or a node above it, was renamed or moved), the id is written, or the next plan would take
+        it for another node (a delete and a create)."""
         if not is_as_read(desired):
             if match is not None:
                 borrow(resolved, match)
+                if resolved.id is not None and not stored_id(match) and resolved.id != deterministic_id(own):
+                    written_over(resolved, id=None)  # the dict holds none: the id is a change, shown in the plan
         elif match is None and self.against_live:
             forget_read(resolved)
         return resolved
@@ -337,6 +343,15 @@ class _Parent:
     renamed: dict[str, Option]
     live: Choices | None
     path: TitlePath
+
+
+def stored_id(item: Item) -> bool:
+    """Whether the dict a live item was read from holds its id (a tree node's `key`, or the SDK's `schemaId`)."""
+    read = read_from(item)
+    if read is None:
+        return True
+    raw = read[0]
+    return bool(raw.get("key") or raw.get("schemaId")) if isinstance(item, TreeOption) else bool(raw.get("schemaId"))
 
 
 def explicit_ids(ontology: Ontology) -> set[str]:

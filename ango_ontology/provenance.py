@@ -72,6 +72,15 @@ def borrow(item: BaseModel, twin: BaseModel) -> None:
         object.__setattr__(item, "__pydantic_private__", Continues(raw=read[0], was=read[1]))
 
 
+def written_over(item: BaseModel, **held: Any) -> None:
+    """`item`, which continues a dict, is written with `held` as what that dict holds for those fields (where
+    it holds other than its node says: an id the hub stores none of), so they are written as changes."""
+    private = item.__pydantic_private__
+    if type(private) is Continues:
+        was = evolve(private["was"], held)
+        object.__setattr__(item, "__pydantic_private__", Continues(raw=private["raw"], was=was))
+
+
 def before_change(item: BaseModel, original: BaseModel | None = None) -> None:
     """A node read from the wire is about to differ from its dict (or `item` is a changed copy of `original`):
     from now on it is written as changes over what the dict says, kept as a snapshot (its lists copied, so a

@@ -156,7 +156,7 @@ def _file_only() -> dict[str, Any]:
 def _parse_node(item: JSON, model: type[Node], parent: Choices | None) -> Any:
     fields = _plain_fields(item, model)
     fields.update(type=text_of(item.get("tool")) or "", title=text_of(item.get("title")) or "",
-                  id=text_of(item.get("schemaId")), renamed_from=None, protect=False, **_file_only())
+                  id=text_of(item.get("schemaId")) or None, renamed_from=None, protect=False, **_file_only())
     if model is Classification:
         own = _classification_fields(item, fields, parent)
     else:
@@ -188,7 +188,7 @@ def _parse_option(item: JSON) -> Option:
     option = Option.model_construct(
         _fields_set=_all_fields(Option),
         value=text_of(item.get("value")) or "",
-        id=text_of(item.get("schemaId")),
+        id=text_of(item.get("schemaId")) or None,  # an empty id is none: one is derived
         renamed_from=None,
         protect=False,
         extra={k: v for k, v in item.items() if k not in OPTION_KEYS},

@@ -217,7 +217,8 @@ def _new_tree(node: TreeOption) -> JSON:
 def _write_tree_changes(out: JSON, node: TreeOption, was: TreeOption) -> bool:
     value = node.value if node.value is not None else node.id
     changed = False
-    if value != (was.value if was.value is not None else was.id):
+    # A node stored without a key (nor a value) has, once its key is written, the value it had: that key.
+    if value != (was.value if was.value is not None else was.id if was.id is not None else node.id):
         out["value"] = value
         changed = True
     if node.id != was.id:

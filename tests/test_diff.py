@@ -559,3 +559,42 @@ def test_a_node_of_an_unknown_type_can_be_renamed_reordered_and_deleted_keeping_
     tape, cobb = plan.desired_schema["tools"]
     assert tape is live["tools"][2]
     assert cobb == {**live["tools"][0], "title": "Cobb angle"}
+
+
+# --- nodes the hub stores without an id ----------------------------------------------------------------------
+
+def _idless() -> dict[str, Any]:
+    return {"tools": [{"tool": "bounding-box", "title": "Car", "color": "#ff0000", "classifications": [
+        {"tool": "radio", "title": "Kind", "schemaId": None, "options": [{"value": "Sedan"}],
+         "classifications": [{"tool": "text", "title": "Plate", "schemaId": ""}]},
+        {"tool": "tree-dropdown", "title": "Where", "treeOptions": [{"title": "City", "children": []}]}]}],
+            "classifications": [], "relations": []}
+
+
+def test_a_node_the_hub_stores_without_an_id_gets_it_written_when_its_path_changes_and_only_then() -> None:
+    from ango_ontology.loader import load_text
+    from ango_ontology.pull import label_set_yaml
+
+    text = label_set_yaml(_idless(), "p", [])
+    assert make_plan(load_text(text), _idless()).is_empty  # pulled: planned clean, nothing written
+    plan = make_plan(load_text(text.replace("bounding-box: Car", "bounding-box: Automobile")), _idless())
+    updates = {c.title: (c.before, c.after) for c in plan.changes if c.action == "update"}
+    assert [(c.action, c.title) for c in plan.changes if c.action != "update"] == [("rename", "Automobile")]
+    assert set(updates) == {"Automobile", "Kind", "Sedan", "Plate", "Where", "City"}
+    ids = {node.title if hasattr(node, "title") else node.value: node.id
+           for node in live_ontology(_idless()).walk()}
+    assert updates["Automobile"] == ({}, {"wire.schemaId": ids["Car"]})
+    assert updates["Kind"] == ({"wire.schemaId": None}, {"wire.schemaId": ids["Kind"]})
+    assert updates["Plate"] == ({"wire.schemaId": ""}, {"wire.schemaId": ids["Plate"]})
+    assert updates["City"] == ({}, {"wire.key": ids["City"]})
+    written = plan.desired_schema
+    assert written["tools"][0]["schemaId"] == ids["Car"] and written["tools"][0]["color"] == "#ff0000"
+    again = make_plan(load_text(text.replace("bounding-box: Car", "bounding-box: Automobile")), written)
+    assert again.is_empty  # the next plan finds every node by its id: no delete and create
+
+
+def test_a_delete_and_create_of_one_title_suggests_the_id_never_renamed_from_that_title() -> None:
+    live = {"tools": [{"tool": "point", "title": "Car", "schemaId": "old"}], "classifications": [], "relations": []}
+    plan = make_plan(Ontology(tools=[Tool(type="point", title="Car", id="new")]), live)
+    assert {c.hint for c in plan.changes} == {"the same title under another id — add `id: old` to keep the existing "
+                                              "annotations"}
