@@ -19,7 +19,8 @@ from .provenance import Continues, before_change
 
 JSON = dict[str, Any]
 """A JSON object as Python reads it."""
-Scalar = str | int | float | bool | None
+JSONValue = Any
+"""Any JSON value: text, a number, true or false, null, a list or an object."""
 
 
 def same_json(left: Any, right: Any) -> bool:
@@ -95,7 +96,7 @@ class Attribute:
     name: str
     wire: str
     default: Any
-    form: Literal["flag", "text", "value"]  # a boolean; text (or null); any JSON scalar
+    form: Literal["flag", "text", "value"]  # a boolean; text (or null); any JSON value
     file_key: str
     omit_default: bool
 
@@ -172,7 +173,7 @@ def _strictly_equal(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
     extra = mine.get("extra")
     if extra and not same_json(extra, theirs.get("extra")):
         return False
-    return "default_value" not in mine or type(mine["default_value"]) is type(theirs.get("default_value"))
+    return "default_value" not in mine or same_json(mine["default_value"], theirs.get("default_value"))
 
 
 class Option(_Model):
@@ -280,7 +281,7 @@ class Classification(Node):
     display_name: Annotated[str | None, Wire("displayName")] = None
     abbreviated_name: Annotated[str | None, Wire("abbreviatedName")] = None
     attribute_type: Annotated[str | None, Wire("attributeType")] = None
-    default_value: Annotated[Scalar, Wire("defaultValue")] = None
+    default_value: Annotated[JSONValue, Wire("defaultValue")] = None  # free-form in Ango: any JSON value
 
     @field_validator("tree_options", mode="before")
     @classmethod

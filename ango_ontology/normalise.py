@@ -49,7 +49,6 @@ TEXT_FIELDS = frozenset({"title", "when", "renamed_from", "id", "parent_option_i
                         | {a.name for a in attributes(Classification) if a.form == "text"})
 # Fields whose value is true or false, and nothing else (pydantic would take "yes", 1 or "on").
 FLAG_FIELDS = frozenset({"protect"} | {a.name for a in attributes(Classification) if a.form == "flag"})
-VALUE_FIELDS = frozenset(a.name for a in attributes(Classification) if a.form == "value")
 _TEXT_DEFAULTS = {a.name: a.default for a in attributes(Classification) if a.form == "text"}
 _SECTION_TYPES = {section.name: section.types for section in SECTIONS}
 
@@ -258,9 +257,6 @@ class Normaliser(Scalars):
             if value is None:
                 return None if _TEXT_DEFAULTS.get(field) is None else DROP  # empty: the default
             return self.text(value, path)
-        if field in VALUE_FIELDS and isinstance(value, (dict, list)):
-            self.fail(path, f"{key}: expected text, a number, true or false, not a {kind_of_value(value)}")
-            return DROP
         if field == "extra" and not isinstance(value, dict):
             self.fail(path, f"extra: expected a mapping of Ango keys to values, not a {kind_of_value(value)}")
             return DROP

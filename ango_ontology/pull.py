@@ -33,6 +33,8 @@ def scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
+    if isinstance(value, (dict, list)):
+        return flow(value)  # a JSON value as it is, never Python's spelling of it
     text = str(value)
     half = _SURROGATE.search(text)
     if half is not None:

@@ -3,6 +3,7 @@ live one as the dict it was read from, with only what changed written over it.""
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Iterator
 from functools import cache
@@ -256,7 +257,10 @@ def flatten_tree(nodes: list[TreeOption], prefix: str = "") -> Iterator[tuple[st
 
 
 def text_of(value: Any) -> str | None:
-    """A JSON value read as text: a number as its digits, null as None."""
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
+    """A JSON value read as text: a number as its digits, null as None, anything else (true, a list, an object)
+    as its JSON text (`true`, `["x"]`), never Python's spelling of it (`True`, `['x']`)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)

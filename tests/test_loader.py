@@ -228,11 +228,19 @@ def test_yaml_dates_are_refused_where_json_is_needed() -> None:
     assert "reads as a date in YAML, which has no JSON form; put it in quotes" in problem.message
 
 
-def test_a_value_pydantic_rejects_in_several_ways_is_reported_once() -> None:
+def test_default_value_holds_any_json_value_as_written() -> None:
+    # Ango's defaultValue is free-form: a list or a mapping there is JSON, as a pulled file writes it.
+    ontology = load_text("classifications:\n  - boolean: B\n    default_value: [1, 2]\n"
+                         "  - text: T\n    default_value: {a: [1, null], b: 'yes'}\n", "u.yaml")
+    assert [c.default_value for c in ontology.classifications] == [[1, 2], {"a": [1, None], "b": "yes"}]
+
+
+def test_a_default_value_without_a_json_form_is_an_error_where_it_is_written() -> None:
     with pytest.raises(OntologyInvalid) as caught:
-        load_text("classifications:\n  - boolean: B\n    default_value: [1, 2]\n", "u.yaml")
-    assert [p.message for p in caught.value.problems] == [
-        "default_value: expected text, a number, true or false, not a list"]
+        load_text("classifications:\n  - text: T\n    default_value: {since: 2024-01-01}\n", "u.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column, problem.message) == (
+        3, 5, "this reads as a date in YAML, which has no JSON form; put it in quotes")
 
 
 def test_a_project_listed_twice_is_an_error() -> None:

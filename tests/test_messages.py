@@ -48,7 +48,7 @@ CONTENT = {
     "protect on an option": "classifications:\n  - radio: Q\n    options: [{value: a, protect: on}]\n",
     "protect on a tree node": "classifications:\n  - tree-dropdown: T\n    tree: [{title: a, protect: 2}]\n",
     "extra not a mapping": "tools:\n  - point: P\n    extra: [1]\n",
-    "default value a list": "classifications:\n  - text: T\n    default_value: [1]\n",
+    "default value a date": "classifications:\n  - text: T\n    default_value: [2024-01-01]\n",
     "when a list": "classifications:\n  - radio: Q\n    options: [A, B]\n    classifications:\n"
                    "      - text: T\n        when: [A, B]\n",
     "projects of lists": "projects: [[a]]\n",

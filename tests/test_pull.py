@@ -124,6 +124,20 @@ def test_pull_writes_every_attribute_that_differs_from_its_default() -> None:
         assert line in text
 
 
+def test_pull_writes_lists_and_objects_as_json_never_as_pythons_spelling() -> None:
+    schema = {"classifications": [
+        {"tool": "text", "title": "Note", "schemaId": "note", "defaultValue": {"a": [1, None], "b": True},
+         "displayName": ["x"], "abbreviatedName": True},
+        {"tool": "radio", "title": "R", "schemaId": "r", "options": [{"value": True, "schemaId": "o1"}]}]}
+    text = assert_pulls_clean(schema)
+    for line in ("default_value: {a: [1, null], b: true}", 'display_name: "[\\"x\\"]"', 'abbreviated_name: "true"',
+                 '{value: "true", id: o1}'):
+        assert line in text
+    assert "None" not in text and "True" not in text
+    note = load_text(text, "pulled.yaml").classifications[0]
+    assert (note.default_value, note.display_name) == ({"a": [1, None], "b": True}, '["x"]')
+
+
 def test_pull_writes_parent_option_id_when_no_parent_option_has_it() -> None:
     schema = {"classifications": [{"tool": "radio", "title": "R", "schemaId": "r", "options": [
         {"value": "Same", "schemaId": "s1"}, {"value": "Same", "schemaId": "s2"}],
@@ -156,6 +170,7 @@ def test_scalar_is_plain_only_when_safe() -> None:
     assert scalar("Vehicle kind") == "Vehicle kind"
     assert scalar("yes") == '"yes"'
     assert scalar(True) == "true" and scalar(3) == "3" and scalar(None) == "null"
+    assert scalar({"a": [1, None, "yes"]}) == '{a: [1, null, "yes"]}' and scalar([]) == "[]"
 
 
 def test_pull_header_names_the_project_hub_and_time_and_the_rest_is_deterministic() -> None:

@@ -202,6 +202,17 @@ def test_models_tell_json_types_of_free_form_values_apart() -> None:
         Classification(type="text", title="T", default_value=1.0)
 
 
+def test_a_value_read_as_text_is_its_json_text_and_is_written_back_as_it_was() -> None:
+    note = {"tool": "text", "title": "T", "schemaId": "t", "displayName": ["x", None], "exportName": True,
+            "abbreviatedName": {"k": "\u00fc"}, "attributeType": 2.5, "defaultValue": {"a": [1, None]}}
+    live = from_category_schema({"classifications": [note]})
+    (read,) = live.classifications
+    assert (read.display_name, read.export_name, read.abbreviated_name, read.attribute_type) == (
+        '["x", null]', "true", '{"k": "\u00fc"}', "2.5")
+    assert read.default_value == {"a": [1, None]}
+    assert to_category_schema(live)["classifications"][0] is note
+
+
 def test_a_child_added_after_a_value_was_set_to_what_it_was_is_written() -> None:
     live = {"tools": [_live_tool()]}
     ontology = from_category_schema(live)
