@@ -24,7 +24,8 @@ from .model import (
 from .model import attributes as plain_attributes
 from .plan import Position
 from .provenance import read_from
-from .wire import CHILD_KEYS, canonical_json, written_head
+from .wire import CHILD_KEYS, canonical_json, node_to_wire, written_head
+from .wire_write import unlisted
 
 Key = tuple[str, str]
 Rank = tuple[tuple[int, ...], ...]
@@ -179,7 +180,9 @@ def wire_changes(desired: Item, live: Item) -> tuple[JSON, JSON]:
     """What a node sends and the hub holds differently although no modelled value explains it, as
     (before, after): `wire.<key>` for a key the toolkit models, `extra.<key>` for one it does not; a key
     absent on one side is missing from that side's mapping."""
-    if raw_of(desired) is raw_of(live) and not overwritten(desired, live):
+    raw = raw_of(desired)
+    if raw is raw_of(live) and not overwritten(desired, live) and not any(
+            unlisted(raw.get(key)) for key in _EVERY_CHILD_KEY if raw is not None):
         return {}, {}
     sent, held = written_head(desired), written_head(live)
     known = {**wire_keys(type(live)), **wire_keys(type(desired))}
@@ -216,7 +219,10 @@ def _value(item: Item, other: Item, field: str) -> Any:
 
 
 def _children_differ(desired: Item, live: Item, key: str) -> bool:
-    """Children that differ are shown as their own changes; only empty lists differ by representation alone."""
+    """Children that differ are shown as their own changes; only empty lists differ by representation alone,
+    and what the hub holds there that is no list is shown replaced."""
+    if unlisted(written_head(live).get(key)):
+        return False
     if key == "options" and isinstance(desired, Node) and uses_tree(desired):
         return getattr(desired, "tree_options", []) != getattr(live, "tree_options", [])
     field = {"treeOptions": "tree_options"}.get(key, key)
@@ -226,15 +232,19 @@ def _children_differ(desired: Item, live: Item, key: str) -> bool:
 def label_set_changes(desired: Ontology, live: Ontology) -> tuple[JSON, JSON]:
     """Keys at the top of the categorySchema that differ (the sections are compared node by node)."""
     mine, theirs = raw_of(desired), raw_of(live)
-    if mine is theirs:
-        return {}, {}
-    sent, held = mine or {}, theirs or {}
     before: JSON = {}
     after: JSON = {}
+    for name in SECTION_NAMES:  # what the hub holds in a section that is no list is replaced by its nodes
+        held_there = (theirs or {}).get(name)
+        if unlisted(held_there) and desired.section(name):
+            before[name], after[name] = held_there, [node_to_wire(node) for node in desired.section(name)]
+    if mine is theirs:
+        return before, after
+    sent, held = mine or {}, theirs or {}
     for key in dict.fromkeys([*held, *sent]):
-        if key in SECTION_NAMES:
-            continue
         old, new = held.get(key, ABSENT), sent.get(key, ABSENT)
+        if key in SECTION_NAMES:
+            continue  # compared node by node
         if old is not ABSENT and new is not ABSENT and same_json(old, new):
             continue
         if old is not ABSENT:

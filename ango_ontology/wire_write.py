@@ -44,7 +44,9 @@ def to_category_schema(ontology: Ontology) -> JSON:
     """The categorySchema for a label set; ids and colours must already be resolved (see `identity.resolve`).
 
     Keys at the top that the toolkit does not model are those of the schema the label set continues. A
-    section is always a list (a missing or null one is written `[]`: the fingerprint and Ango read them alike).
+    section is always a list (a missing or null one is written `[]`: the fingerprint and Ango read them alike),
+    except where the hub holds something else there (an object, a text) and the label set has no node for it:
+    that is kept as it is.
     """
     read = read_from(ontology)
     raw: JSON = read[0] if read is not None else {}
@@ -53,9 +55,10 @@ def to_category_schema(ontology: Ontology) -> JSON:
     for section in SECTIONS:
         written = [node_to_wire(node) for node in ontology.section(section.name)]
         old = raw.get(section.name)
-        if not (isinstance(old, list) and _same_items(old, written)):
-            out[section.name] = written
-            changed = True
+        if (isinstance(old, list) and _same_items(old, written)) or (not written and unlisted(old)):
+            continue
+        out[section.name] = _with_kept(old, written)
+        changed = True
     return out if changed else raw
 
 
@@ -139,15 +142,37 @@ def _put(out: JSON, raw: JSON, key: str, written: list[JSON]) -> bool:
     if isinstance(old, list) and _same_items(old, written):
         return False
     if not written and not isinstance(old, list):
-        return False  # nothing to write where the hub holds null or nothing
-    out[key] = written
+        return False  # nothing to write where the hub holds no list (null, nothing, or anything else)
+    out[key] = _with_kept(old, written)
     return True
+
+
+def unlisted(value: Any) -> bool:
+    """Whether the hub holds neither null, nor nothing, nor a list where a list of nodes goes (an object, a text):
+    kept while nothing is written there, replaced (a change the plan shows) when something is."""
+    return value is not None and not isinstance(value, list)
 
 
 def _same_items(old: list[Any], written: list[JSON]) -> bool:
     """Whether `written` is the very dicts of `old` (anything else `old` holds, which no model reads, kept)."""
     kept = old if len(old) == len(written) else [item for item in old if isinstance(item, dict)]
     return len(kept) == len(written) and all(map(operator.is_, kept, written))
+
+
+def _with_kept(old: Any, written: list[JSON]) -> list[Any]:
+    """`written`, with each entry of the list read that is not a node (a text, a number, a null) kept where it
+    was: after as many nodes as it followed. No model reads them, so none may be dropped unseen."""
+    if not isinstance(old, list) or all(isinstance(item, dict) for item in old):
+        return written
+    out: list[Any] = []
+    at = 0
+    for item in old:
+        if not isinstance(item, dict):
+            out.append(item)
+        elif at < len(written):
+            out.append(written[at])
+            at += 1
+    return out + written[at:]
 
 
 def _put_flattened(out: JSON, raw: JSON, node: Classification, was: Any) -> bool:

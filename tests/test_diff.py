@@ -598,3 +598,44 @@ def test_a_delete_and_create_of_one_title_suggests_the_id_never_renamed_from_tha
     plan = make_plan(Ontology(tools=[Tool(type="point", title="Car", id="new")]), live)
     assert {c.hint for c in plan.changes} == {"the same title under another id — add `id: old` to keep the existing "
                                               "annotations"}
+
+
+# --- what the hub holds in a list of nodes that is no node, or in place of such a list ----------------------
+
+def _with_junk() -> dict[str, Any]:
+    return {"tools": [{"tool": "point", "title": "Pole", "schemaId": "pole", "classifications": "none",
+                       "options": [1, {"value": "Tall", "schemaId": "tall"}]}, "junk", None],
+            "classifications": {"legacy": "object"}, "relations": []}
+
+
+def test_entries_that_are_no_node_are_kept_where_they_were_and_plan_clean() -> None:
+    from ango_ontology.loader import load_text
+    from ango_ontology.pull import label_set_yaml
+
+    text = label_set_yaml(_with_junk(), "p", [])
+    assert make_plan(load_text(text), _with_junk()).is_empty
+    plan = make_plan(load_text(text + "  - polygon: Road\n    id: road\n"), _with_junk())
+    assert [(c.action, c.title) for c in plan.changes] == [("create", "Road")]
+    tools = plan.desired_schema["tools"]
+    assert tools[1:3] == ["junk", None] and tools[3]["title"] == "Road"
+    assert tools[0] == _with_junk()["tools"][0]
+    assert plan.desired_schema["classifications"] == {"legacy": "object"}
+
+
+def test_what_the_hub_holds_where_the_file_writes_nodes_is_shown_replaced() -> None:
+    from ango_ontology.loader import load_text
+    from ango_ontology.pull import label_set_yaml
+
+    text = label_set_yaml(_with_junk(), "p", [])
+    nested = text.replace("    id: pole\n", "    id: pole\n    classifications:\n      - text: Height\n        id: h\n")
+    plan = make_plan(load_text(nested + "classifications:\n  - text: Note\n    id: note\n"), _with_junk())
+    changes = {(c.action, c.kind, c.title): (c.before, c.after) for c in plan.changes}
+    before, after = changes[("update", "label-set", "")]
+    assert before == {"classifications": {"legacy": "object"}}
+    assert [node["title"] for node in after["classifications"]] == ["Note"]
+    before, after = changes[("update", "tool", "Pole")]
+    assert before == {"wire.classifications": "none"}
+    assert [node["title"] for node in after["wire.classifications"]] == ["Height"]
+    assert plan.desired_schema["tools"][0]["options"] == [1, {"value": "Tall", "schemaId": "tall"}]
+    assert make_plan(load_text(nested + "classifications:\n  - text: Note\n    id: note\n"),
+                     plan.desired_schema).is_empty

@@ -402,8 +402,8 @@ def test_wrong_base_path_asks_whether_the_url_is_right(emulator: Emulator, make_
 def test_malformed_label_set_is_refused_with_the_servers_reason(
     make_hub: Callable[..., HttpHub], project: JSON
 ) -> None:
-    with pytest.raises(HubError, match="is not of type 'object'") as caught:
-        make_hub().create_label_set(project["_id"], {"tools": ["x"]})
+    with pytest.raises(HubError, match="categorySchema is required and must be an object") as caught:
+        make_hub().create_label_set(project["_id"], ["x"])  # type: ignore[arg-type]
     assert type(caught.value) is HubError
 
 

@@ -109,9 +109,8 @@ def test_a_write_with_if_match_lands_only_while_the_project_holds_that_label_set
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"categorySchema": {"tools": [{"title": "no options", "options": 3}]}}, "3 is not of type"),
-        ({"categorySchema": {"tools": "nope"}}, "$.tools"),
         ({"categorySchema": [1]}, "categorySchema"),
+        ({"categorySchema": "nope"}, "must be an object"),
         ({}, "categorySchema is required"),
     ],
 )

@@ -67,8 +67,8 @@ def test_sdk_pushes_a_raw_category_schema(sdk: Any, project: JSON, local_hub: Lo
 
 
 def test_sdk_sees_a_malformed_schema_refused(sdk: Any, project: JSON) -> None:
-    with pytest.raises(Exception, match="is not of type 'object'"):
-        sdk.create_label_set(project["_id"], raw_category_schema={"tools": ["not a node"]})
+    with pytest.raises(Exception, match="categorySchema is required and must be an object"):
+        sdk.create_label_set(project["_id"], raw_category_schema=["not a label set"])
 
 
 def test_sdk_creates_and_reads_batches(sdk: Any, project: JSON) -> None:

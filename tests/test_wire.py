@@ -245,3 +245,24 @@ def test_a_deep_copy_of_a_changed_node_is_still_written_as_changes_over_its_dict
     ontology.tools[0].color = "#333333"
     copied = copy.deepcopy(ontology)
     assert to_category_schema(copied)["tools"][0] == {**_live_tool(), "color": "#333333"}
+
+
+def test_entries_that_are_no_node_keep_their_place_among_the_nodes_written() -> None:
+    live = {"tools": ["first", {"tool": "point", "title": "A", "schemaId": "a"}, 7,
+                      {"tool": "point", "title": "B", "schemaId": "b"}, None], "relations": {"x": 1}}
+    ontology = from_category_schema(live)
+    ontology.tools.pop(0)
+    ontology.tools.append(Tool(type="point", title="C", id="c"))
+    written = to_category_schema(ontology)
+    assert [t["title"] if isinstance(t, dict) else t for t in written["tools"]] == ["first", "B", 7, "C", None]
+    assert written["relations"] == {"x": 1}  # no node written there: kept as the hub holds it
+
+
+def test_a_tree_node_whose_children_are_no_list_keeps_them_until_one_is_written() -> None:
+    node = {"title": "A", "key": "a", "value": "a", "children": "none"}
+    tree = {"classifications": [{"tool": "tree-dropdown", "title": "T", "schemaId": "t", "treeOptions": [node]}]}
+    live = from_category_schema(tree)
+    assert to_category_schema(live)["classifications"][0]["treeOptions"][0] is node
+    live.classifications[0].tree_options[0].children.append(TreeOption(title="B", id="b"))
+    written = to_category_schema(live)["classifications"][0]["treeOptions"][0]["children"]
+    assert written == [{"title": "B", "key": "b", "value": "b", "children": []}]

@@ -117,7 +117,10 @@ def label_set_fingerprint(project: JSON) -> str:
 
 
 def schema_depth(category_schema: JSON) -> int:
-    """How many levels of nodes a categorySchema nests (0 for an empty one), read without recursion."""
+    """How many levels of nodes a categorySchema nests (0 for an empty one, or one that is no object), read
+    without recursion."""
+    if not isinstance(category_schema, dict):
+        return 0
     stack = [(1, node) for key in ("tools", "classifications", "relations")
              for node in _listed(category_schema.get(key))]
     deepest = 0
