@@ -97,7 +97,7 @@ def _new_node(node: Node) -> JSON:
         if key == "classifications":
             value: Any = [node_to_wire(child) for child in node.classifications]
         elif key == "options":
-            value = _flattened(node, {}) if uses_tree(node) else [option_to_wire(o) for o in node.options]
+            value = _reflattened([], node, {}) if uses_tree(node) else [option_to_wire(o) for o in node.options]
         elif key == "treeOptions":
             value = [tree_to_wire(child) for child in getattr(node, field)]
         else:
@@ -176,24 +176,64 @@ def _with_kept(old: Any, written: list[JSON]) -> list[Any]:
 
 
 def _put_flattened(out: JSON, raw: JSON, node: Classification, was: Any) -> bool:
-    """A tree dropdown's options are its flattened tree: kept as read while the tree is, else derived again."""
+    """A tree dropdown's options are its flattened tree: whatever the hub holds there is kept as read while the
+    tree is; once it changes, only the entries of the nodes it changes are (see `_reflattened`)."""
     if out.get("treeOptions") is raw.get("treeOptions") and isinstance(was, Node) and uses_tree(was):
         return False
     old = raw.get("options")
-    by_id = {text_of(o.get("schemaId")): o for o in old if isinstance(o, dict)} if isinstance(old, list) else {}
-    out["options"] = _flattened(node, by_id)
+    if unlisted(old):
+        return False  # no list to keep the flattened tree in: kept as the hub holds it
+    written = _reflattened(old or [], node, _answers(raw))
+    if (not written and not isinstance(old, list)) or (isinstance(old, list) and _same_items(old, written)):
+        return False
+    out["options"] = written
     return True
 
 
-def _flattened(node: Classification, read: dict[str | None, JSON]) -> list[JSON]:
-    """The flattened tree, as the SDK sends it; an option read for the same path and key is kept as it was."""
-    out = []
-    for value, key in flatten_tree(node.tree_options):
-        old = read.get(key)
-        if old is not None and text_of(old.get("value")) == value:
-            out.append(old)
+def _answers(raw: JSON) -> dict[str, str]:
+    """The id and value of each answer the hub holds for a node: its flattened tree, else its options. Read from
+    the dict (a node's own model may already hold the tree as changed in place)."""
+    tree = [item for item in raw.get("treeOptions") or () if isinstance(item, dict)]
+    if tree:
+        return {key: path for path, key in _held_paths(tree, "") if key is not None}
+    options = raw.get("options")
+    pairs = ((text_of(o.get("value")) or "", text_of(o.get("schemaId")))
+             for o in (options if isinstance(options, list) else ()) if isinstance(o, dict))
+    return {key: value for value, key in pairs if key is not None}
+
+
+def _held_paths(tree: list[Any], prefix: str) -> Iterator[tuple[str, str | None]]:
+    for item in tree:
+        if isinstance(item, dict):
+            title = text_of(item.get("title")) or ""
+            path = f"{prefix} / {title}" if prefix else title
+            yield path, text_of(item.get("key")) or text_of(item.get("schemaId"))
+            children = item.get("children")
+            yield from _held_paths(children if isinstance(children, list) else [], path)
+
+
+def _reflattened(old: list[Any], node: Classification, live: dict[str, str]) -> list[Any]:
+    """The options read with the tree's changes made in place: the entry of a node whose path changed takes its
+    new path (its other keys kept), one of a node gone (or of an answer the tree replaces) is dropped, a new
+    node's follows the entry of the node before it; any other entry stays exactly as read."""
+    paths = {key: value for value, key in flatten_tree(node.tree_options) if key is not None}
+    held = {text_of(item.get("schemaId")) for item in old if isinstance(item, dict)} - {None}
+    after: dict[str | None, list[JSON]] = {}
+    anchor: str | None = None
+    for key, value in paths.items():
+        if key in held:
+            anchor = key
         else:
-            out.append({"value": value, "schemaId": key})
+            after.setdefault(anchor, []).append({"value": value, "schemaId": key})
+    out: list[Any] = after.pop(None, [])
+    for item in old:
+        held_id = text_of(item.get("schemaId")) if isinstance(item, dict) else None
+        if held_id is not None and held_id in paths:
+            path = paths[held_id]
+            out.append(item if live.get(held_id) == path else {**item, "value": path})
+            out.extend(after.pop(held_id, []))
+        elif held_id not in live:
+            out.append(item)
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -639,3 +641,18 @@ def test_what_the_hub_holds_where_the_file_writes_nodes_is_shown_replaced() -> N
     assert plan.desired_schema["tools"][0]["options"] == [1, {"value": "Tall", "schemaId": "tall"}]
     assert make_plan(load_text(nested + "classifications:\n  - text: Note\n    id: note\n"),
                      plan.desired_schema).is_empty
+
+
+def test_a_tree_change_rewrites_only_the_flattened_options_of_the_nodes_it_changes() -> None:
+    from ango_ontology.loader import load_text
+    from ango_ontology.pull import label_set_yaml
+
+    held = json.loads((Path(__file__).parent / "data" / "adopted" / "tree_options_not_as_the_sdk_flattens.json")
+                      .read_text("utf-8"))
+    a2 = "{title: A1, id: a1}\n          - {title: A2, id: a2}"
+    text = label_set_yaml(held, "p", []).replace("{title: A1, id: a1}", a2)
+    plan = make_plan(load_text(text), held)
+    assert [(c.action, c.title) for c in plan.changes] == [("create", "A2")]
+    options = plan.desired_schema["classifications"][0]["options"]
+    old = held["classifications"][0]["options"]
+    assert options[:3] == old[:3] and options[4:] == old[3:] and options[3]["value"] == "A / A2"

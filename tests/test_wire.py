@@ -266,3 +266,47 @@ def test_a_tree_node_whose_children_are_no_list_keeps_them_until_one_is_written(
     live.classifications[0].tree_options[0].children.append(TreeOption(title="B", id="b"))
     written = to_category_schema(live)["classifications"][0]["treeOptions"][0]["children"]
     assert written == [{"title": "B", "key": "b", "value": "b", "children": []}]
+
+
+def _tree_with_odd_options() -> dict[str, Any]:
+    return {"tool": "tree-dropdown", "title": "Cat", "schemaId": "c", "treeOptions": [
+        {"title": "A", "key": "a", "value": "a", "children": [
+            {"title": "A1", "key": "a1", "value": "a1", "children": []}]},
+        {"title": "B", "key": "b", "value": "b", "children": []}],
+        "options": [{"value": "A", "schemaId": "a", "hits": 5}, "note", {"value": "A/A1", "schemaId": "a1"},
+                    {"value": "Stray", "schemaId": "s9"}, {"value": "B", "schemaId": "b"}]}
+
+
+def _edited_tree(edit: Any) -> list[Any]:
+    held = _tree_with_odd_options()
+    live = from_category_schema({"classifications": [held]})
+    edit(live.classifications[0].tree_options)
+    written: list[Any] = to_category_schema(live)["classifications"][0]["options"]
+    return written
+
+
+def test_a_tree_dropdowns_options_keep_every_entry_its_tree_change_does_not_touch() -> None:
+    held = _tree_with_odd_options()["options"]
+    grown = _edited_tree(lambda tree: tree[0].children.append(TreeOption(title="A2", id="a2")))
+    assert grown == [held[0], "note", held[2], {"value": "A / A2", "schemaId": "a2"}, held[3], held[4]]
+    first = _edited_tree(lambda tree: tree.insert(0, TreeOption(title="Z", id="z")))
+    assert first == [{"value": "Z", "schemaId": "z"}, *held]
+
+
+def test_a_tree_dropdowns_options_follow_a_rename_and_a_delete_of_its_nodes_only() -> None:
+    held = _tree_with_odd_options()["options"]
+
+    def rename_a_delete_b(tree: list[TreeOption]) -> None:
+        tree[0].title = "Alpha"
+        del tree[1]
+
+    written = _edited_tree(rename_a_delete_b)
+    assert written == [{"value": "Alpha", "schemaId": "a", "hits": 5}, "note",
+                       {"value": "Alpha / A1", "schemaId": "a1"}, held[3]]
+
+
+def test_a_tree_dropdowns_options_that_are_no_list_are_kept_when_its_tree_changes() -> None:
+    held = {**_tree_with_odd_options(), "options": {"legacy": True}}
+    live = from_category_schema({"classifications": [held]})
+    live.classifications[0].tree_options.append(TreeOption(title="C", id="c"))
+    assert to_category_schema(live)["classifications"][0]["options"] == {"legacy": True}
