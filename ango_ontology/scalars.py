@@ -7,6 +7,7 @@ kept in `broken`: out of band, so no value a person writes can pass for it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Set
 from datetime import date, datetime
 from typing import Any
@@ -109,12 +110,14 @@ class Scalars:
         """A copy made of JSON values (plain dicts, lists, scalars), counting every node against the budget."""
         self.spend()
         if isinstance(value, dict):
-            return {key: self.plain(item, path) for key, item in value.items()}
+            return {key: self.plain(item, path) for key, item in value.items() if self._json_key(key, path)}
         if isinstance(value, list):
             return [self.plain(item, path) for item in value]
         if isinstance(value, int) and not isinstance(value, bool):
             return int(value)
         if isinstance(value, float):
+            if not math.isfinite(value):  # JSON has no NaN or infinity: Ango could not store it as typed
+                self.fail(path, f"{value} is no JSON number (JSON has no NaN or infinity); put it in quotes for text")
             return float(value)
         if value is None or isinstance(value, (str, bool)):
             return value
@@ -122,6 +125,18 @@ class Scalars:
         self.note(path, f"this reads as a {kind_of_value(value)} in YAML, which has no JSON form; put it in quotes")
         return str(value)
 
+
+
+    def _json_key(self, key: Any, path: DocPath) -> bool:
+        """Whether `key` can be a key of a JSON object: only text can (`2:` would be stored as `"2"` and never
+        compare equal again, `[1]:` not at all); anything else is refused with the fix."""
+        if isinstance(key, str):
+            return True
+        if isinstance(key, (int, float, bool)) or key is None:
+            self.fail(path, f"the key {key!r} is not text, and a JSON object's keys are; put it in quotes")
+        else:  # a list or mapping as a key (YAML's `? ` or `[1]:`), read as a tuple or frozen mapping
+            self.fail(path, "a key that is a list or a mapping cannot be a JSON object's key; write it as text")
+        return False
 
 
 def kind_of_value(value: Any) -> str:

@@ -243,6 +243,27 @@ def test_a_default_value_without_a_json_form_is_an_error_where_it_is_written() -
         3, 5, "this reads as a date in YAML, which has no JSON form; put it in quotes")
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("{2: a, b: c}", "the key 2 is not text, and a JSON object's keys are; put it in quotes"),
+    ("{a: {true: x}}", "the key True is not text, and a JSON object's keys are; put it in quotes"),
+    ("{[1]: x}", "a key that is a list or a mapping cannot be a JSON object's key; write it as text"),
+    ("{a: .nan}", "nan is no JSON number (JSON has no NaN or infinity); put it in quotes for text"),
+    ("{a: [1, -.inf]}", "-inf is no JSON number (JSON has no NaN or infinity); put it in quotes for text"),
+])
+def test_a_value_json_cannot_hold_as_typed_is_an_error_where_it_is_written(value: str, message: str) -> None:
+    # {2: a} would be stored as {"2": "a"} and never compare equal to the file again; NaN is no JSON at all.
+    for field in ("default_value", "extra"):
+        with pytest.raises(OntologyInvalid) as caught:
+            load_text(f"classifications:\n  - text: T\n    {field}: {value}\n", "u.yaml")
+        (problem,) = caught.value.problems
+        assert (problem.line, problem.column, problem.message) == (3, 5, message)
+
+
+def test_quoted_keys_and_numbers_stay_json() -> None:
+    ontology = load_text("classifications:\n  - text: T\n    default_value: {'2': a, b: 1e3, c: '.nan'}\n")
+    assert ontology.classifications[0].default_value == {"2": "a", "b": 1000.0, "c": ".nan"}
+
+
 def test_a_project_listed_twice_is_an_error() -> None:
     with pytest.raises(OntologyInvalid, match="project 'Dup' is listed twice"):
         load_text("projects: [{name: Dup}, {name: Dup}]\n")
