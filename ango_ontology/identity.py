@@ -10,7 +10,7 @@ import colorsys
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -178,13 +178,13 @@ class _Resolver:
 
     def nodes(self, desired: list[N], live: list[Any], path: TitlePath) -> list[N]:
         siblings = _Siblings(live, "title", self.explicit)
-        out = [self.node(node, siblings, path) for node in desired]
+        owns = [path + (node.kind, node.title) for node in desired]
+        found = self.matches([(node, node.title, own) for node, own in zip(desired, owns, strict=True)], siblings)
+        out = [self.node(node, match, own) for node, match, own in zip(desired, found, owns, strict=True)]
         self.tell_stale(siblings)
         return out
 
-    def node(self, node: N, siblings: _Siblings, path: TitlePath) -> N:
-        own = path + (node.kind, node.title)
-        match = self.match(node, node.title, siblings, own)
+    def node(self, node: N, match: Any, own: TitlePath) -> N:
         color = node.color
         if color is None and match is not None:
             color = match.color
@@ -238,20 +238,17 @@ class _Resolver:
 
     def options(self, desired: list[Option], live: list[Option], path: TitlePath) -> list[Option]:
         siblings = _Siblings(live, "value", self.explicit)
-        out = []
-        for option in desired:
-            own = path + ("option", option.value)
-            match = self.match(option, option.value, siblings, own)
-            out.append(self.continuing(evolve(option, self.adopted(option, match, own)), option, match, own))
+        wanted = [(option, option.value, path + ("option", option.value)) for option in desired]
+        out = [self.continuing(evolve(option, self.adopted(option, match, own)), option, match, own)
+               for (option, _, own), match in zip(wanted, self.matches(wanted, siblings), strict=True)]
         self.tell_stale(siblings)
         return out
 
     def tree(self, desired: list[TreeOption], live: list[TreeOption], path: TitlePath) -> list[TreeOption]:
         siblings = _Siblings(live, "title", self.explicit)
+        wanted = [(item, item.title, path + ("tree", item.title)) for item in desired]
         out = []
-        for item in desired:
-            own = path + ("tree", item.title)
-            match = self.match(item, item.title, siblings, own)
+        for (item, _, own), match in zip(wanted, self.matches(wanted, siblings), strict=True):
             children = self.tree(item.children, match.children if match is not None else [], own)
             value = item.value if item.value is not None else (match.value if match is not None else None)
             resolved = evolve(item, {**self.adopted(item, match, own), "children": children, "value": value})
@@ -277,9 +274,20 @@ class _Resolver:
             forget_read(resolved)
         return resolved
 
+    def matches(self, wanted: Sequence[tuple[Item, str, TitlePath]], siblings: _Siblings) -> list[Any]:
+        """The live counterpart of each of a list's items (item, its title or value, its path): by id anywhere,
+        else an unclaimed sibling by title, else by renamed_from — for every item first, so that no item takes
+        by the id its path derives a sibling that a later one names by its title — else the sibling that holds
+        the id its path derives (made from this file, renamed since in the web UI)."""
+        found = [self.match(item, title, siblings, own) for item, title, own in wanted]
+        found = [match if match is not None or item.id is not None else self.unmatched(item, title, siblings, own)
+                 for match, (item, title, own) in zip(found, wanted, strict=True)]
+        # the live ids these items continue are theirs before any id is derived for a new sibling
+        self.taken.update(match.id for match in found if match is not None and match.id)
+        return found
+
     def match(self, item: Item, title: str, siblings: _Siblings, own: TitlePath) -> Any:
-        """The live counterpart: by id anywhere, else an unclaimed sibling by title, else by renamed_from, else the
-        sibling that holds the id its path derives (made from this file, renamed since in the web UI)."""
+        """The live counterpart by id anywhere, else an unclaimed sibling by title, else by renamed_from."""
         if item.id is not None:
             found = self.live.by_id.get(item.id)
             if found is not None:
@@ -294,6 +302,12 @@ class _Resolver:
                 if wanted == title and renamed_from is not None:
                     siblings.stale.append((item, renamed_from, own))
                 return found
+        return None
+
+    def unmatched(self, item: Item, title: str, siblings: _Siblings, own: TitlePath) -> Any:
+        """The live counterpart of an item without id that nothing else matched: the sibling holding the id its
+        path derives; else none (said when it names a `renamed_from`)."""
+        renamed_from = item.renamed_from
         found = self.derived(item, siblings, own)
         if found is not None:
             return found

@@ -236,3 +236,25 @@ def test_a_node_the_file_made_without_ids_and_the_web_ui_renamed_is_found_by_its
     assert sent["uiMeta"] == {"x": 1} and sent["color"] == "#abcdef"
     assert sent["classifications"][0]["options"][0]["schemaId"] == live["tools"][0]["classifications"][0][
         "options"][0]["schemaId"]
+
+
+@pytest.mark.parametrize("order", [("Car", "Truck"), ("Truck", "Car")])
+def test_a_title_match_wins_over_a_derived_id_whatever_the_order_of_siblings(order: tuple[str, str]) -> None:
+    # The file made Car; the web UI renamed it Truck. A file naming Car and Truck takes the live node by its
+    # title (Truck): Car is new (an id of its own), never a rename of the labelled Truck, in either order.
+    live = to_category_schema(resolve(Ontology(tools=[Tool(type="bounding-box", title="Car")])))
+    live["tools"][0]["title"] = "Truck"
+    plan = make_plan(Ontology(tools=[Tool(type="bounding-box", title=title) for title in order]), live)
+    assert [(c.action, c.title) for c in plan.changes if c.action != "reorder"] == [("create", "Car")]
+    ids = {tool["title"]: tool["schemaId"] for tool in plan.desired_schema["tools"]}
+    assert ids["Truck"] == live["tools"][0]["schemaId"] != ids["Car"]
+
+
+@pytest.mark.parametrize("order", [("A", "B"), ("B", "A")])
+def test_options_matched_by_value_first_then_by_derived_id_whatever_their_order(order: tuple[str, str]) -> None:
+    # The file made option A; the web UI renamed it B. A file naming A and B keeps the live B, creates A.
+    made = Ontology(classifications=[Classification(type="radio", title="Q", options=["A"])])
+    live = to_category_schema(resolve(made))
+    live["classifications"][0]["options"][0]["value"] = "B"
+    plan = make_plan(Ontology(classifications=[Classification(type="radio", title="Q", options=list(order))]), live)
+    assert [(c.action, c.title) for c in plan.changes if c.action != "reorder"] == [("create", "A")]
