@@ -215,7 +215,8 @@ def _held_paths(tree: list[Any], prefix: str) -> Iterator[tuple[str, str | None]
 def _reflattened(old: list[Any], node: Classification, live: dict[str, str]) -> list[Any]:
     """The options read with the tree's changes made in place: the entry of a node whose path changed takes its
     new path (its other keys kept), one of a node gone (or of an answer the tree replaces) is dropped, a new
-    node's follows the entry of the node before it; any other entry stays exactly as read."""
+    node's follows the entry of the node before it; any other entry stays exactly as read, and a live node the
+    hub holds no entry for (options absent or `[]`) gains none."""
     paths = {key: value for value, key in flatten_tree(node.tree_options) if key is not None}
     held = {text_of(item.get("schemaId")) for item in old if isinstance(item, dict)} - {None}
     after: dict[str | None, list[JSON]] = {}
@@ -223,7 +224,7 @@ def _reflattened(old: list[Any], node: Classification, live: dict[str, str]) -> 
     for key, value in paths.items():
         if key in held:
             anchor = key
-        else:
+        elif key not in live:  # a new node; a live one the hub holds no entry for still has none
             after.setdefault(anchor, []).append({"value": value, "schemaId": key})
     out: list[Any] = after.pop(None, [])
     for item in old:

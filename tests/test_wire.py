@@ -310,3 +310,14 @@ def test_a_tree_dropdowns_options_that_are_no_list_are_kept_when_its_tree_change
     live = from_category_schema({"classifications": [held]})
     live.classifications[0].tree_options.append(TreeOption(title="C", id="c"))
     assert to_category_schema(live)["classifications"][0]["options"] == {"legacy": True}
+
+
+def test_a_tree_dropdown_whose_hub_holds_no_options_gains_entries_for_its_new_nodes_only() -> None:
+    # The plan shows `+ create tree-option C`: C's entry is all that is written, not one for every live node.
+    for options in ({}, {"options": []}):
+        held = {**_tree_with_odd_options(), **options}
+        if not options:
+            del held["options"]
+        live = from_category_schema({"classifications": [held]})
+        live.classifications[0].tree_options.append(TreeOption(title="C", id="c"))
+        assert to_category_schema(live)["classifications"][0]["options"] == [{"value": "C", "schemaId": "c"}]
