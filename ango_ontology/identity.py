@@ -159,6 +159,7 @@ class _Resolver:
             self.taken.add(item_id)
         else:
             item_id = self.derive(own)
+            self.taken.add(item_id)  # a sibling of the same path (the hub allows two) derives the next one
         extra = {**(match.extra if match is not None else {}), **item.extra}
         return {"id": item_id, "extra": extra, "renamed_from": None}
 
@@ -268,7 +269,7 @@ class _Resolver:
         if not is_as_read(desired):
             if match is not None:
                 borrow(resolved, match)
-                if resolved.id is not None and not stored_id(match) and resolved.id != deterministic_id(own):
+                if resolved.id is not None and not stored_id(match) and not derives(own, resolved.id):
                     written_over(resolved, id=None)  # the dict holds none: the id is a change, shown in the plan
         elif match is None and self.against_live:
             forget_read(resolved)
@@ -357,6 +358,16 @@ class _Parent:
     renamed: dict[str, Option]
     live: Choices | None
     path: TitlePath
+
+
+def derives(own: TitlePath, item_id: str) -> bool:
+    """Whether `item_id` is one that the path `own` derives: its own, or that of a later sibling of the same path
+    (`#2`, `#3`…, as `_Resolver.derive` makes them), up to a bound no label set reaches."""
+    return any(item_id == deterministic_id(own if attempt == 1 else own + (f"#{attempt}",))
+               for attempt in range(1, _SAME_PATH_BOUND))
+
+
+_SAME_PATH_BOUND = 1_000
 
 
 def stored_id(item: Item) -> bool:
